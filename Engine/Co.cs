@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using YieldLoop.Internal;
+
+namespace YieldLoop;
+
+/// <summary>
+/// What a coroutine yields. Each member means one documented thing to the loop (the yield table in the README).
+/// </summary>
+/// <remarks>
+/// <para>The waits returned by <see cref="Sleep(double)"/>, <see cref="Call(IEnumerator{IAwaitable})"/>,
+/// <see cref="Return{T}(T)"/> and <see cref="Settle"/> are one-shot objects taken from a per-thread pool and given
+/// back as soon as the loop has read them, so yielding them allocates nothing in steady state. Yield each one once,
+/// straight away (<c>yield return Co.Sleep(0.5);</c>); yielding the same object twice faults the task with a message
+/// saying so. To reuse a period, keep an <see cref="Interval"/> from <see cref="Every(double)"/>.</para>
+/// </remarks>
+public static class Co
+{
+    /// <summary>
+    /// Resumes the coroutine in the next tick (never the same one, R2). <c>yield return null;</c> means the same.
+    /// </summary>
+    public static IAwaitable NextTick { get; } = new NextTickAwaitable();
+
+    /// <summary>Sleeps for <paramref name="seconds"/> seconds of loop time.</summary>
+    /// <param name="seconds">The delay; zero or less means "next tick" (R9).</param>
+    /// <returns>A one-shot wait to yield at once.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN or infinite.</exception>
+    /// <remarks>The coroutine resumes in the first tick whose time is at or past the deadline, never before (R7);
+    /// sleeps with equal deadlines resume in the order they were started (R8).</remarks>
+    public static IAwaitable Sleep(double seconds) => SleepRequest.Rent(TimeMath.CheckedSeconds(seconds, nameof(seconds)));
+
+    /// <summary>Sleeps for <paramref name="duration"/> of loop time.</summary>
+    /// <param name="duration">The delay; zero or less means "next tick" (R9).</param>
+    /// <returns>A one-shot wait to yield at once.</returns>
+    public static IAwaitable Sleep(TimeSpan duration) => SleepRequest.Rent(TimeMath.Saturate(duration.Ticks));
+
+    /// <summary>
+    /// Runs <paramref name="coroutine"/> inline, as part of the same task: the caller resumes when the child ends,
+    /// in the same step (R24). A failure in the child fails the caller too, like an exception through a call.
+    /// </summary>
+    /// <param name="coroutine">A fresh coroutine iterator (an iterator runs once, R27).</param>
+    /// <returns>A one-shot wait to yield at once.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="coroutine"/> is null.</exception>
+    public static IAwaitable Call(IEnumerator<IAwaitable> coroutine) =>
+        UntypedCall.Rent(coroutine ?? throw new ArgumentNullException(nameof(coroutine)));
+
+    /// <summary>
+    /// Runs <paramref name="coroutine"/> inline and receives the value it produces with <see cref="Return{T}(T)"/>.
+    /// </summary>
+    /// <typeparam name="T">The type of the child's result.</typeparam>
+    /// <param name="coroutine">A fresh coroutine iterator (an iterator runs once, R27).</param>
+    /// <returns>A one-shot call to yield once; read <see cref="Call{T}.Result"/> after the yield.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="coroutine"/> is null.</exception>
+    public static Call<T> Call<T>(IEnumerator<IAwaitable> coroutine) =>
+        YieldLoop.Call<T>.Rent(coroutine ?? throw new ArgumentNullException(nameof(coroutine)));
+
+    /// <summary>
+    /// Ends the coroutine with a result: for a task started with <c>Start&lt;T&gt;</c>, or a caller that used
+    /// <see cref="Call{T}(IEnumerator{IAwaitable})"/>. The coroutine's pending <c>finally</c> blocks run.
+    /// </summary>
+    /// <typeparam name="T">The type of the result; it must match what the caller expects.</typeparam>
+    /// <param name="value">The result.</param>
+    /// <returns>A one-shot wait to yield at once.</returns>
+    public static IAwaitable Return<T>(T value) => ReturnRequest<T>.Rent(value);
+
+    /// <summary>
+    /// Waits for <paramref name="future"/> to complete in any way without failing when it faults or is cancelled;
+    /// afterwards inspect <see cref="Future.State"/> and <see cref="Future.Exception"/>. The failure counts as
+    /// observed (R22, R23).
+    /// </summary>
+    /// <param name="future">The future to wait for.</param>
+    /// <returns>A one-shot wait to yield at once.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="future"/> is null.</exception>
+    public static IAwaitable Settle(Future future) =>
+        SettleRequest.Rent(future ?? throw new ArgumentNullException(nameof(future)));
+
+    /// <summary>
+    /// Returns a future that completes like <paramref name="future"/>, but whose cancellation does not cancel
+    /// <paramref name="future"/>: a task parked on the shield can be cancelled while the inner work goes on (R31).
+    /// </summary>
+    /// <param name="future">The future to protect.</param>
+    /// <returns>The shield; it completes in the tick after <paramref name="future"/> does.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="future"/> is null.</exception>
+    public static Future Shield(Future future)
+    {
+        if (future is null)
+        {
+            throw new ArgumentNullException(nameof(future));
+        }
+
+        var shield = new Future(future._loop);
+        future.AddCallback(inner =>
+        {
+            switch (inner.State)
+            {
+                case FutureState.Succeeded:
+                    shield.TryComplete(FutureState.Succeeded, null);
+                    break;
+                case FutureState.Faulted:
+                    shield.TryComplete(FutureState.Faulted, inner.GetExceptionForRethrow());
+                    break;
+                default:
+                    shield.TryComplete(FutureState.Cancelled, Future.CancelledMarker);
+                    break;
+            }
+        });
+        return shield;
+    }
+
+    /// <summary>
+    /// Creates a reusable periodic wait: yielding it resumes the coroutine at t0 + k * period for k = 1, 2, ...,
+    /// where t0 is the loop time of its first yield, without drift (R11).
+    /// </summary>
+    /// <param name="seconds">The period in seconds; must be positive and finite.</param>
+    /// <returns>The interval; yield it each time round the loop.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is not positive and finite.</exception>
+    public static Interval Every(double seconds)
+    {
+        long ticks = TimeMath.CheckedSeconds(seconds, nameof(seconds));
+        return Every(new TimeSpan(ticks));
+    }
+
+    /// <summary>Creates a reusable periodic wait with the given period (see <see cref="Every(double)"/>).</summary>
+    /// <param name="period">The period; must be positive.</param>
+    /// <returns>The interval; yield it each time round the loop.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
+    public static Interval Every(TimeSpan period)
+    {
+        if (period <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), period, "A period must be positive (at least 100 ns).");
+        }
+
+        return new Interval(TimeMath.Saturate(period.Ticks));
+    }
+}

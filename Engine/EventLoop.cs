@@ -1,0 +1,1475 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using YieldLoop.Internal;
+#if NET
+using System.Runtime.CompilerServices;
+#endif
+
+namespace YieldLoop;
+
+/// <summary>
+/// The event loop: it owns the clock, the ready queue, the timers and the hand-overs from other threads, and it is
+/// the only place that runs coroutines and callbacks.
+/// </summary>
+/// <remarks>
+/// <para><b>Driving it.</b> A game or tool that owns its frame calls <see cref="Tick"/> once per frame. A console
+/// program calls <see cref="RunUntilComplete(Future)"/> or <see cref="RunForever"/>, which tick and, when nothing
+/// is ready, sleep until the next timer or hand-over instead of spinning (R53).</para>
+/// <para><b>A tick</b> (R1) reads the clock once, appends the work of every timer due at that time (deadline
+/// order, then scheduling order) and of every hand-over from other threads to the ready queue behind what was
+/// already ready, then runs exactly what the queue holds, first in first out (R3). Work made ready during the tick
+/// runs in the next one, so a tick always ends and a waiter resumes one tick after the future it waits on
+/// completes. Nothing runs user code inside other user code: starting a task, completing a future or scheduling a
+/// callback only queues work (R4), and calling <see cref="Tick"/> or a run method from inside a step throws (R5).
+/// A failure reported at the end of a tick is described on <see cref="UnhandledExceptionHandler"/> (R23).</para>
+/// <para><b>Threads.</b> A loop belongs to the thread that created it. Its members throw
+/// <see cref="InvalidOperationException"/> when called from another thread (R50), except <see cref="Post"/>,
+/// <see cref="TryPost"/>, <see cref="Stop"/> and the read-only properties, which are safe from any thread (R51).</para>
+/// </remarks>
+[DebuggerDisplay("EventLoop '{Name,nq}' (tasks: {PendingTaskCount}, timers: {PendingTimerCount})")]
+public sealed class EventLoop
+{
+    private static int s_loopCount;
+
+    [ThreadStatic]
+    private static EventLoop? t_current;
+
+    private readonly IClock _clock;
+    private readonly bool _manualClock;
+    private readonly int _threadId;
+    private readonly TimerWheel _timers = new();
+    private readonly TaskRegistry _registry = new();
+
+    // Iterators of tasks started but not yet stepped: stops the same fresh iterator from being started twice (R27).
+    private readonly HashSet<object> _unstarted = new(ReferenceComparer.Instance);
+
+    // Failures with no waiter at the moment they happened, checked at the end of the tick (R23).
+    private readonly List<Future> _watch = new();
+
+    // Hand-overs from other threads (R51). The lock orders Post against Close so nothing posted is lost; the
+    // count lets the tick skip the lock when the inbox is empty, and is read with _sleeping Dekker-style (both
+    // sides write with a full fence, then read the other's flag) so a post never misses a sleeping loop.
+    private readonly object _inboxLock = new();
+    private readonly Queue<CallbackHandle> _inbox = new();
+    private readonly ManualResetEventSlim _wake = new(false);
+    private int _inboxCount;
+    private int _sleeping;
+
+    // The ready queue: two arrays swapped at each tick. The tick runs the array it swapped out, exactly the work
+    // that was ready when it began (R1); work made ready meanwhile goes into _ready for the next tick. Entries of
+    // tasks that completed while queued (cancelled) are skipped, which also makes a double entry harmless.
+    private LoopTask?[] _ready = new LoopTask?[256];
+    private LoopTask?[] _spare = new LoopTask?[256];
+    private int _readyCount;
+
+    private long _now;             // loop time in ticks: the time of the current (or last) tick; never decreases
+    private long _tickCount;
+    private bool _inTick;          // true while Tick (or Close) may run user code: no re-entrant Tick (R5)
+    private LoopTask? _running;    // the task whose step is on the call stack, null between steps (R33)
+    private bool _closing;
+    private volatile bool _closed;
+    private volatile bool _stopRequested;
+
+    /// <summary>Creates a loop on the current thread.</summary>
+    /// <param name="clock">The source of time; a new <see cref="RealClock"/> when null.</param>
+    /// <param name="name">A name for messages and diagnostics; "loop-N" when null.</param>
+    public EventLoop(IClock? clock = null, string? name = null)
+    {
+        _clock = clock ?? new RealClock();
+        _manualClock = _clock is ManualClock;
+        _threadId = Environment.CurrentManagedThreadId;
+        Name = name ?? "loop-" + Interlocked.Increment(ref s_loopCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _now = Math.Max(0, _clock.Now.Ticks);
+    }
+
+    /// <summary>Gets the loop that is ticking on the current thread, or null outside a tick.</summary>
+    public static EventLoop? Current => t_current;
+
+    /// <summary>Gets the loop's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the clock the loop reads.</summary>
+    public IClock Clock => _clock;
+
+    /// <summary>
+    /// Gets the loop's time: the time of the current tick while ticking (the same for every step of a tick), else
+    /// the clock's time (never earlier than the last tick).
+    /// </summary>
+    public TimeSpan Time => new(NowTicks);
+
+    /// <summary>Gets how many ticks the loop has run.</summary>
+    public long TickCount => Volatile.Read(ref _tickCount);
+
+    /// <summary>Gets how many tasks and callbacks are started or scheduled and not yet completed.</summary>
+    public int PendingTaskCount => _registry.Count;
+
+    /// <summary>Gets how many timers (sleeps, periodic waits, delayed callbacks) are pending.</summary>
+    public int PendingTimerCount => _timers.Count;
+
+    /// <summary>Gets whether the loop is closed.</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>
+    /// Gets or sets what receives failures that nobody observed (R23) and exceptions thrown by callbacks (R18).
+    /// When null, they are written to standard error with their coroutine trace.
+    /// </summary>
+    /// <remarks>
+    /// <para>A task or future that faults with no waiter parked on it is reported once, at the end of the tick in
+    /// which it faulted (for a failure that happens between ticks: at the end of the next tick; during
+    /// <see cref="Close"/>: before <see cref="Close"/> returns), unless its exception or result was read first.
+    /// Never at garbage collection, and never when it was observed.</para>
+    /// <para>If the handler itself throws, both exceptions go to <see cref="Trace"/> and standard error; nothing
+    /// escapes <see cref="Tick"/>.</para>
+    /// </remarks>
+    public Action<Exception>? UnhandledExceptionHandler { get; set; }
+
+    internal long NowTicks => _inTick ? _now : Math.Max(_now, _clock.Now.Ticks);
+
+    internal bool IsLoopThread => Environment.CurrentManagedThreadId == _threadId;
+
+    // ---- starting work ------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Starts <paramref name="coroutine"/> as a new task. Its first step runs in the next tick (R1, R4).
+    /// </summary>
+    /// <param name="coroutine">A fresh coroutine iterator.</param>
+    /// <param name="name">A name for messages and diagnostics; the coroutine method's name when null.</param>
+    /// <returns>The task, a future that completes when the coroutine ends.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="coroutine"/> is null (R61).</exception>
+    /// <exception cref="InvalidOperationException">The iterator was started or run before (R27), or the call is made
+    /// from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public LoopTask Start(IEnumerator<IAwaitable> coroutine, string? name = null)
+    {
+        object frame = PrepareStart(coroutine, name);
+        return Launch(new LoopTask(this, frame, StateBits.Fresh), coroutine);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="coroutine"/> as a task with a result of type <typeparamref name="T"/>, which the
+    /// coroutine produces with <c>yield return Co.Return(value);</c>.
+    /// </summary>
+    /// <typeparam name="T">The type of the result.</typeparam>
+    /// <param name="coroutine">A fresh coroutine iterator.</param>
+    /// <param name="name">A name for messages and diagnostics; the coroutine method's name when null.</param>
+    /// <returns>The task; read <see cref="LoopTask{T}.Result"/> once it completed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="coroutine"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The iterator was started or run before, or the call is made from
+    /// another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public LoopTask<T> Start<T>(IEnumerator<IAwaitable> coroutine, string? name = null)
+    {
+        object frame = PrepareStart(coroutine, name);
+        return (LoopTask<T>)Launch(new LoopTask<T>(this, frame, StateBits.Fresh | StateBits.Typed), coroutine);
+    }
+
+    /// <summary>Schedules <paramref name="callback"/> to run in the next tick.</summary>
+    /// <param name="callback">The callback; if it throws, the exception goes to <see cref="UnhandledExceptionHandler"/>.</param>
+    /// <returns>A handle that can cancel the call.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The call is made from another thread (use <see cref="Post"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public CallbackHandle CallSoon(Action callback)
+    {
+        CallbackHandle handle = NewCallback(callback);
+        Enqueue(handle);
+        return handle;
+    }
+
+    /// <summary>Schedules <paramref name="callback"/> to run once <paramref name="delay"/> of loop time has passed.</summary>
+    /// <param name="delay">The delay; zero or less means the next tick (R9).</param>
+    /// <param name="callback">The callback; if it throws, the exception goes to <see cref="UnhandledExceptionHandler"/>.</param>
+    /// <returns>A handle that can cancel the call; a cancelled timer leaves the loop by the end of the next tick (R12).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public CallbackHandle CallLater(TimeSpan delay, Action callback) => ScheduleAt(NowTicks, TimeMath.Saturate(delay.Ticks), callback);
+
+    /// <summary>Schedules <paramref name="callback"/> to run once <paramref name="seconds"/> of loop time have passed.</summary>
+    /// <param name="seconds">The delay in seconds; zero or less means the next tick (R9).</param>
+    /// <param name="callback">The callback.</param>
+    /// <returns>A handle that can cancel the call.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN or infinite.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public CallbackHandle CallLater(double seconds, Action callback) =>
+        ScheduleAt(NowTicks, TimeMath.CheckedSeconds(seconds, nameof(seconds)), callback);
+
+    /// <summary>Schedules <paramref name="callback"/> to run at loop time <paramref name="when"/> (see <see cref="Time"/>).</summary>
+    /// <param name="when">The loop time; a time already past means the next tick.</param>
+    /// <param name="callback">The callback.</param>
+    /// <returns>A handle that can cancel the call.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public CallbackHandle CallAt(TimeSpan when, Action callback) => ScheduleAt(0, Math.Max(0, when.Ticks), callback);
+
+    /// <summary>
+    /// Hands <paramref name="callback"/> to the loop from any thread; it runs in the next tick, in the order it was
+    /// posted relative to other posts from the same thread (R51). An idle loop wakes at once (R53).
+    /// </summary>
+    /// <param name="callback">The callback to run on the loop's thread.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed or closing (see <see cref="TryPost"/>).</exception>
+    public void Post(Action callback)
+    {
+        if (!TryPost(callback))
+        {
+            throw new ObjectDisposedException(nameof(EventLoop), ClosedMessage());
+        }
+    }
+
+    /// <summary>Hands <paramref name="callback"/> to the loop from any thread, unless the loop is closed.</summary>
+    /// <param name="callback">The callback to run on the loop's thread.</param>
+    /// <returns><see langword="true"/> if it was queued; <see langword="false"/> if the loop is closed or closing.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
+    public bool TryPost(Action callback)
+    {
+        if (callback is null)
+        {
+            throw new ArgumentNullException(nameof(callback));
+        }
+
+        var handle = new CallbackHandle(this, callback);
+        lock (_inboxLock)
+        {
+            if (_closing || _closed)
+            {
+                return false;
+            }
+
+            _inbox.Enqueue(handle);
+            Interlocked.Increment(ref _inboxCount);
+        }
+
+        if (Volatile.Read(ref _sleeping) != 0)
+        {
+            _wake.Set();
+        }
+
+        return true;
+    }
+
+    // ---- running ------------------------------------------------------------------------------------------------
+
+    /// <summary>Runs one tick (see the class remarks): due timers and hand-overs, then the work that was ready.</summary>
+    /// <exception cref="InvalidOperationException">Called from inside a step or callback of this loop (R5), or from
+    /// another thread (R50).</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public void Tick()
+    {
+        CheckAccess();
+        if (_inTick)
+        {
+            throw Reentrant(nameof(Tick));
+        }
+
+        _inTick = true;
+        EventLoop? previous = t_current;
+        t_current = this;
+        try
+        {
+            TickCore();
+        }
+        finally
+        {
+            _inTick = false;
+            t_current = previous;
+        }
+    }
+
+    /// <summary>
+    /// Runs the loop until <paramref name="future"/> completes, then returns, or throws the future's exception
+    /// (the same object), or <see cref="OperationCanceledException"/> when it was cancelled.
+    /// </summary>
+    /// <param name="future">A future or task of this loop.</param>
+    /// <exception cref="InvalidOperationException"><see cref="Stop"/> was called before the future completed (it stays
+    /// pending and can be cancelled or run again, R37); or the call is made inside a step (R5) or from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public void RunUntilComplete(Future future)
+    {
+        if (!TryRunUntilComplete(future))
+        {
+            throw StoppedEarly();
+        }
+
+        future.GetResult();
+    }
+
+    /// <summary>Runs the loop until <paramref name="task"/> completes and returns its result.</summary>
+    /// <typeparam name="T">The type of the result.</typeparam>
+    /// <param name="task">A task of this loop.</param>
+    /// <returns>The task's result.</returns>
+    /// <exception cref="InvalidOperationException">Stopped before the task completed (R37), or misuse as for <see cref="RunUntilComplete(Future)"/>.</exception>
+    public T RunUntilComplete<T>(LoopTask<T> task)
+    {
+        if (!TryRunUntilComplete(task))
+        {
+            throw StoppedEarly();
+        }
+
+        return task.Result;
+    }
+
+    /// <summary>Runs the loop until <paramref name="future"/> completes and returns its result.</summary>
+    /// <typeparam name="T">The type of the result.</typeparam>
+    /// <param name="future">A future of this loop.</param>
+    /// <returns>The future's result.</returns>
+    /// <exception cref="InvalidOperationException">Stopped before the future completed (R37), or misuse as for <see cref="RunUntilComplete(Future)"/>.</exception>
+    public T RunUntilComplete<T>(Future<T> future)
+    {
+        if (!TryRunUntilComplete(future))
+        {
+            throw StoppedEarly();
+        }
+
+        return future.Result;
+    }
+
+    /// <summary>Starts <paramref name="coroutine"/> and runs the loop until it ends.</summary>
+    /// <param name="coroutine">A fresh coroutine iterator.</param>
+    /// <exception cref="InvalidOperationException">Stopped first (R37), or misuse as for <see cref="RunUntilComplete(Future)"/>.</exception>
+    public void RunUntilComplete(IEnumerator<IAwaitable> coroutine) => RunUntilComplete(Start(coroutine));
+
+    /// <summary>Starts <paramref name="coroutine"/> as a typed task and runs the loop until it returns its result.</summary>
+    /// <typeparam name="T">The type of the result the coroutine gives with <c>Co.Return</c>.</typeparam>
+    /// <param name="coroutine">A fresh coroutine iterator.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="InvalidOperationException">Stopped first (R37), or misuse as for <see cref="RunUntilComplete(Future)"/>.</exception>
+    public T RunUntilComplete<T>(IEnumerator<IAwaitable> coroutine) => RunUntilComplete(Start<T>(coroutine));
+
+    /// <summary>
+    /// Runs the loop until <paramref name="future"/> completes (returns true) or <see cref="Stop"/> is called first
+    /// (returns false; the future stays pending, R37). Does not throw the future's failure: inspect it.
+    /// </summary>
+    /// <param name="future">A future or task of this loop.</param>
+    /// <returns>Whether the future completed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="future"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="future"/> belongs to another loop.</exception>
+    /// <exception cref="InvalidOperationException">Called inside a step (R5) or from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public bool TryRunUntilComplete(Future future)
+    {
+        if (future is null)
+        {
+            throw new ArgumentNullException(nameof(future));
+        }
+
+        CheckAccess();
+        if (_inTick)
+        {
+            throw Reentrant(nameof(RunUntilComplete));
+        }
+
+        if (!ReferenceEquals(future._loop, this))
+        {
+            throw new ArgumentException(
+                $"The {future.Describe()} belongs to another loop ('{future._loop.Name}'); run it on that loop.", nameof(future));
+        }
+
+        // The caller waits for this future, so its failure is observed (R23): it is thrown to the caller instead.
+        future._state |= StateBits.Observed;
+        while (!future.IsCompleted)
+        {
+            Tick();
+            if (future.IsCompleted)
+            {
+                break;
+            }
+
+            if (_stopRequested)
+            {
+                _stopRequested = false;
+                return false;
+            }
+
+            WaitForWork();
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs the loop until <see cref="Stop"/> is called, sleeping whenever nothing is ready (R53).</summary>
+    /// <exception cref="InvalidOperationException">Called inside a step (R5) or from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public void RunForever()
+    {
+        CheckAccess();
+        if (_inTick)
+        {
+            throw Reentrant(nameof(RunForever));
+        }
+
+        while (true)
+        {
+            Tick();
+            if (_stopRequested)
+            {
+                _stopRequested = false;
+                return;
+            }
+
+            WaitForWork();
+        }
+    }
+
+    /// <summary>
+    /// Asks a running <see cref="RunForever"/> or <see cref="RunUntilComplete(Future)"/> to return after the current
+    /// tick. Safe from any thread; wakes a sleeping loop. Called when no run is active, the next run stops after
+    /// its first tick.
+    /// </summary>
+    public void Stop()
+    {
+        _stopRequested = true;
+        _wake.Set();
+    }
+
+    /// <summary>
+    /// Closes the loop: cancels every pending task and callback (their <c>finally</c> blocks run), and returns what
+    /// was pending (R36). Closing twice is a no-op that returns an empty list.
+    /// </summary>
+    /// <returns>The tasks and callbacks that were still pending, in no particular order.</returns>
+    /// <remarks>After closing, the state, result and exception of tasks and futures can still be read; every other
+    /// use of the loop throws <see cref="ObjectDisposedException"/>, and <see cref="TryPost"/> returns false. The list
+    /// is also written to <see cref="Trace"/>. Failures that happen while closing are reported before this returns.</remarks>
+    /// <exception cref="InvalidOperationException">Called inside a step or callback of this loop, or from another thread.</exception>
+    public IReadOnlyList<LoopTask> Close()
+    {
+        CheckThread();
+        if (_closed)
+        {
+            return Array.Empty<LoopTask>();
+        }
+
+        if (_inTick)
+        {
+            throw new InvalidOperationException(
+                $"EventLoop '{Name}' cannot be closed from inside one of its own steps or callbacks. Call Stop() there, and Close() after the run returns.");
+        }
+
+        _inTick = true;   // finally blocks run below: they must not tick or close the loop again
+        var pending = new List<LoopTask>();
+        try
+        {
+            lock (_inboxLock)
+            {
+                _closing = true;
+            }
+
+            DrainInbox();
+
+            // Finally blocks may start new work while we cancel; go round until nothing is left (bounded).
+            for (int round = 0; round < 64 && _registry.Count > 0; round++)
+            {
+                foreach (LoopTask task in _registry.Snapshot())
+                {
+                    if (task.IsCompleted)
+                    {
+                        _registry.Remove(task);
+                        continue;
+                    }
+
+                    pending.Add(task);
+                    task._state |= StateBits.CancelRequested;
+                    Detach(task);
+                    EndTask(task, FutureState.Cancelled, null);
+                }
+            }
+
+            ReportUnobserved();
+        }
+        finally
+        {
+            _closed = true;
+            _inTick = false;
+            _timers.Clear();
+            Array.Clear(_ready, 0, _readyCount);
+            _readyCount = 0;
+            _unstarted.Clear();
+        }
+
+        if (pending.Count > 0)
+        {
+            Trace.TraceWarning($"YieldLoop: EventLoop '{Name}' was closed with {pending.Count} pending task(s); they were cancelled.");
+        }
+
+        return pending;
+    }
+
+    // ---- the tick -----------------------------------------------------------------------------------------------
+
+    private void TickCore()
+    {
+        long clock = _clock.Now.Ticks;
+        if (clock > _now)
+        {
+            _now = clock;   // a clock that goes backwards is treated as standing still (R10)
+        }
+
+        _tickCount++;
+        _timers.Advance(_now, this);
+        if (Volatile.Read(ref _inboxCount) != 0)
+        {
+            DrainInbox();
+        }
+
+        LoopTask?[] run = _ready;
+        int count = _readyCount;
+        _ready = _spare;
+        _spare = run;
+        _readyCount = 0;
+
+        // THE ONE PLACE WHERE USER CODE RUNS: coroutine steps and callbacks, in FIFO order (R3). Everything else in
+        // the engine only queues work, so there are no nested steps (R4).
+        for (int i = 0; i < count; i++)
+        {
+            LoopTask task = run[i]!;
+            int st = task._state;
+            if ((st & StateBits.StateMask) != 0)
+            {
+                continue;   // completed while queued (cancelled): its other entry already ran
+            }
+
+            if ((st & StateBits.KindMask) == 0)
+            {
+                Step(task, st);
+            }
+            else
+            {
+                RunCallback(task, st);
+            }
+        }
+
+        Array.Clear(run, 0, count);
+        if (_watch.Count != 0)
+        {
+            ReportUnobserved();
+        }
+
+        if (_timers.HasDirty)
+        {
+            _timers.Purge();
+        }
+    }
+
+    private void Step(LoopTask task, int st)
+    {
+        if ((st & StateBits.SlowStep) != 0)
+        {
+            if ((st & StateBits.Fresh) != 0)
+            {
+                _unstarted.Remove(RootIterator(task)!);
+                task._state = st &= ~StateBits.Fresh;
+            }
+
+            if ((st & StateBits.CancelRequested) != 0)
+            {
+                EndTask(task, FutureState.Cancelled, null);
+                return;
+            }
+        }
+
+        object? link = task._link;
+        if (link is not null)
+        {
+            task._link = null;
+            if (link is Future future)
+            {
+                if ((future._state & StateBits.StateMask) != (int)FutureState.Succeeded && !Propagate(task, future))
+                {
+                    return;
+                }
+            }
+            else if (link is SettleRequest settle)
+            {
+                settle.Release();
+            }
+            else if (link is CustomWaker waker && waker.Failure is { } failure)
+            {
+                EndTask(task, FutureState.Faulted, failure);
+                return;
+            }
+        }
+
+        _running = task;
+        RunFrames(task);
+        _running = null;
+    }
+
+    /// <summary>The trampoline: advances the task's top frame until it parks, ends, or fails (R19, R24-R26).</summary>
+    private void RunFrames(LoopTask task)
+    {
+        object frame = task._frame!;
+        FrameStack? stack = frame as FrameStack;
+        IEnumerator<IAwaitable> it = stack is null ? AsIterator(frame) : stack.Top;
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = it.MoveNext();
+            }
+            catch (Exception ex)
+            {
+                // The throwing frame has already run its own finally blocks; the rest of the chain is disposed.
+                Fault(task, ex, "threw " + ex.GetType().Name);
+                return;
+            }
+
+            if ((task._state & StateBits.CancelRequested) != 0)
+            {
+                // R33: a task that cancelled itself stops here, whatever it yielded; what it yielded is not awaited.
+                if (more)
+                {
+                    Drop(it.Current);
+                }
+
+                EndTask(task, FutureState.Cancelled, null);
+                return;
+            }
+
+            if (!more)
+            {
+                if (stack is null || stack.Count == 1)
+                {
+                    if ((task._state & StateBits.Typed) != 0)
+                    {
+                        Fault(task, new InvalidOperationException(
+                            $"Coroutine '{task.Name}' ended without yielding Co.Return(value), but it was started as a task with a result. End it with 'yield return Co.Return(value);' or start it with Start() instead of Start<T>()."),
+                            "ended without a result");
+                        return;
+                    }
+
+                    EndTask(task, FutureState.Succeeded, null);
+                    return;
+                }
+
+                // A child run inline ended: continue its parent in the same step (R24).
+                IEnumerator<IAwaitable> child = stack.Top;
+                Call call = stack.Pop()!;
+                if (call is not UntypedCall)
+                {
+                    string expected = call.ResultType.Name;
+                    stack.Push(child, call);   // keep the child in the trace; EndTask releases the call
+                    Fault(task, new InvalidOperationException(
+                        $"Coroutine '{Names.Short(child.GetType())}' ended without yielding Co.Return(value), but its caller used Co.Call<{expected}> and expects a result."),
+                        "ended without a result");
+                    return;
+                }
+
+                call.Release();
+                it = stack.Top;
+                continue;
+            }
+
+            IAwaitable? yielded = it.Current;
+
+            // Yield dispatch, cheapest and commonest first (ARCHITECTURE.md): next tick, sleep, future.
+            if (yielded is null || ReferenceEquals(yielded, Co.NextTick))
+            {
+                Enqueue(task);
+                return;
+            }
+
+            if (yielded is SleepRequest sleep)
+            {
+                if (!sleep._inUse)
+                {
+                    Fault(task, StaleRequest(task, "Co.Sleep"), "yielded a used wait");
+                    return;
+                }
+
+                long ticks = sleep._ticks;
+                sleep.Release();
+                _timers.Insert(task, ticks <= 0 ? _now : _now + ticks);
+                return;
+            }
+
+            if (yielded is Future future)
+            {
+                if (!CanWaitOn(task, future))
+                {
+                    return;
+                }
+
+                int fs = future._state & StateBits.StateMask;
+                if (fs == 0)
+                {
+                    future.AddWaiter(task);
+                    task._link = future;
+                    return;
+                }
+
+                if (fs != (int)FutureState.Succeeded && !Propagate(task, future))
+                {
+                    return;
+                }
+
+                continue;   // R19: already complete, go on in the same step, in this loop (no recursion)
+            }
+
+            if (yielded is Call request)
+            {
+                if (!request._inUse)
+                {
+                    Fault(task, StaleRequest(task, "Co.Call"), "yielded a used call");
+                    return;
+                }
+
+                IEnumerator<IAwaitable> child = request._coroutine!;
+                request._coroutine = null;
+                if (IteratorGuard.HasStarted(child) || _unstarted.Contains(child))
+                {
+                    request.Release();
+                    Fault(task, AlreadyStarted(child), "yielded an iterator that already ran");
+                    return;
+                }
+
+                if (stack is null)
+                {
+                    stack = new FrameStack(it, null);
+                    task._frame = stack;
+                }
+
+                stack.Push(child, request);
+                it = child;
+                continue;
+            }
+
+            if (yielded is ReturnRequest result)
+            {
+                if (!Return(task, stack, result))
+                {
+                    return;
+                }
+
+                it = stack!.Top;
+                continue;
+            }
+
+            if (yielded is SettleRequest settle)
+            {
+                if (!settle._inUse)
+                {
+                    Fault(task, StaleRequest(task, "Co.Settle"), "yielded a used wait");
+                    return;
+                }
+
+                Future target = settle._future!;
+                if (!CanWaitOn(task, target))
+                {
+                    settle.Release();
+                    return;
+                }
+
+                if (target.IsCompleted)
+                {
+                    target._state |= StateBits.Observed;
+                    settle.Release();
+                    continue;
+                }
+
+                target.AddWaiter(task);
+                task._link = settle;
+                return;
+            }
+
+            if (yielded is Interval interval)
+            {
+                long deadline;
+                try
+                {
+                    deadline = interval.NextDeadline(this);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    Fault(task, ex, "yielded an Interval of another loop");
+                    return;
+                }
+
+                _timers.Insert(task, deadline);
+                return;
+            }
+
+            if (!ParkOnCustom(task, yielded))
+            {
+                return;
+            }
+
+            // The custom awaitable was already complete: go on.
+        }
+    }
+
+    /// <summary>Handles <c>Co.Return</c>; returns true when the parent frame continues in this step.</summary>
+    private bool Return(LoopTask task, FrameStack? stack, ReturnRequest result)
+    {
+        if (!result._inUse)
+        {
+            Fault(task, StaleRequest(task, "Co.Return"), "yielded a used result");
+            return false;
+        }
+
+        if (stack is null || stack.Count == 1)
+        {
+            if ((task._state & StateBits.Typed) != 0 && !result.DeliverTo(task))
+            {
+                Type expected = task.GetType().GetGenericArguments()[0];
+                Type actual = result.ValueType;
+                result.Release();
+                Fault(task, new InvalidOperationException(
+                    $"Coroutine '{task.Name}' returned a value of type {actual.Name}, but its task was started as LoopTask<{expected.Name}>. Return a {expected.Name}, or start it with Start<{actual.Name}>()."),
+                    "returned the wrong type");
+                return false;
+            }
+
+            result.Release();
+            EndTask(task, FutureState.Succeeded, null);   // disposes the root frame: its finally blocks run
+            return false;
+        }
+
+        Call call = stack.Calls[stack.Count - 1]!;
+        if (call is not UntypedCall && !result.DeliverTo(call))
+        {
+            Type actual = result.ValueType;
+            result.Release();
+            Fault(task, new InvalidOperationException(
+                $"Coroutine '{Names.Short(stack.Top.GetType())}' returned a value of type {actual.Name}, but its caller used Co.Call<{call.ResultType.Name}>."),
+                "returned the wrong type");
+            return false;
+        }
+
+        result.Release();
+        IEnumerator<IAwaitable> child = stack.Top;
+        try
+        {
+            child.Dispose();   // the child ends here: its pending finally blocks run
+        }
+        catch (Exception ex)
+        {
+            Fault(task, ex, "threw from a finally block");
+            return false;
+        }
+
+        stack.Pop();
+        call.Release();
+        return true;
+    }
+
+    private bool CanWaitOn(LoopTask task, Future future)
+    {
+        if (ReferenceEquals(future, task))
+        {
+            Fault(task, new InvalidOperationException(
+                $"Coroutine task '{task.Name}' waits on itself: a task cannot yield its own task, because it would never complete."),
+                "waiting on itself");
+            return false;
+        }
+
+        if (!ReferenceEquals(future._loop, this))
+        {
+            Fault(task, new InvalidOperationException(
+                $"Coroutine '{task.Name}' on loop '{Name}' yielded a {future.Describe()} that belongs to another loop ('{future._loop.Name}'). A task can only wait on futures of its own loop; hand results between loops with Post."),
+                "waiting on another loop's future");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Makes a task mirror a faulted or cancelled future it waited on (R22); returns false when it ended.</summary>
+    private bool Propagate(LoopTask task, Future future)
+    {
+        int fs = future._state & StateBits.StateMask;
+        if (fs == (int)FutureState.Faulted)
+        {
+            Exception ex = future.GetExceptionForRethrow();
+            Fault(task, ex, "waiting on " + future.Describe());
+            return false;
+        }
+
+        if (fs == (int)FutureState.Cancelled)
+        {
+            EndTask(task, FutureState.Cancelled, null);
+            return false;
+        }
+
+        return true;
+    }
+
+    private bool ParkOnCustom(LoopTask task, IAwaitable awaitable)
+    {
+        string type = awaitable.GetType().FullName ?? awaitable.GetType().Name;
+        try
+        {
+            if (awaitable.IsCompleted)
+            {
+                return true;
+            }
+        }
+        catch (Exception ex)
+        {
+            Fault(task, BrokenAwaitable(task, type, "IsCompleted", ex), "waiting on " + type);
+            return false;
+        }
+
+        var waker = new CustomWaker(this, task, awaitable);
+        task._link = waker;
+        try
+        {
+            awaitable.OnCompleted(waker.Callback);
+        }
+        catch (Exception ex)
+        {
+            task._link = null;
+            Fault(task, BrokenAwaitable(task, type, "OnCompleted", ex), "waiting on " + type);
+            return false;
+        }
+
+        return false;
+    }
+
+    /// <summary>R33: what a self-cancelled task yielded is not awaited.</summary>
+    private void Drop(IAwaitable? yielded)
+    {
+        switch (yielded)
+        {
+            case SleepRequest sleep when sleep._inUse:
+                sleep.Release();
+                break;
+            case Call call when call._inUse:
+                call.Release();
+                break;
+            case ReturnRequest result when result._inUse:
+                result.Release();
+                break;
+            case SettleRequest settle when settle._inUse:
+                Future? target = settle._future;
+                settle.Release();
+                if (target is not null && ReferenceEquals(target._loop, this))
+                {
+                    RequestCancel(target);
+                }
+
+                break;
+            case Future future when ReferenceEquals(future._loop, this):
+                RequestCancel(future);
+                break;
+        }
+    }
+
+    private void RunCallback(LoopTask node, int st)
+    {
+        if ((st & StateBits.KindFutureCallback) != 0)
+        {
+            var callback = (Action<Future>)node._frame!;
+            var future = (Future)node._link!;
+            node._link = null;
+            node._state = st | (int)FutureState.Succeeded;
+            try
+            {
+                callback(future);
+            }
+            catch (Exception ex)
+            {
+                Report(ex);
+            }
+
+            return;
+        }
+
+        if ((st & StateBits.CancelRequested) != 0)
+        {
+            CompleteTask(node, FutureState.Cancelled, Future.CancelledMarker);
+            return;
+        }
+
+        var action = (Action)node._frame!;
+        Exception? failure = null;
+        _running = node;
+        try
+        {
+            action();
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        _running = null;
+        if (failure is null)
+        {
+            CompleteTask(node, FutureState.Succeeded, null);
+            return;
+        }
+
+        // R18: the exception goes to the handler; the handle faults too, already counted as reported.
+        node._state |= StateBits.Observed | StateBits.Reported;
+        CompleteTask(node, FutureState.Faulted, failure);
+        Report(failure);
+    }
+
+    // ---- ending tasks -------------------------------------------------------------------------------------------
+
+    private void Fault(LoopTask task, Exception exception, string note)
+    {
+        CoroutineTraceRecord.For(exception).AddFrames(task, note);
+        EndTask(task, FutureState.Faulted, exception);
+    }
+
+    /// <summary>
+    /// Ends a task: disposes its frames innermost-first (every pending finally runs once: R21, R30), then completes
+    /// it. A finally that throws is not lost (R35): it becomes the outcome of a cancellation, and is attached to an
+    /// existing failure; later ones are attached to the first.
+    /// </summary>
+    private void EndTask(LoopTask task, FutureState target, Exception? failure)
+    {
+        int st = task._state;
+        if ((st & StateBits.Fresh) != 0)
+        {
+            _unstarted.Remove(RootIterator(task)!);
+            st &= ~StateBits.Fresh;
+        }
+
+        task._state = st | StateBits.Disposing;
+        object kept = Names.Keep(task);
+        Exception? firstDisposeError = null;
+        List<Exception>? moreErrors = null;
+        LoopTask? previous = _running;
+        _running = task;
+        switch (task._frame)
+        {
+            case FrameStack stack:
+                while (stack.Count > 0)
+                {
+                    IEnumerator<IAwaitable> frame = stack.Top;
+                    stack.Pop()?.Release();
+                    DisposeFrame(frame, ref firstDisposeError, ref moreErrors);
+                }
+
+                break;
+            case IEnumerator<IAwaitable> single:
+                DisposeFrame(single, ref firstDisposeError, ref moreErrors);
+                break;
+        }
+
+        _running = previous;
+        task._frame = kept;
+        task._state &= ~StateBits.Disposing;
+
+        if (failure is null && firstDisposeError is not null)
+        {
+            failure = firstDisposeError;
+            firstDisposeError = null;
+            target = FutureState.Faulted;
+        }
+
+        if (failure is not null)
+        {
+            if (firstDisposeError is not null)
+            {
+                (moreErrors ??= new List<Exception>()).Insert(0, firstDisposeError);
+            }
+
+            if (moreErrors is not null)
+            {
+                CoroutineTraceRecord.AttachSuppressed(failure, moreErrors);
+            }
+
+            CompleteTask(task, FutureState.Faulted, failure);
+            return;
+        }
+
+        CompleteTask(task, target, target == FutureState.Cancelled ? Future.CancelledMarker : null);
+    }
+
+    private static void DisposeFrame(IEnumerator<IAwaitable> frame, ref Exception? first, ref List<Exception>? more)
+    {
+        try
+        {
+            frame.Dispose();
+        }
+        catch (Exception ex)
+        {
+            if (first is null)
+            {
+                first = ex;
+            }
+            else
+            {
+                (more ??= new List<Exception>()).Add(ex);
+            }
+        }
+    }
+
+    private void CompleteTask(LoopTask task, FutureState state, object? outcome)
+    {
+        _registry.Remove(task);
+        if ((task._state & StateBits.InWheel) == 0)
+        {
+            task._link = null;   // (in the wheel, _link is the next timer node until the purge unlinks it)
+        }
+
+        if ((task._state & StateBits.KindMask) != 0)
+        {
+            task._frame = Names.Keep(task);
+        }
+
+        task.TryComplete(state, outcome);
+    }
+
+    // ---- engine services used by futures, timers and tasks ------------------------------------------------------
+
+    internal void Enqueue(LoopTask task)
+    {
+        if (_readyCount == _ready.Length)
+        {
+            Array.Resize(ref _ready, _readyCount * 2);
+        }
+
+        _ready[_readyCount++] = task;
+    }
+
+    internal void WakeWaiters(object waiters)
+    {
+        if (waiters is LoopTask single)
+        {
+            Enqueue(single);
+            return;
+        }
+
+        var list = (WaiterList)waiters;
+        for (int i = 0; i < list.Count; i++)
+        {
+            Enqueue(list.Items[i]!);
+        }
+    }
+
+    internal void WatchUnobserved(Future future)
+    {
+        if ((future._state & StateBits.Watched) == 0)
+        {
+            future._state |= StateBits.Watched;
+            _watch.Add(future);
+        }
+    }
+
+    internal void WakeCustom(LoopTask task, CustomWaker waker, Exception? failure)
+    {
+        if (!ReferenceEquals(task._link, waker) || task.IsCompleted)
+        {
+            if (failure is not null)
+            {
+                Report(failure);   // R60: noticed after the task moved on
+            }
+
+            return;
+        }
+
+        waker.Failure = failure;
+        Enqueue(task);
+    }
+
+    /// <summary>
+    /// Requests cancellation of a future or task, and of what each cancelled task is parked on (R31), with a loop
+    /// instead of recursion so a long chain of waiting tasks cannot overflow the stack.
+    /// </summary>
+    internal bool RequestCancel(Future target)
+    {
+        bool result = RequestCancelOne(target, out Future? next);
+        while (next is not null)
+        {
+            RequestCancelOne(next, out next);
+        }
+
+        return result;
+    }
+
+    private bool RequestCancelOne(Future future, out Future? next)
+    {
+        next = null;
+        if (future is not LoopTask task)
+        {
+            return future.TryComplete(FutureState.Cancelled, Future.CancelledMarker);
+        }
+
+        int st = task._state;
+        if ((st & StateBits.StateMask) != 0
+            || (st & (StateBits.CancelRequested | StateBits.Disposing | StateBits.KindFutureCallback)) != 0)
+        {
+            return false;   // completed, already cancelling (R33: a second cancel is a no-op), or inside its disposal (R34)
+        }
+
+        task._state = st | StateBits.CancelRequested;
+        if (ReferenceEquals(task, _running))
+        {
+            return true;    // its step is on the stack: it stops at its next yield (R33)
+        }
+
+        next = Detach(task);
+        Enqueue(task);      // its turn (R30); a second queue entry, if any, is skipped once it completed
+        return true;
+    }
+
+    /// <summary>Takes a task off what it waits on; returns the future to cancel with it (R31), if any.</summary>
+    private Future? Detach(LoopTask task)
+    {
+        if ((task._state & StateBits.InWheel) != 0)
+        {
+            _timers.Cancel(task);   // R12: unlinked by the end of the tick
+            return null;
+        }
+
+        object? link = task._link;
+        switch (link)
+        {
+            case Future parked:
+                parked.RemoveWaiter(task);
+                task._link = null;
+                return parked;
+            case SettleRequest settle:
+                Future inner = settle._future!;
+                inner.RemoveWaiter(task);
+                settle.Release();
+                task._link = null;
+                return inner;
+            case CustomWaker:
+                task._link = null;   // a late wake-up finds the task gone and is ignored
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    internal void Report(Exception exception)
+    {
+        Action<Exception>? handler = UnhandledExceptionHandler;
+        if (handler is null)
+        {
+            WriteFallback($"YieldLoop: unhandled exception on loop '{Name}':", exception, null);
+            return;
+        }
+
+        try
+        {
+            handler(exception);
+        }
+        catch (Exception handlerFailure)
+        {
+            WriteFallback($"YieldLoop: the unhandled-exception handler of loop '{Name}' threw while handling an exception.", exception, handlerFailure);
+        }
+    }
+
+    private void ReportUnobserved()
+    {
+        for (int i = 0; i < _watch.Count; i++)
+        {
+            Future future = _watch[i];
+            int st = future._state;
+            future._state = st & ~StateBits.Watched;
+            if ((st & (StateBits.Observed | StateBits.Reported)) == 0 && future._slot is Exception ex)
+            {
+                future._state |= StateBits.Reported;
+                Report(ex);
+            }
+        }
+
+        _watch.Clear();
+    }
+
+    private static void WriteFallback(string headline, Exception exception, Exception? handlerFailure)
+    {
+        string trace = exception.GetCoroutineTrace() is { } t ? "Coroutine trace:\n" + t : string.Empty;
+        string text = handlerFailure is null
+            ? $"{headline}\n{exception}\n{trace}"
+            : $"{headline}\nOriginal exception:\n{exception}\n{trace}Handler exception:\n{handlerFailure}";
+        Trace.TraceError(text);
+        try
+        {
+            Console.Error.WriteLine(text);
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or ObjectDisposedException)
+        {
+            // No console: Trace already has it.
+        }
+    }
+
+    internal static string DescribeWait(LoopTask task)
+    {
+        if ((task._state & StateBits.InWheel) != 0)
+        {
+            return "sleeping until " + TimeMath.Format(task._deadline);
+        }
+
+        return task._link switch
+        {
+            Future future => "waiting on " + future.Describe(),
+            SettleRequest settle => "settling " + settle._future!.Describe(),
+            CustomWaker waker => "waiting on " + waker.AwaitableType,
+            _ => (task._state & StateBits.CancelRequested) != 0 ? "cancelling" : string.Empty,
+        };
+    }
+
+    // ---- checks -------------------------------------------------------------------------------------------------
+
+    internal void CheckThread()
+    {
+        if (Environment.CurrentManagedThreadId != _threadId)
+        {
+            ThrowWrongThread();
+        }
+    }
+
+    internal void CheckAccess()
+    {
+        if (Environment.CurrentManagedThreadId != _threadId)
+        {
+            ThrowWrongThread();
+        }
+
+        if (_closed)
+        {
+            throw new ObjectDisposedException(nameof(EventLoop), ClosedMessage());
+        }
+    }
+
+    internal string ClosedMessage() => $"The event loop '{Name}' is closed; create a new EventLoop to run more work.";
+
+    private void ThrowWrongThread() => throw new InvalidOperationException(
+        $"EventLoop '{Name}' belongs to thread {_threadId} but was called from thread {Environment.CurrentManagedThreadId}. " +
+        "Loop-only members run on the loop's thread; from other threads hand work over with Post.");
+
+    private InvalidOperationException Reentrant(string member) => new(
+        $"{member} cannot be called from inside a step or callback of the same loop ('{Name}'): the loop is already running it. Yield from the coroutine instead; the loop resumes it on a later tick.");
+
+    private static InvalidOperationException StoppedEarly() => new(
+        "The loop was stopped before the task completed; the task is still pending and can be cancelled or run again.");
+
+    private static InvalidOperationException StaleRequest(LoopTask task, string kind) => new(
+        $"Coroutine '{task.Name}' yielded a {kind} object that was already used. {kind} returns a one-shot object taken from a pool: call {kind} again for each yield (it does not allocate).");
+
+    private static InvalidOperationException AlreadyStarted(IEnumerator<IAwaitable> iterator) => new(
+        $"The coroutine iterator {Names.Full(iterator.GetType())} has already been started; an iterator runs once. Call the coroutine method again to get a fresh iterator.");
+
+    private static InvalidOperationException BrokenAwaitable(LoopTask task, string type, string member, Exception inner) => new(
+        $"Coroutine '{task.Name}' yielded a custom awaitable {type} whose {member} threw {inner.GetType().Name}: {inner.Message} A custom IAwaitable must not throw when the loop parks on it.",
+        inner);
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private object PrepareStart(IEnumerator<IAwaitable> coroutine, string? name)
+    {
+        if (coroutine is null)
+        {
+            throw new ArgumentNullException(nameof(coroutine));
+        }
+
+        CheckAccess();
+        if (IteratorGuard.HasStarted(coroutine) || _unstarted.Contains(coroutine))
+        {
+            throw AlreadyStarted(coroutine);
+        }
+
+        return name is null ? coroutine : new FrameStack(coroutine, name);
+    }
+
+    private LoopTask Launch(LoopTask task, IEnumerator<IAwaitable> coroutine)
+    {
+        _unstarted.Add(coroutine);
+        _registry.Add(task);
+        Enqueue(task);
+        return task;
+    }
+
+    private CallbackHandle NewCallback(Action callback)
+    {
+        if (callback is null)
+        {
+            throw new ArgumentNullException(nameof(callback));
+        }
+
+        CheckAccess();
+        var handle = new CallbackHandle(this, callback);
+        _registry.Add(handle);
+        return handle;
+    }
+
+    private CallbackHandle ScheduleAt(long origin, long delay, Action callback)
+    {
+        CallbackHandle handle = NewCallback(callback);
+        long deadline = delay <= 0 ? origin : origin + delay;
+        _timers.Insert(handle, Math.Max(deadline, NowTicks));
+        return handle;
+    }
+
+    private void DrainInbox()
+    {
+        lock (_inboxLock)
+        {
+            while (_inbox.Count > 0)
+            {
+                CallbackHandle handle = _inbox.Dequeue();
+                _registry.Add(handle);
+                Enqueue(handle);
+            }
+
+            Volatile.Write(ref _inboxCount, 0);
+        }
+    }
+
+    private void WaitForWork()
+    {
+        if (_readyCount > 0 || Volatile.Read(ref _inboxCount) != 0 || _stopRequested)
+        {
+            return;
+        }
+
+        long next = _timers.NextWakeTime();
+        int timeoutMs = Timeout.Infinite;
+        if (next != long.MaxValue)
+        {
+            long now = Math.Max(_now, _clock.Now.Ticks);
+            if (next <= now)
+            {
+                return;
+            }
+
+            if (!_manualClock)
+            {
+                timeoutMs = (int)Math.Min(int.MaxValue, (next - now + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
+            }
+        }
+
+        // R53: sleep on a wait handle until the next timer, a hand-over or Stop; never spin. On a manual clock time
+        // only moves when someone moves it, so an idle run waits for a hand-over or Stop.
+        _wake.Reset();
+        Interlocked.Exchange(ref _sleeping, 1);
+        try
+        {
+            if (Volatile.Read(ref _inboxCount) == 0 && !_stopRequested)
+            {
+                _wake.Wait(timeoutMs);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _sleeping, 0);
+        }
+    }
+
+    private static IEnumerator<IAwaitable>? RootIterator(LoopTask task) => task._frame switch
+    {
+        FrameStack stack => stack.Frames[0],
+        IEnumerator<IAwaitable> it => it,
+        _ => null,
+    };
+
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static IEnumerator<IAwaitable> AsIterator(object frame) => Unsafe.As<IEnumerator<IAwaitable>>(frame);
+#else
+    private static IEnumerator<IAwaitable> AsIterator(object frame) => (IEnumerator<IAwaitable>)frame;
+#endif
+}

@@ -1,0 +1,41 @@
+using System;
+
+namespace YieldLoop;
+
+/// <summary>A <see cref="Future"/> with a result of type <typeparamref name="T"/>.</summary>
+/// <typeparam name="T">The type of the result.</typeparam>
+public sealed class Future<T> : Future
+{
+    internal T _result = default!;
+
+    internal Future(EventLoop loop)
+        : base(loop)
+    {
+    }
+
+    /// <summary>
+    /// Gets the result. Reading it marks a failure as observed (R23).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The future is still pending (R15).</exception>
+    /// <exception cref="OperationCanceledException">The future was cancelled.</exception>
+    /// <remarks>When the future faulted, its own exception is rethrown (the same object).</remarks>
+    public T Result
+    {
+        get
+        {
+            ThrowIfNotSucceeded();
+            return _result;
+        }
+    }
+
+    internal bool TrySetResult(T value)
+    {
+        if (IsCompleted)
+        {
+            return false;
+        }
+
+        _result = value;
+        return TryComplete(FutureState.Succeeded, null);
+    }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.Threading;
+
+namespace YieldLoop.Internal;
+
+/// <summary>
+/// The continuation handed to a custom <see cref="IAwaitable"/>: it checks the awaitable's side of the contract
+/// (once, on the loop's thread) and wakes the parked task (R60). The engine's own awaitables never need one.
+/// </summary>
+internal sealed class CustomWaker
+{
+    private readonly EventLoop _loop;
+    private readonly LoopTask _task;
+    private readonly IAwaitable _awaitable;
+    private int _calls;
+
+    internal CustomWaker(EventLoop loop, LoopTask task, IAwaitable awaitable)
+    {
+        _loop = loop;
+        _task = task;
+        _awaitable = awaitable;
+        Callback = Wake;
+    }
+
+    internal Action Callback { get; }
+
+    /// <summary>Set when the awaitable broke its contract; the woken task faults with it (R60).</summary>
+    internal Exception? Failure { get; set; }
+
+    internal string AwaitableType => _awaitable.GetType().FullName ?? _awaitable.GetType().Name;
+
+    private void Wake()
+    {
+        bool onLoopThread = _loop.IsLoopThread;
+        if (Interlocked.Increment(ref _calls) > 1)
+        {
+            var error = new InvalidOperationException(
+                $"The custom awaitable {AwaitableType} that coroutine '{_task.Name}' waited on invoked its continuation more than once; an awaitable must complete exactly once.");
+            if (onLoopThread)
+            {
+                _loop.Report(error);
+            }
+            else
+            {
+                _loop.TryPost(() => _loop.Report(error));
+            }
+
+            return;
+        }
+
+        if (onLoopThread)
+        {
+            _loop.WakeCustom(_task, this, null);
+            return;
+        }
+
+        var wrongThread = new InvalidOperationException(
+            $"The custom awaitable {AwaitableType} that coroutine '{_task.Name}' waited on invoked its continuation from thread {Environment.CurrentManagedThreadId}, not the loop's thread. Complete it on the loop's thread, or hand the completion over with EventLoop.Post.");
+        if (!_loop.TryPost(() => _loop.WakeCustom(_task, this, wrongThread)))
+        {
+            System.Diagnostics.Trace.TraceError(wrongThread.ToString());
+        }
+    }
+}

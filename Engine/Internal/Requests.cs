@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+
+namespace YieldLoop.Internal;
+
+/// <summary>The awaitable behind <see cref="Co.NextTick"/>: resume in the next tick (R2).</summary>
+internal sealed class NextTickAwaitable : IAwaitable
+{
+    bool IAwaitable.IsCompleted => false;
+
+    void IAwaitable.OnCompleted(Action continuation) => throw new InvalidOperationException(
+        "Co.NextTick is understood by the loop only; yield it from a coroutine.");
+
+    public override string ToString() => "Co.NextTick";
+}
+
+/// <summary>A one-shot sleep (see <see cref="Co.Sleep(double)"/>), pooled per thread.</summary>
+internal sealed class SleepRequest : IAwaitable
+{
+    [ThreadStatic]
+    private static SleepRequest? t_free;
+
+    private SleepRequest? _nextFree;
+    internal long _ticks;
+    internal bool _inUse;
+
+    bool IAwaitable.IsCompleted => false;
+
+    void IAwaitable.OnCompleted(Action continuation) => throw new InvalidOperationException(
+        "A Co.Sleep wait is understood by the loop only; yield it from a coroutine.");
+
+    internal static SleepRequest Rent(long ticks)
+    {
+        SleepRequest? request = t_free;
+        if (request is null)
+        {
+            request = new SleepRequest();
+        }
+        else
+        {
+            t_free = request._nextFree;
+            request._nextFree = null;
+        }
+
+        request._ticks = ticks;
+        request._inUse = true;
+        return request;
+    }
+
+    internal void Release()
+    {
+        _inUse = false;
+        _nextFree = t_free;
+        t_free = this;
+    }
+
+    public override string ToString() => $"Co.Sleep({TimeMath.Format(_ticks)})";
+}
+
+/// <summary>The one-shot end-with-result of <see cref="Co.Return{T}(T)"/>.</summary>
+internal abstract class ReturnRequest : IAwaitable
+{
+    internal bool _inUse;
+
+    bool IAwaitable.IsCompleted => false;
+
+    void IAwaitable.OnCompleted(Action continuation) => throw new InvalidOperationException(
+        "A Co.Return value is understood by the loop only; yield it from a coroutine.");
+
+    internal abstract Type ValueType { get; }
+
+    /// <summary>Hands the value to a typed call or task without boxing; false when the types do not match.</summary>
+    internal abstract bool DeliverTo(object target);
+
+    internal abstract void Release();
+}
+
+internal sealed class ReturnRequest<T> : ReturnRequest
+{
+    [ThreadStatic]
+    private static Stack<ReturnRequest<T>>? t_pool;
+
+    private T _value = default!;
+
+    internal override Type ValueType => typeof(T);
+
+    internal static ReturnRequest<T> Rent(T value)
+    {
+        Stack<ReturnRequest<T>>? pool = t_pool;
+        ReturnRequest<T> request = pool is { Count: > 0 } ? pool.Pop() : new ReturnRequest<T>();
+        request._value = value;
+        request._inUse = true;
+        return request;
+    }
+
+    internal override bool DeliverTo(object target)
+    {
+        switch (target)
+        {
+            case Call<T> call:
+                call._result = _value;
+                call._hasResult = true;
+                return true;
+            case LoopTask<T> task:
+                task._result = _value;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    internal override void Release()
+    {
+        _inUse = false;
+        _value = default!;
+        (t_pool ??= new Stack<ReturnRequest<T>>()).Push(this);
+    }
+}
+
+/// <summary>The one-shot "wait without failing" of <see cref="Co.Settle"/>.</summary>
+internal sealed class SettleRequest : IAwaitable
+{
+    [ThreadStatic]
+    private static Stack<SettleRequest>? t_pool;
+
+    internal Future? _future;
+    internal bool _inUse;
+
+    bool IAwaitable.IsCompleted => false;
+
+    void IAwaitable.OnCompleted(Action continuation) => throw new InvalidOperationException(
+        "A Co.Settle wait is understood by the loop only; yield it from a coroutine.");
+
+    internal static SettleRequest Rent(Future future)
+    {
+        Stack<SettleRequest>? pool = t_pool;
+        SettleRequest request = pool is { Count: > 0 } ? pool.Pop() : new SettleRequest();
+        request._future = future;
+        request._inUse = true;
+        return request;
+    }
+
+    internal void Release()
+    {
+        _inUse = false;
+        _future = null;
+        (t_pool ??= new Stack<SettleRequest>()).Push(this);
+    }
+}

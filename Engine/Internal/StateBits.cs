@@ -1,0 +1,55 @@
+namespace YieldLoop.Internal;
+
+/// <summary>
+/// The bit layout of <see cref="Future"/>'s <c>_state</c> field. One int holds the public state and every
+/// engine flag, so a task stays small (issue 3, W5) and the hot path tests several conditions with one load.
+/// </summary>
+internal static class StateBits
+{
+    /// <summary>Low two bits: the <see cref="FutureState"/>.</summary>
+    internal const int StateMask = 0b11;
+
+    /// <summary>The failure was seen: a waiter was parked when it faulted, or its exception or result was read.</summary>
+    internal const int Observed = 1 << 2;
+
+    /// <summary>The failure was already sent to the unhandled-exception handler (R23: at most once).</summary>
+    internal const int Reported = 1 << 3;
+
+    /// <summary>Kind: a <see cref="CallbackHandle"/> (runs an <see cref="System.Action"/>).</summary>
+    internal const int KindCallback = 1 << 4;
+
+    /// <summary>Kind: a completion callback registered on a future (runs an <c>Action&lt;Future&gt;</c>).</summary>
+    internal const int KindFutureCallback = 1 << 5;
+
+    /// <summary>Either non-coroutine kind: the tick tests this one mask to pick the coroutine fast path.</summary>
+    internal const int KindMask = KindCallback | KindFutureCallback;
+
+    /// <summary>Cancel was requested; the task is cancelled at its next turn or its next yield (R30, R33).</summary>
+    internal const int CancelRequested = 1 << 6;
+
+    /// <summary>The frame chain is being disposed; a cancel now is a no-op (R34).</summary>
+    internal const int Disposing = 1 << 7;
+
+    /// <summary>The node is linked into the timer wheel (its <c>_link</c> is the next node of its slot).</summary>
+    internal const int InWheel = 1 << 8;
+
+    /// <summary>The node's timer was cancelled; it stays linked until the wheel purges it at the end of the tick.</summary>
+    internal const int TimerCancelled = 1 << 9;
+
+    /// <summary>The task was started but has not stepped yet (its iterator is in the loop's not-yet-started set).</summary>
+    internal const int Fresh = 1 << 10;
+
+    /// <summary>The task is a <see cref="LoopTask{T}"/> and must end with <c>Co.Return</c>.</summary>
+    internal const int Typed = 1 << 11;
+
+    /// <summary>The future is in the loop's list of failures to check at the end of the tick (R23).</summary>
+    internal const int Watched = 1 << 12;
+
+    /// <summary>Bits 16..19: the timer wheel level of a node in the wheel (15 = the due list).</summary>
+    internal const int LevelShift = 16;
+
+    internal const int LevelMask = 0xF << LevelShift;
+
+    /// <summary>The conditions that send a step off the fast path.</summary>
+    internal const int SlowStep = CancelRequested | Fresh;
+}

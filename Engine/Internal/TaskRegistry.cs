@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+
+namespace YieldLoop.Internal;
+
+/// <summary>
+/// The loop's books of live tasks and callbacks, for <see cref="EventLoop.Close"/> (cancel everything pending) and
+/// for diagnostics. A dense array with swap-remove: a task knows its index (<see cref="Future._liveIndex"/>), so
+/// adding and removing cost O(1) and nothing per tick, and a completed task is no longer referenced (issue 3, W8).
+/// </summary>
+internal sealed class TaskRegistry
+{
+    private const int MinCapacity = 64;
+    private LoopTask?[] _items = new LoopTask?[MinCapacity];
+
+    internal int Count { get; private set; }
+
+    internal void Add(LoopTask task)
+    {
+        if (Count == _items.Length)
+        {
+            Array.Resize(ref _items, Count * 2);
+        }
+
+        task._liveIndex = Count;
+        _items[Count++] = task;
+    }
+
+    internal void Remove(LoopTask task)
+    {
+        int index = task._liveIndex;
+        if (index < 0)
+        {
+            return;
+        }
+
+        int last = --Count;
+        LoopTask moved = _items[last]!;
+        _items[index] = moved;
+        moved._liveIndex = index;
+        _items[last] = null;
+        task._liveIndex = -1;
+        if (_items.Length > MinCapacity && Count < _items.Length / 4)
+        {
+            Array.Resize(ref _items, _items.Length / 2);
+        }
+    }
+
+    internal List<LoopTask> Snapshot()
+    {
+        var list = new List<LoopTask>(Count);
+        for (int i = 0; i < Count; i++)
+        {
+            list.Add(_items[i]!);
+        }
+
+        return list;
+    }
+}
