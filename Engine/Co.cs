@@ -79,7 +79,8 @@ public static class Co
     /// <paramref name="future"/>: a task parked on the shield can be cancelled while the inner work goes on (R31).
     /// </summary>
     /// <param name="future">The future to protect.</param>
-    /// <returns>The shield; it completes in the tick after <paramref name="future"/> does.</returns>
+    /// <returns>The shield; it completes together with <paramref name="future"/>. If the shield was cancelled and the
+    /// inner work later faults, that failure goes to <see cref="EventLoop.UnhandledExceptionHandler"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="future"/> is null.</exception>
     public static Future Shield(Future future)
     {
@@ -88,22 +89,18 @@ public static class Co
             throw new ArgumentNullException(nameof(future));
         }
 
+        future._loop.CheckAccess();
         var shield = new Future(future._loop);
-        future.AddCallback(inner =>
+        var watcher = new ShieldWatcher(shield);
+        if (future.IsCompleted)
         {
-            switch (inner.State)
-            {
-                case FutureState.Succeeded:
-                    shield.TryComplete(FutureState.Succeeded, null);
-                    break;
-                case FutureState.Faulted:
-                    shield.TryComplete(FutureState.Faulted, inner.GetExceptionForRethrow());
-                    break;
-                default:
-                    shield.TryComplete(FutureState.Cancelled, Future.CancelledMarker);
-                    break;
-            }
-        });
+            watcher.OnCompleted(future);
+        }
+        else
+        {
+            future.AddWaiter(watcher);
+        }
+
         return shield;
     }
 
@@ -117,7 +114,12 @@ public static class Co
     public static Interval Every(double seconds)
     {
         long ticks = TimeMath.CheckedSeconds(seconds, nameof(seconds));
-        return Every(new TimeSpan(ticks));
+        if (ticks <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "A period must be positive (at least 100 ns).");
+        }
+
+        return new Interval(ticks, seconds);
     }
 
     /// <summary>Creates a reusable periodic wait with the given period (see <see cref="Every(double)"/>).</summary>

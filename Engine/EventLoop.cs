@@ -31,6 +31,7 @@ namespace YieldLoop;
 [DebuggerDisplay("EventLoop '{Name,nq}' (tasks: {PendingTaskCount}, timers: {PendingTimerCount})")]
 public sealed class EventLoop
 {
+    private static readonly IAwaitable s_nextTick = Co.NextTick;
     private static int s_loopCount;
 
     [ThreadStatic]
@@ -48,6 +49,10 @@ public sealed class EventLoop
     // Failures with no waiter at the moment they happened, checked at the end of the tick (R23).
     private readonly List<Future> _watch = new();
 
+    // Watchers to notify of completions, drained in order by the outermost Wake (see Wake).
+    private readonly Queue<Notification> _notifications = new();
+    private bool _notifying;
+
     // Hand-overs from other threads (R51). The lock orders Post against Close so nothing posted is lost; the
     // count lets the tick skip the lock when the inbox is empty, and is read with _sleeping Dekker-style (both
     // sides write with a full fence, then read the other's flag) so a post never misses a sleeping loop.
@@ -60,14 +65,15 @@ public sealed class EventLoop
     // The ready queue: two arrays swapped at each tick. The tick runs the array it swapped out, exactly the work
     // that was ready when it began (R1); work made ready meanwhile goes into _ready for the next tick. Entries of
     // tasks that completed while queued (cancelled) are skipped, which also makes a double entry harmless.
-    private LoopTask?[] _ready = new LoopTask?[256];
-    private LoopTask?[] _spare = new LoopTask?[256];
+    // Entries are a struct wrapping the reference: storing into a LoopTask[] would pay an array-covariance type
+    // check on every enqueue; a struct element is a plain store.
+    private ReadyEntry[] _ready = new ReadyEntry[256];
+    private ReadyEntry[] _spare = new ReadyEntry[256];
     private int _readyCount;
 
     private long _now;             // loop time in ticks: the time of the current (or last) tick; never decreases
     private long _tickCount;
     private bool _inTick;          // true while Tick (or Close) may run user code: no re-entrant Tick (R5)
-    private LoopTask? _running;    // the task whose step is on the call stack, null between steps (R33)
     private bool _closing;
     private volatile bool _closed;
     private volatile bool _stopRequested;
@@ -119,7 +125,8 @@ public sealed class EventLoop
     /// <para>A task or future that faults with no waiter parked on it is reported once, at the end of the tick in
     /// which it faulted (for a failure that happens between ticks: at the end of the next tick; during
     /// <see cref="Close"/>: before <see cref="Close"/> returns), unless its exception or result was read first.
-    /// Never at garbage collection, and never when it was observed.</para>
+    /// Never at garbage collection, and never when it was observed. One exception object travels to every task that
+    /// waited on the failed one; it is reported at most once, however many of those tasks went unobserved.</para>
     /// <para>If the handler itself throws, both exceptions go to <see cref="Trace"/> and standard error; nothing
     /// escapes <see cref="Tick"/>.</para>
     /// </remarks>
@@ -332,14 +339,26 @@ public sealed class EventLoop
     /// <summary>Starts <paramref name="coroutine"/> and runs the loop until it ends.</summary>
     /// <param name="coroutine">A fresh coroutine iterator.</param>
     /// <exception cref="InvalidOperationException">Stopped first (R37), or misuse as for <see cref="RunUntilComplete(Future)"/>.</exception>
-    public void RunUntilComplete(IEnumerator<IAwaitable> coroutine) => RunUntilComplete(Start(coroutine));
+    public void RunUntilComplete(IEnumerator<IAwaitable> coroutine) => RunUntilComplete(Start(CheckCanRun(coroutine)));
 
     /// <summary>Starts <paramref name="coroutine"/> as a typed task and runs the loop until it returns its result.</summary>
     /// <typeparam name="T">The type of the result the coroutine gives with <c>Co.Return</c>.</typeparam>
     /// <param name="coroutine">A fresh coroutine iterator.</param>
     /// <returns>The result.</returns>
     /// <exception cref="InvalidOperationException">Stopped first (R37), or misuse as for <see cref="RunUntilComplete(Future)"/>.</exception>
-    public T RunUntilComplete<T>(IEnumerator<IAwaitable> coroutine) => RunUntilComplete(Start<T>(coroutine));
+    public T RunUntilComplete<T>(IEnumerator<IAwaitable> coroutine) => RunUntilComplete(Start<T>(CheckCanRun(coroutine)));
+
+    // The run checks come before Start, so a run refused inside a step (R5) leaves no started task behind.
+    private IEnumerator<IAwaitable> CheckCanRun(IEnumerator<IAwaitable> coroutine)
+    {
+        CheckAccess();
+        if (_inTick)
+        {
+            throw Reentrant(nameof(RunUntilComplete));
+        }
+
+        return coroutine;
+    }
 
     /// <summary>
     /// Runs the loop until <paramref name="future"/> completes (returns true) or <see cref="Stop"/> is called first
@@ -474,8 +493,12 @@ public sealed class EventLoop
 
                     pending.Add(task);
                     task._state |= StateBits.CancelRequested;
-                    Detach(task);
+                    Future? parkedOn = Detach(task);
                     EndTask(task, FutureState.Cancelled, null);
+                    if (parkedOn is not null)
+                    {
+                        RequestCancel(parkedOn);   // as any cancellation does (R31)
+                    }
                 }
             }
 
@@ -516,7 +539,7 @@ public sealed class EventLoop
             DrainInbox();
         }
 
-        LoopTask?[] run = _ready;
+        ReadyEntry[] run = _ready;
         int count = _readyCount;
         _ready = _spare;
         _spare = run;
@@ -524,26 +547,85 @@ public sealed class EventLoop
 
         // THE ONE PLACE WHERE USER CODE RUNS: coroutine steps and callbacks, in FIFO order (R3). Everything else in
         // the engine only queues work, so there are no nested steps (R4).
-        for (int i = 0; i < count; i++)
+        // The try/catch sits around the whole loop rather than around each MoveNext: a method with an exception
+        // handler keeps its locals in memory and pays a larger prologue, and RunFrames is the hottest code there
+        // is. An exception from a coroutine unwinds to here; the loop faults that task and carries on at the next.
+        int i = 0;
+        while (i < count)
         {
-            LoopTask task = run[i]!;
-            int st = task._state;
-            if ((st & StateBits.StateMask) != 0)
+            try
             {
-                continue;   // completed while queued (cancelled): its other entry already ran
-            }
+                for (; i < count; i++)
+                {
+                    LoopTask task = run[i].Task;
+                    int st = task._state;
+                    if ((st & (StateBits.StateMask | StateBits.KindMask | StateBits.SlowStep)) == 0)
+                    {
+                        // The hot path: a coroutine task resuming normally.
+                        object? link = task._link;
+                        if (link is not null && !Resume(task, link))
+                        {
+                            continue;
+                        }
 
-            if ((st & StateBits.KindMask) == 0)
-            {
-                Step(task, st);
+                        task._state = st | StateBits.Running;
+                        object frame = task._frame!;
+                        if (frame is not FrameStack)
+                        {
+                            // One frame: advance it here, and finish a next-tick yield without leaving the loop.
+                            IEnumerator<IAwaitable> it = AsIterator(frame);
+                            bool more = it.MoveNext();
+                            if (more)
+                            {
+                                IAwaitable? yielded = it.Current;
+                                int after = task._state;
+                                if ((after & StateBits.CancelRequested) == 0 && (yielded is null || ReferenceEquals(yielded, s_nextTick)))
+                                {
+                                    task._state = after & ~StateBits.Running;
+                                    Enqueue(task);
+                                    continue;
+                                }
+                            }
+
+                            RunFrames(task, moved: true, more);
+                        }
+                        else
+                        {
+                            RunFrames(task);
+                        }
+
+                        task._state &= ~StateBits.Running;
+                    }
+                    else if ((st & StateBits.StateMask) != 0)
+                    {
+                        continue;   // completed while queued (cancelled): its other entry already ran
+                    }
+                    else if ((st & StateBits.KindMask) == 0)
+                    {
+                        Step(task, st);
+                    }
+                    else
+                    {
+                        RunCallback(task, st);
+                    }
+                }
             }
-            else
+            catch (Exception ex)
             {
-                RunCallback(task, st);
+                // A coroutine's MoveNext threw: its frame has already run its own finally blocks.
+                LoopTask task = run[i].Task;
+                task._state &= ~StateBits.Running;
+                Fault(task, ex, "threw " + ex.GetType().Name);
+                i++;
             }
         }
 
         Array.Clear(run, 0, count);
+        if (run.Length > TrimThreshold && count < run.Length / 8)
+        {
+            TrimAfterBurst(count);
+        }
+
         if (_watch.Count != 0)
         {
             ReportUnobserved();
@@ -555,69 +637,81 @@ public sealed class EventLoop
         }
     }
 
+    /// <summary>A coroutine step off the hot path: the first step of a task, or the turn of a cancelled one.</summary>
     private void Step(LoopTask task, int st)
     {
-        if ((st & StateBits.SlowStep) != 0)
+        if ((st & StateBits.Fresh) != 0)
         {
-            if ((st & StateBits.Fresh) != 0)
+            IEnumerator<IAwaitable> root = RootIterator(task)!;
+            _unstarted.Remove(root);
+            task._state = st &= ~StateBits.Fresh;
+            if ((st & StateBits.CancelRequested) == 0 && IteratorGuard.HasStarted(root))
             {
-                _unstarted.Remove(RootIterator(task)!);
-                task._state = st &= ~StateBits.Fresh;
-            }
-
-            if ((st & StateBits.CancelRequested) != 0)
-            {
-                EndTask(task, FutureState.Cancelled, null);
+                // The same fresh iterator was also started on another loop, which stepped it first (R27). Fault this
+                // task without disposing the iterator: it belongs to the other task.
+                task._frame = Names.Keep(task);
+                EndTask(task, FutureState.Faulted, AlreadyStarted(root));
                 return;
             }
+        }
+
+        if ((st & StateBits.CancelRequested) != 0)
+        {
+            EndTask(task, FutureState.Cancelled, null);
+            return;
         }
 
         object? link = task._link;
-        if (link is not null)
+        if (link is not null && !Resume(task, link))
         {
-            task._link = null;
-            if (link is Future future)
-            {
-                if ((future._state & StateBits.StateMask) != (int)FutureState.Succeeded && !Propagate(task, future))
-                {
-                    return;
-                }
-            }
-            else if (link is SettleRequest settle)
-            {
-                settle.Release();
-            }
-            else if (link is CustomWaker waker && waker.Failure is { } failure)
-            {
-                EndTask(task, FutureState.Faulted, failure);
-                return;
-            }
+            return;
         }
 
-        _running = task;
+        task._state = st | StateBits.Running;
         RunFrames(task);
-        _running = null;
+        task._state &= ~StateBits.Running;
+    }
+
+    /// <summary>Takes a woken task off what it waited on; returns false when that ended the task (R22).</summary>
+    private bool Resume(LoopTask task, object link)
+    {
+        task._link = null;
+        if (link is Future future)
+        {
+            return (future._state & StateBits.StateMask) == (int)FutureState.Succeeded || Propagate(task, future);
+        }
+
+        if (link is SettleRequest settle)
+        {
+            settle.Release();
+        }
+        else if (link is CustomWaker waker && waker.Failure is { } failure)
+        {
+            EndTask(task, FutureState.Faulted, failure);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>The trampoline: advances the task's top frame until it parks, ends, or fails (R19, R24-R26).</summary>
-    private void RunFrames(LoopTask task)
+    /// <param name="task">The task to advance.</param>
+    /// <param name="moved">True when the caller already called MoveNext on the top frame.</param>
+    /// <param name="more">What that MoveNext returned.</param>
+    private void RunFrames(LoopTask task, bool moved = false, bool more = false)
     {
         object frame = task._frame!;
         FrameStack? stack = frame as FrameStack;
         IEnumerator<IAwaitable> it = stack is null ? AsIterator(frame) : stack.Top;
         while (true)
         {
-            bool more;
-            try
+            // No try/catch here (see TickCore): an exception from MoveNext unwinds to the tick, which faults the task.
+            if (!moved)
             {
                 more = it.MoveNext();
             }
-            catch (Exception ex)
-            {
-                // The throwing frame has already run its own finally blocks; the rest of the chain is disposed.
-                Fault(task, ex, "threw " + ex.GetType().Name);
-                return;
-            }
+
+            moved = false;
 
             if ((task._state & StateBits.CancelRequested) != 0)
             {
@@ -668,7 +762,7 @@ public sealed class EventLoop
             IAwaitable? yielded = it.Current;
 
             // Yield dispatch, cheapest and commonest first (ARCHITECTURE.md): next tick, sleep, future.
-            if (yielded is null || ReferenceEquals(yielded, Co.NextTick))
+            if (yielded is null || ReferenceEquals(yielded, s_nextTick))
             {
                 Enqueue(task);
                 return;
@@ -988,7 +1082,7 @@ public sealed class EventLoop
 
         var action = (Action)node._frame!;
         Exception? failure = null;
-        _running = node;
+        node._state = st | StateBits.Running;
         try
         {
             action();
@@ -998,7 +1092,7 @@ public sealed class EventLoop
             failure = ex;
         }
 
-        _running = null;
+        node._state &= ~StateBits.Running;
         if (failure is null)
         {
             CompleteTask(node, FutureState.Succeeded, null);
@@ -1037,8 +1131,6 @@ public sealed class EventLoop
         object kept = Names.Keep(task);
         Exception? firstDisposeError = null;
         List<Exception>? moreErrors = null;
-        LoopTask? previous = _running;
-        _running = task;
         switch (task._frame)
         {
             case FrameStack stack:
@@ -1055,7 +1147,6 @@ public sealed class EventLoop
                 break;
         }
 
-        _running = previous;
         task._frame = kept;
         task._state &= ~StateBits.Disposing;
 
@@ -1124,26 +1215,67 @@ public sealed class EventLoop
 
     internal void Enqueue(LoopTask task)
     {
-        if (_readyCount == _ready.Length)
+        ReadyEntry[] ready = _ready;
+        int count = _readyCount;
+        if ((uint)count < (uint)ready.Length)
         {
-            Array.Resize(ref _ready, _readyCount * 2);
+            ready[count].Task = task;
+            _readyCount = count + 1;
+            return;
         }
 
-        _ready[_readyCount++] = task;
+        EnqueueGrow(task);
     }
 
-    internal void WakeWaiters(object waiters)
+    private void EnqueueGrow(LoopTask task)
+    {
+        Array.Resize(ref _ready, _readyCount * 2);
+        _ready[_readyCount++].Task = task;
+    }
+
+    internal void WakeWaiters(object waiters, Future completed)
     {
         if (waiters is LoopTask single)
         {
-            Enqueue(single);
+            Wake(single, completed);
             return;
         }
 
         var list = (WaiterList)waiters;
         for (int i = 0; i < list.Count; i++)
         {
-            Enqueue(list.Items[i]!);
+            Wake(list.Items[i]!, completed);
+        }
+    }
+
+    private void Wake(LoopTask waiter, Future completed)
+    {
+        if ((waiter._state & StateBits.KindWatcher) == 0)
+        {
+            Enqueue(waiter);
+            return;
+        }
+
+        // An engine watcher runs now (it is engine code, not user code: R4 holds). A watcher that completes another
+        // future lands here again; the outermost call drains the queue, so chains of watchers never recurse (R26).
+        _notifications.Enqueue(new Notification((Watcher)waiter, completed));
+        if (_notifying)
+        {
+            return;
+        }
+
+        _notifying = true;
+        try
+        {
+            while (_notifications.Count > 0)
+            {
+                Notification next = _notifications.Dequeue();
+                next.Watcher.OnCompleted(next.Future);
+            }
+        }
+        finally
+        {
+            _notifying = false;
         }
     }
 
@@ -1197,13 +1329,13 @@ public sealed class EventLoop
 
         int st = task._state;
         if ((st & StateBits.StateMask) != 0
-            || (st & (StateBits.CancelRequested | StateBits.Disposing | StateBits.KindFutureCallback)) != 0)
+            || (st & (StateBits.CancelRequested | StateBits.Disposing | StateBits.InternalKinds)) != 0)
         {
             return false;   // completed, already cancelling (R33: a second cancel is a no-op), or inside its disposal (R34)
         }
 
         task._state = st | StateBits.CancelRequested;
-        if (ReferenceEquals(task, _running))
+        if ((st & StateBits.Running) != 0)
         {
             return true;    // its step is on the stack: it stops at its next yield (R33)
         }
@@ -1272,7 +1404,13 @@ public sealed class EventLoop
             if ((st & (StateBits.Observed | StateBits.Reported)) == 0 && future._slot is Exception ex)
             {
                 future._state |= StateBits.Reported;
-                Report(ex);
+
+                // One exception object reaches every task that waited on the failed one. If a later waiter is itself
+                // unobserved, the object was already reported: once is enough.
+                if (!CoroutineTraceRecord.MarkReported(ex))
+                {
+                    Report(ex);
+                }
             }
         }
 
@@ -1417,6 +1555,23 @@ public sealed class EventLoop
 
             Volatile.Write(ref _inboxCount, 0);
         }
+    }
+
+    private const int TrimThreshold = 4096;
+
+    /// <summary>
+    /// Gives back the capacity a burst left behind (a million tasks started in one tick): the spare ready array and
+    /// the set of not-yet-stepped iterators. Checked once per tick, outside the run loop, so steady state never pays.
+    /// </summary>
+    private void TrimAfterBurst(int lastCount)
+    {
+        _spare = new ReadyEntry[Math.Max(256, lastCount * 2)];
+        if (_unstarted.Count == 0)
+        {
+            _unstarted.TrimExcess();
+        }
+
+        _registry.TrimExcess();
     }
 
     private void WaitForWork()

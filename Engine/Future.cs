@@ -138,9 +138,10 @@ public class Future : IAwaitable
     /// <returns><see langword="true"/> if it was removed and will never run; <see langword="false"/> if it was not
     /// registered, or the future already completed (the callback is then already queued).</returns>
     /// <exception cref="InvalidOperationException">Called from a thread other than the loop's.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
     public bool RemoveCallback(Action<Future> callback)
     {
-        _loop.CheckThread();
+        _loop.CheckAccess();
         if (callback is null || IsCompleted)
         {
             return false;
@@ -250,7 +251,7 @@ public class Future : IAwaitable
         _state = st;
         if (waiters is not null)
         {
-            _loop.WakeWaiters(waiters);
+            _loop.WakeWaiters(waiters, this);
         }
 
         return true;

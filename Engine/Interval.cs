@@ -16,13 +16,18 @@ namespace YieldLoop;
 public sealed class Interval : IAwaitable
 {
     internal readonly long _period;
+
+    // The period in seconds when it was given in seconds (0 otherwise): deadlines are then t0 + round(k * p) from the
+    // exact value, so a period such as 1/3 s, which is not a whole number of ticks, does not drift either (R11).
+    internal readonly double _seconds;
     internal EventLoop? _loop;
     internal long _origin;
     internal long _k;          // the index of the deadline last waited for
 
-    internal Interval(long periodTicks)
+    internal Interval(long periodTicks, double seconds = 0)
     {
         _period = periodTicks;
+        _seconds = seconds;
     }
 
     /// <summary>Gets the period.</summary>
@@ -41,7 +46,7 @@ public sealed class Interval : IAwaitable
                 return 0;
             }
 
-            long behind = ((_loop.NowTicks - _origin) / _period) - _k;
+            long behind = PassedAt(_loop.NowTicks) - _k;
             return behind > 0 ? behind : 0;
         }
     }
@@ -66,8 +71,28 @@ public sealed class Interval : IAwaitable
             throw new InvalidOperationException("This Interval is bound to another loop; create one interval per loop.");
         }
 
-        long passed = (now - _origin) / _period;   // deadlines at or before now
-        _k = Math.Max(_k + 1, passed + 1);
-        return _origin + (_k * _period);
+        _k = Math.Max(_k + 1, PassedAt(now) + 1);   // skip the deadlines already past (R11)
+        return DeadlineOf(_k);
+    }
+
+    private long DeadlineOf(long k) => _seconds > 0
+        ? _origin + (long)Math.Round(k * _seconds * TimeSpan.TicksPerSecond)
+        : _origin + (k * _period);
+
+    /// <summary>How many deadlines lie at or before <paramref name="now"/>.</summary>
+    private long PassedAt(long now)
+    {
+        long k = (now - _origin) / _period;   // an estimate when the period is fractional: correct it either way
+        while (k > 0 && DeadlineOf(k) > now)
+        {
+            k--;
+        }
+
+        while (DeadlineOf(k + 1) <= now)
+        {
+            k++;
+        }
+
+        return k;
     }
 }

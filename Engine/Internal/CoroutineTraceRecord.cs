@@ -19,6 +19,7 @@ internal sealed class CoroutineTraceRecord
 {
     internal const string Key = "YieldLoop.CoroutineTrace";
     internal const string SuppressedKey = "YieldLoop.SuppressedExceptions";
+    internal const string ReportedKey = "YieldLoop.Reported";
     private const int Keep = 10;
 
     private readonly List<Entry> _inner = new();
@@ -45,6 +46,26 @@ internal sealed class CoroutineTraceRecord
         }
 
         return record;
+    }
+
+    /// <summary>Marks the exception as reported to the loop's handler; returns whether it already was.</summary>
+    internal static bool MarkReported(Exception exception)
+    {
+        try
+        {
+            if (exception.Data.Contains(ReportedKey))
+            {
+                return true;
+            }
+
+            exception.Data[ReportedKey] = true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            // Read-only Data: report it; a duplicate is better than a loss.
+        }
+
+        return false;
     }
 
     internal static void AttachSuppressed(Exception primary, List<Exception> others)

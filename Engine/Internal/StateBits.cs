@@ -21,8 +21,14 @@ internal static class StateBits
     /// <summary>Kind: a completion callback registered on a future (runs an <c>Action&lt;Future&gt;</c>).</summary>
     internal const int KindFutureCallback = 1 << 5;
 
-    /// <summary>Either non-coroutine kind: the tick tests this one mask to pick the coroutine fast path.</summary>
-    internal const int KindMask = KindCallback | KindFutureCallback;
+    /// <summary>Kind: an engine <see cref="Watcher"/>, notified synchronously when a future it waits on completes.</summary>
+    internal const int KindWatcher = 1 << 14;
+
+    /// <summary>Every non-coroutine kind: the tick tests this one mask to pick the coroutine fast path.</summary>
+    internal const int KindMask = KindCallback | KindFutureCallback | KindWatcher;
+
+    /// <summary>Kinds that are engine internals: never cancelled from outside.</summary>
+    internal const int InternalKinds = KindFutureCallback | KindWatcher;
 
     /// <summary>Cancel was requested; the task is cancelled at its next turn or its next yield (R30, R33).</summary>
     internal const int CancelRequested = 1 << 6;
@@ -44,6 +50,10 @@ internal static class StateBits
 
     /// <summary>The future is in the loop's list of failures to check at the end of the tick (R23).</summary>
     internal const int Watched = 1 << 12;
+
+    /// <summary>The task's step (or callback) is on the call stack: a cancel only marks it (R33). A bit rather than a
+    /// reference field on the loop, because storing a reference costs a GC write barrier on every resume.</summary>
+    internal const int Running = 1 << 13;
 
     /// <summary>Bits 16..19: the timer wheel level of a node in the wheel (15 = the due list).</summary>
     internal const int LevelShift = 16;

@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 
 namespace YieldLoop.Internal;
@@ -6,89 +7,70 @@ namespace YieldLoop.Internal;
 /// Where every timer is kept: a hierarchical timing wheel over the loop's integer time (100 ns ticks).
 /// </summary>
 /// <remarks>
-/// <para><b>Model.</b> Ten levels of 64 slots; a slot of level L spans 64^L ticks, so level 0 has one tick per slot
-/// and all the nodes of a level-0 slot share one deadline. A node goes to the level of the highest 6-bit group in
-/// which its deadline differs from <see cref="_elapsed"/> (the time up to which the wheel has fired), as in tokio's
-/// timer. Advancing finds the next occupied slot at the lowest occupied level (an occupancy bitmap per level, so
-/// empty slots cost nothing), fires level-0 slots and moves higher slots down ("cascades") as time enters them.
-/// Nodes whose deadline is already reached when inserted go to the due list, fired first at the next advance.</para>
-/// <para><b>Order (R1, R7, R8).</b> Nodes with the same deadline always sit in the same slot in insertion order: a
-/// node is placed relative to <see cref="_elapsed"/>, and a slot is cascaded the moment <see cref="_elapsed"/>
-/// enters it, so a later node for the same deadline lands in the same list behind the earlier one. Slots are
-/// processed in time order, so nodes fire in deadline order, then scheduling order, and never before their
-/// deadline.</para>
-/// <para><b>Memory.</b> Nodes are the tasks themselves, linked through <see cref="LoopTask._link"/> (singly; a
-/// sleeping task waits on nothing else) with their deadline in <see cref="LoopTask._deadline"/>: a sleep allocates
-/// nothing. A cancelled node is flagged and unlinked by <see cref="Purge"/> at the end of the same tick (R12), so
-/// cancelled timers neither keep memory nor slow later ticks. Singly linked lists make that purge walk the dirty
-/// slot; a doubly linked list would unlink in O(1) but cost every task 8 more bytes.</para>
-/// <para><b>Rejected.</b> A binary heap keyed by (deadline, sequence) is exact but pays a cache miss per level on
-/// every wake-up (measured about 3 times slower here, ARCHITECTURE.md); a single-level hashed wheel needs a sort of
-/// each slot to keep deadline order.</para>
+/// <para><b>Model.</b> Nine levels of 64 slots. A level-0 slot spans 2^<see cref="ResolutionBits"/> ticks (1.6384 ms);
+/// a slot of level L spans 64^L level-0 slots. A node goes to the level of the highest 6-bit group (above the
+/// resolution bits) in which its deadline differs from <see cref="_elapsed"/>, the time up to which the wheel has
+/// fired (the scheme of tokio's timer). Advancing takes the lowest occupied level (an occupancy bitmap per level, so
+/// empty slots cost nothing): a level-0 slot fires the nodes whose deadline has come, sorted by deadline; a higher
+/// slot is "cascaded" (its nodes move down) when time enters it. A deadline already reached when inserted goes to
+/// the current level-0 slot, so zero and negative delays fire at the next advance (R9).</para>
+/// <para><b>Order (R1, R7, R8).</b> A level-0 slot holds several deadlines; firing sorts its due nodes by deadline
+/// with a stable sort, so ties keep their arrival order. Arrival order is scheduling order for equal deadlines:
+/// nodes are placed relative to <see cref="_elapsed"/> and a slot is cascaded the moment <see cref="_elapsed"/>
+/// enters it, so a later node for the same deadline always arrives after the earlier one. Nothing fires before its
+/// deadline: each node's own deadline is compared with "now".</para>
+/// <para><b>Memory.</b> Nodes are the tasks themselves, linked through <see cref="LoopTask._link"/> (singly; a sleeping
+/// task waits on nothing else) with the deadline in <see cref="LoopTask._deadline"/>: a sleep allocates nothing and
+/// costs a task no extra field. Inserting pushes at the head of the slot, touching only the new node (appending at a
+/// tail would touch the previous node, a likely cache miss); the list is read back in arrival order when the slot is
+/// taken. A cancelled node is flagged and unlinked by <see cref="Purge"/> at the end of the tick (R12).</para>
+/// <para><b>Why 102.4 µs level-0 slots.</b> With one-tick slots every node of a typical delay cascades through two or
+/// three levels, and each move touches the node: a cache miss per level when many timers are pending (measured: about
+/// 3 times slower on 100,000 sleeps of up to 10 ms). Coarse slots put delays under 6.5 ms straight into level 0
+/// and longer ones cascade less, at the price of a sort when a slot fires (insertion sort for small slots, a counting
+/// sort on the low bits for large ones, both stable).</para>
+/// <para><b>Rejected.</b> A binary heap keyed by (deadline, sequence) is exact but pays a cache miss per level on every
+/// wake-up (ARCHITECTURE.md: about 3 times slower than a wheel); struct arrays of (deadline, task) per slot avoid
+/// touching nodes while cascading but cost every sleeping task 16-32 more bytes (issue 3, W5).</para>
 /// </remarks>
 internal sealed class TimerWheel
 {
+    internal const int ResolutionBits = 14;
     private const int Bits = 6;
     private const int SlotCount = 1 << Bits;
-    private const int Levels = 10;
-    private const int DueLevel = 15;
+    private const int Levels = 9;
+    private const int CountingSortThreshold = 48;
 
     private readonly LoopTask?[] _heads = new LoopTask?[Levels * SlotCount];
-    private readonly LoopTask?[] _tails = new LoopTask?[Levels * SlotCount];
     private readonly ulong[] _occupied = new ulong[Levels];
     private readonly ulong[] _dirty = new ulong[Levels];
-    private LoopTask? _dueHead;
-    private LoopTask? _dueTail;
-    private bool _dueDirty;
+    private int[]? _counts;   // allocated on the first large slot
+    private LoopTask?[] _scratch = new LoopTask?[64];
+    private LoopTask?[] _sorted = new LoopTask?[64];
     private bool _anyDirty;
 
-    // Every node with a deadline at or before _elapsed has been fired (or is in the due list).
+    // Every node with a deadline at or before _elapsed has been fired. Never decreases.
     private long _elapsed;
 
     internal int Count { get; private set; }
 
     internal bool HasDirty => _anyDirty;
 
-    internal long Elapsed => _elapsed;
-
     internal void Insert(LoopTask node, long deadline)
     {
         Debug.Assert((node._state & StateBits.InWheel) == 0, "A node is in the wheel at most once.");
+        if (deadline < _elapsed)
+        {
+            deadline = _elapsed;
+        }
+
         node._deadline = deadline;
-        node._link = null;
-        int level;
-        if (deadline <= _elapsed)
-        {
-            level = DueLevel;
-            if (_dueTail is null)
-            {
-                _dueHead = node;
-            }
-            else
-            {
-                _dueTail._link = node;
-            }
-
-            _dueTail = node;
-        }
-        else
-        {
-            level = LevelFor(_elapsed, deadline);
-            int index = (level << Bits) | (int)((deadline >> (level * Bits)) & (SlotCount - 1));
-            LoopTask? tail = _tails[index];
-            if (tail is null)
-            {
-                _heads[index] = node;
-                _occupied[level] |= 1UL << (index & (SlotCount - 1));
-            }
-            else
-            {
-                tail._link = node;
-            }
-
-            _tails[index] = node;
-        }
-
+        int level = LevelFor(_elapsed, deadline);
+        int slot = SlotOf(level, deadline);
+        int index = (level << Bits) | slot;
+        node._link = _heads[index];
+        _heads[index] = node;
+        _occupied[level] |= 1UL << slot;
         node._state = (node._state & ~StateBits.LevelMask) | (level << StateBits.LevelShift) | StateBits.InWheel;
         Count++;
     }
@@ -106,32 +88,37 @@ internal sealed class TimerWheel
         Count--;
         _anyDirty = true;
         int level = (st & StateBits.LevelMask) >> StateBits.LevelShift;
-        if (level == DueLevel)
-        {
-            _dueDirty = true;
-        }
-        else
-        {
-            _dirty[level] |= 1UL << (int)((node._deadline >> (level * Bits)) & (SlotCount - 1));
-        }
+        _dirty[level] |= 1UL << SlotOf(level, node._deadline);
     }
 
     /// <summary>The earliest time at which <see cref="Advance"/> has work, or long.MaxValue when empty.</summary>
-    /// <remarks>For a higher level this is the start of its next slot (when it cascades), which may be earlier
-    /// than any deadline in it; a loop that sleeps until then just wakes, cascades, and sleeps again.</remarks>
+    /// <remarks>For a higher level this is the start of its next slot (when it cascades), which may be earlier than
+    /// any deadline in it; a loop that sleeps until then wakes, cascades, and sleeps again.</remarks>
     internal long NextWakeTime()
     {
-        if (_dueHead is not null)
-        {
-            return _elapsed;
-        }
-
         for (int level = 0; level < Levels; level++)
         {
-            if (_occupied[level] != 0)
+            if (_occupied[level] == 0)
             {
-                return NextSlotStart(level, out _);
+                continue;
             }
+
+            int slot = NextSlot(level);
+            if (level > 0)
+            {
+                return SlotStart(level, slot);
+            }
+
+            long earliest = long.MaxValue;
+            for (LoopTask? node = _heads[slot]; node is not null; node = (LoopTask?)node._link)
+            {
+                if ((node._state & StateBits.TimerCancelled) == 0 && node._deadline < earliest)
+                {
+                    earliest = node._deadline;
+                }
+            }
+
+            return earliest == long.MaxValue ? SlotStart(0, slot) : earliest;
         }
 
         return long.MaxValue;
@@ -143,13 +130,6 @@ internal sealed class TimerWheel
     /// </summary>
     internal void Advance(long now, EventLoop loop)
     {
-        if (_dueHead is not null)
-        {
-            LoopTask? node = _dueHead;
-            _dueHead = _dueTail = null;
-            FireList(node, loop);
-        }
-
         while (true)
         {
             int level = 0;
@@ -163,24 +143,28 @@ internal sealed class TimerWheel
                 break;
             }
 
-            long slotStart = NextSlotStart(level, out int slot);
-            if (slotStart > now)
+            int slot = NextSlot(level);
+            long start = SlotStart(level, slot);
+            if (start > now)
             {
                 break;
             }
 
-            _elapsed = slotStart;
             int index = (level << Bits) | slot;
             LoopTask? list = _heads[index];
-            _heads[index] = _tails[index] = null;
+            _heads[index] = null;
             _occupied[level] &= ~(1UL << slot);
             if (level == 0)
             {
-                FireList(list, loop);
+                if (!FireSlot(list, index, start, now, loop))
+                {
+                    break;   // part of this slot lies after now, and so does everything else
+                }
             }
             else
             {
-                Cascade(list, loop);
+                _elapsed = start;
+                Cascade(list);
             }
         }
 
@@ -194,12 +178,6 @@ internal sealed class TimerWheel
     internal void Purge()
     {
         _anyDirty = false;
-        if (_dueDirty)
-        {
-            _dueDirty = false;
-            PurgeList(ref _dueHead, ref _dueTail);
-        }
-
         for (int level = 0; level < Levels; level++)
         {
             ulong dirty = _dirty[level];
@@ -209,7 +187,31 @@ internal sealed class TimerWheel
                 int slot = Bitwise.TrailingZeroCount(dirty);
                 dirty &= dirty - 1;
                 int index = (level << Bits) | slot;
-                PurgeList(ref _heads[index], ref _tails[index]);
+                LoopTask? previous = null;
+                LoopTask? node = _heads[index];
+                while (node is not null)
+                {
+                    var next = (LoopTask?)node._link;
+                    if ((node._state & StateBits.TimerCancelled) != 0)
+                    {
+                        Unflag(node);
+                        if (previous is null)
+                        {
+                            _heads[index] = next;
+                        }
+                        else
+                        {
+                            previous._link = next;
+                        }
+                    }
+                    else
+                    {
+                        previous = node;
+                    }
+
+                    node = next;
+                }
+
                 if (_heads[index] is null)
                 {
                     _occupied[level] &= ~(1UL << slot);
@@ -218,125 +220,212 @@ internal sealed class TimerWheel
         }
     }
 
-    /// <summary>Drops every node (the loop is closing); returns nothing, the loop owns the tasks.</summary>
+    /// <summary>Drops every node (the loop is closing); the loop owns the tasks.</summary>
     internal void Clear()
     {
-        System.Array.Clear(_heads, 0, _heads.Length);
-        System.Array.Clear(_tails, 0, _tails.Length);
-        System.Array.Clear(_occupied, 0, _occupied.Length);
-        System.Array.Clear(_dirty, 0, _dirty.Length);
-        _dueHead = _dueTail = null;
+        Array.Clear(_heads, 0, _heads.Length);
+        Array.Clear(_occupied, 0, _occupied.Length);
+        Array.Clear(_dirty, 0, _dirty.Length);
         Count = 0;
-        _anyDirty = _dueDirty = false;
+        _anyDirty = false;
     }
 
     private static int LevelFor(long elapsed, long deadline)
     {
-        ulong masked = (ulong)(elapsed ^ deadline) | (SlotCount - 1);
-        const ulong max = (1UL << (Levels * Bits)) - 1;
-        if (masked > max)
-        {
-            masked = max;
-        }
-
+        ulong masked = ((ulong)(elapsed ^ deadline) >> ResolutionBits) | (SlotCount - 1);
         int significant = 63 - Bitwise.LeadingZeroCount(masked);
-        return significant / Bits;
+        int level = significant / Bits;
+        return level < Levels ? level : Levels - 1;
     }
 
-    private long NextSlotStart(int level, out int slot)
+    private static int SlotOf(int level, long deadline) =>
+        (int)((deadline >> (ResolutionBits + (level * Bits))) & (SlotCount - 1));
+
+    /// <summary>The next occupied slot of <paramref name="level"/>, at or after the slot of <see cref="_elapsed"/>.</summary>
+    private int NextSlot(int level)
     {
-        int shift = level * Bits;
+        int nowSlot = SlotOf(level, _elapsed);
+        ulong rotated = Bitwise.RotateRight(_occupied[level], nowSlot);
+        return (Bitwise.TrailingZeroCount(rotated) + nowSlot) & (SlotCount - 1);
+    }
+
+    private long SlotStart(int level, int slot)
+    {
+        int shift = ResolutionBits + (level * Bits);
         long slotRange = 1L << shift;
         long levelRange = slotRange << Bits;
-        int nowSlot = (int)((_elapsed >> shift) & (SlotCount - 1));
-        ulong rotated = Bitwise.RotateRight(_occupied[level], nowSlot);
-        slot = (Bitwise.TrailingZeroCount(rotated) + nowSlot) & (SlotCount - 1);
-        long levelStart = _elapsed & ~(levelRange - 1);
-        long start = levelStart + (slot * slotRange);
-        if (start <= _elapsed)
+        long start = (_elapsed & ~(levelRange - 1)) + (slot * slotRange);
+        if (level > 0 && start <= _elapsed)
         {
-            // The slot lies in the next rotation of this level. Only the top level wraps like this: lower levels
-            // hold deadlines inside the current window of the level above, always after the current slot.
+            // A slot "before" the current one lies in the next rotation. Only the top level wraps like this: lower
+            // levels hold deadlines inside the current window of the level above, after the current slot.
             start += levelRange;
         }
 
         return start;
     }
 
-    private void FireList(LoopTask? node, EventLoop loop)
+    /// <summary>
+    /// Fires the due nodes of a level-0 slot in (deadline, arrival) order and puts the others back. Returns false
+    /// when some nodes were not due yet.
+    /// </summary>
+    private bool FireSlot(LoopTask? list, int index, long slotStart, long now, EventLoop loop)
     {
-        while (node is not null)
+        // Read the slot back in arrival order (it was built by pushing at the head), dropping cancelled nodes.
+        int n = 0;
+        for (LoopTask? node = list; node is not null; node = (LoopTask?)node._link)
         {
-            LoopTask? next = (LoopTask?)node._link;
-            node._link = null;
-            int st = node._state;
-            node._state = st & ~(StateBits.InWheel | StateBits.TimerCancelled | StateBits.LevelMask);
-            if ((st & StateBits.TimerCancelled) == 0)
+            if (n == _scratch.Length)
             {
-                Count--;
-                loop.Enqueue(node);
+                Array.Resize(ref _scratch, n * 2);
             }
 
-            node = next;
+            _scratch[n++] = node;
         }
+
+        Array.Reverse(_scratch, 0, n);   // arrival order
+
+        // Partition forwards: due nodes are compacted to the front (their index never passes the read index).
+        int due = 0;
+        LoopTask? keep = null;
+        bool sorted = true;
+        long last = long.MinValue;
+        for (int i = 0; i < n; i++)
+        {
+            LoopTask node = _scratch[i]!;
+            _scratch[i] = null;
+            if ((node._state & StateBits.TimerCancelled) != 0)
+            {
+                Unflag(node);
+                continue;
+            }
+
+            if (node._deadline > now)
+            {
+                node._link = keep;   // 'keep' ends up newest first, the order a slot list is kept in
+                keep = node;
+                continue;
+            }
+
+            sorted &= node._deadline >= last;
+            last = node._deadline;
+            _scratch[due++] = node;
+        }
+
+        if (!sorted)
+        {
+            SortByDeadline(due, slotStart);
+        }
+
+        for (int i = 0; i < due; i++)
+        {
+            LoopTask node = _scratch[i]!;
+            _scratch[i] = null;
+            node._link = null;
+            node._state &= ~(StateBits.InWheel | StateBits.LevelMask);
+            Count--;
+            loop.Enqueue(node);
+        }
+
+        if (keep is null)
+        {
+            return true;
+        }
+
+        // Put the not-yet-due nodes back: 'keep' is already newest first, as the slot list is kept.
+        _heads[index] = keep;
+        _occupied[0] |= 1UL << (index & (SlotCount - 1));
+        return false;
     }
 
-    private void Cascade(LoopTask? node, EventLoop loop)
+    /// <summary>Stable sort of _scratch[0..count) by deadline; deadlines lie in [slotStart, slotStart + 2^bits).</summary>
+    private void SortByDeadline(int count, long slotStart)
     {
-        while (node is not null)
+        if (count <= CountingSortThreshold)
         {
-            LoopTask? next = (LoopTask?)node._link;
+            for (int i = 1; i < count; i++)
+            {
+                LoopTask item = _scratch[i]!;
+                long key = item._deadline;
+                int j = i - 1;
+                while (j >= 0 && _scratch[j]!._deadline > key)
+                {
+                    _scratch[j + 1] = _scratch[j];
+                    j--;
+                }
+
+                _scratch[j + 1] = item;
+            }
+
+            return;
+        }
+
+        int[] counts = _counts ??= new int[1 << ResolutionBits];
+        Array.Clear(counts, 0, counts.Length);
+        long origin = slotStart;   // every deadline of a level-0 slot lies in [slotStart, slotStart + 2^bits)
+        for (int i = 0; i < count; i++)
+        {
+            counts[(int)(_scratch[i]!._deadline - origin)]++;
+        }
+
+        int sum = 0;
+        for (int k = 0; k < counts.Length; k++)
+        {
+            int c = counts[k];
+            counts[k] = sum;
+            sum += c;
+        }
+
+        if (_sorted.Length < count)
+        {
+            _sorted = new LoopTask?[Math.Max(count, _sorted.Length * 2)];
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            LoopTask item = _scratch[i]!;
+            _sorted[counts[(int)(item._deadline - origin)]++] = item;
+        }
+
+        Array.Copy(_sorted, _scratch, count);
+        Array.Clear(_sorted, 0, count);
+    }
+
+    /// <summary>Moves the nodes of a higher slot down, in arrival order, relative to the new <see cref="_elapsed"/>.</summary>
+    private void Cascade(LoopTask? list)
+    {
+        int n = 0;
+        for (LoopTask? node = list; node is not null; node = (LoopTask?)node._link)
+        {
+            if (n == _scratch.Length)
+            {
+                Array.Resize(ref _scratch, n * 2);
+            }
+
+            _scratch[n++] = node;
+        }
+
+        for (int i = n - 1; i >= 0; i--)
+        {
+            LoopTask node = _scratch[i]!;
+            _scratch[i] = null;
             int st = node._state;
             node._state = st & ~(StateBits.InWheel | StateBits.LevelMask);
             if ((st & StateBits.TimerCancelled) != 0)
             {
                 node._state &= ~StateBits.TimerCancelled;
                 node._link = null;
-            }
-            else if (node._deadline <= _elapsed)
-            {
-                node._link = null;
-                Count--;
-                loop.Enqueue(node);
-            }
-            else
-            {
-                Count--;
-                Insert(node, node._deadline);
+                continue;
             }
 
-            node = next;
+            Count--;
+            Insert(node, node._deadline);
         }
     }
 
-    private static void PurgeList(ref LoopTask? head, ref LoopTask? tail)
+    private static void Unflag(LoopTask node)
     {
-        LoopTask? previous = null;
-        LoopTask? node = head;
-        while (node is not null)
-        {
-            LoopTask? next = (LoopTask?)node._link;
-            if ((node._state & StateBits.TimerCancelled) != 0)
-            {
-                node._state &= ~(StateBits.InWheel | StateBits.TimerCancelled | StateBits.LevelMask);
-                node._link = null;
-                if (previous is null)
-                {
-                    head = next;
-                }
-                else
-                {
-                    previous._link = next;
-                }
-            }
-            else
-            {
-                previous = node;
-            }
-
-            node = next;
-        }
-
-        tail = previous;
+        node._state &= ~(StateBits.InWheel | StateBits.TimerCancelled | StateBits.LevelMask);
+        node._link = null;
     }
 }

@@ -1,0 +1,130 @@
+using System;
+using System.IO;
+using System.Text.RegularExpressions;
+using NUnit.Framework;
+using YieldLoop.Demos.Painting;
+
+namespace YieldLoop.Tests.Demos;
+
+[TestFixture]
+public class PaintingDemoTests
+{
+    // The demo's job: 3 walls, 3 coats, 10 minutes to paint a coat, 20 minutes to dry.
+    private const int Walls = 3;
+    private const int Coats = 3;
+    private const int PaintMinutes = 10;
+    private const int DryMinutes = 20;
+
+    private static (int ExitCode, string Output) RunDemo()
+    {
+        using var output = new StringWriter();
+        int exitCode = new PaintingDemo().Run(output);
+        return (exitCode, output.ToString());
+    }
+
+    private static int PrintedTotal(string output, string run)
+    {
+        Match match = Regex.Match(output, "^" + run + @" +(\d+) min", RegexOptions.Multiline);
+        Assert.That(match.Success, Is.True, $"The demo prints no total for the {run} run:\n{output}");
+        return int.Parse(match.Groups[1].Value);
+    }
+
+    [Test]
+    public void The_demo_ends_by_itself_with_exit_code_0()
+    {
+        (int exitCode, string output) = RunDemo();
+
+        Assert.That(exitCode, Is.EqualTo(0));
+        Assert.That(output, Does.Contain("Blocking").And.Contain("Non-blocking"));
+    }
+
+    [Test]
+    public void Non_blocking_finishes_sooner_than_blocking()
+    {
+        (_, string output) = RunDemo();
+
+        Assert.That(PrintedTotal(output, "Non-blocking"), Is.LessThan(PrintedTotal(output, "Blocking")));
+    }
+
+    [Test]
+    public void The_printed_totals_match_the_model()
+    {
+        (_, string output) = RunDemo();
+
+        // Blocking: every coat is painted, then waited for.
+        Assert.That(PrintedTotal(output, "Blocking"), Is.EqualTo(Walls * Coats * (PaintMinutes + DryMinutes)));
+        // Non-blocking, by hand: a coat dries (20) while the painter does the other two walls (2 x 10), so he never
+        // waits; the job is all the painting (9 x 10) plus the drying of the last coat (20).
+        Assert.That(PrintedTotal(output, "Non-blocking"), Is.EqualTo((Walls * Coats * PaintMinutes) + DryMinutes).And.EqualTo(110));
+        Assert.That(output, Does.Contain("2.45 times as fast"));
+    }
+
+    [Test]
+    public void Every_line_fits_an_80_column_terminal()
+    {
+        (_, string output) = RunDemo();
+
+        foreach (string line in output.Split('\n'))
+        {
+            Assert.That(line.TrimEnd('\r').Length, Is.LessThanOrEqualTo(80), line);
+        }
+    }
+
+    [Test]
+    public void Blocking_paints_the_walls_one_after_another_and_waits_for_every_coat_to_dry()
+    {
+        PaintingRun run = PaintingJob.Default.RunBlocking();
+
+        Assert.That(run.Total, Is.EqualTo(TimeSpan.FromMinutes(270)));
+        Assert.That(run.PainterBusy, Is.EqualTo(TimeSpan.FromMinutes(90)));
+        Assert.That(run.Timeline.WallRow(0), Is.EqualTo("PPddddPPddddPPdddd...................................."));
+        Assert.That(run.Timeline.WallRow(1), Is.EqualTo("..................PPddddPPddddPPdddd.................."));
+        Assert.That(run.Timeline.WallRow(2), Is.EqualTo("....................................PPddddPPddddPPdddd"));
+        Assert.That(run.Timeline.PainterRow, Is.EqualTo("AA....AA....AA....BB....BB....BB....CC....CC....CC...."));
+    }
+
+    [Test]
+    public void Non_blocking_paints_another_wall_while_one_dries()
+    {
+        PaintingRun run = PaintingJob.Default.RunNonBlocking();
+
+        Assert.That(run.Total, Is.EqualTo(TimeSpan.FromMinutes(110)));
+        Assert.That(run.Timeline.WallRow(0), Is.EqualTo("PPddddPPddddPPdddd...."));
+        Assert.That(run.Timeline.WallRow(1), Is.EqualTo("..PPddddPPddddPPdddd.."));
+        Assert.That(run.Timeline.WallRow(2), Is.EqualTo("....PPddddPPddddPPdddd"));
+        Assert.That(run.Timeline.PainterRow, Is.EqualTo("AABBCCAABBCCAABBCC...."));
+    }
+
+    [Test]
+    public void Non_blocking_painter_waits_when_every_wall_is_drying()
+    {
+        // 2 walls, 2 coats, 10 to paint, 30 to dry. By hand: A 0-10, B 10-20; A is dry at 40, so the painter
+        // waits 20-40; A 40-50, B 50-60; B's last coat is dry at 90. Blocking: 2 x 2 x (10 + 30) = 160.
+        var job = new PaintingJob(2, 2, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30));
+
+        PaintingRun nonBlocking = job.RunNonBlocking();
+        PaintingRun blocking = job.RunBlocking();
+
+        Assert.That(nonBlocking.Total, Is.EqualTo(TimeSpan.FromMinutes(90)));
+        Assert.That(nonBlocking.Timeline.PainterRow, Is.EqualTo("AABB....AABB......"));
+        Assert.That(nonBlocking.Timeline.WallRow(1), Is.EqualTo("..PPddddddPPdddddd"));
+        Assert.That(blocking.Total, Is.EqualTo(TimeSpan.FromMinutes(160)));
+    }
+
+    [Test]
+    public void A_single_wall_gains_nothing_from_non_blocking()
+    {
+        // With one wall there is nothing else to do while it dries: both runs take 2 x (10 + 20).
+        var job = new PaintingJob(1, 2, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20));
+
+        Assert.That(job.RunNonBlocking().Total, Is.EqualTo(TimeSpan.FromMinutes(60)));
+        Assert.That(job.RunBlocking().Total, Is.EqualTo(TimeSpan.FromMinutes(60)));
+    }
+
+    [Test]
+    public void A_job_whose_times_are_not_whole_steps_is_rejected()
+    {
+        Assert.That(() => new PaintingJob(3, 3, TimeSpan.FromMinutes(7), TimeSpan.FromMinutes(20)),
+            Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("paintTime"));
+    }
+}
