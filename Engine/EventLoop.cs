@@ -45,6 +45,7 @@ public sealed class EventLoop
 
     // Iterators of tasks started but not yet stepped: stops the same fresh iterator from being started twice (R27).
     private readonly HashSet<object> _unstarted = new(ReferenceComparer.Instance);
+    private int _unstartedPeak;
 
     // Failures with no waiter at the moment they happened, checked at the end of the tick (R23).
     private readonly List<Future> _watch = new();
@@ -621,9 +622,11 @@ public sealed class EventLoop
         }
 
         Array.Clear(run, 0, count);
-        if (run.Length > TrimThreshold && count < run.Length / 8)
+        if (_unstarted.Count == 0 && _unstartedPeak > TrimThreshold)
         {
-            TrimAfterBurst(count);
+            // A burst of starts is over: give the set's capacity back (it would hold tens of bytes per task).
+            _unstarted.TrimExcess();
+            _unstartedPeak = 0;
         }
 
         if (_watch.Count != 0)
@@ -1360,12 +1363,14 @@ public sealed class EventLoop
             case Future parked:
                 parked.RemoveWaiter(task);
                 task._link = null;
+                parked.OnWaiterCancelled(task);
                 return parked;
             case SettleRequest settle:
                 Future inner = settle._future!;
                 inner.RemoveWaiter(task);
                 settle.Release();
                 task._link = null;
+                inner.OnWaiterCancelled(task);
                 return inner;
             case CustomWaker:
                 task._link = null;   // a late wake-up finds the task gone and is ignored
@@ -1516,6 +1521,11 @@ public sealed class EventLoop
     private LoopTask Launch(LoopTask task, IEnumerator<IAwaitable> coroutine)
     {
         _unstarted.Add(coroutine);
+        if (_unstarted.Count > _unstartedPeak)
+        {
+            _unstartedPeak = _unstarted.Count;
+        }
+
         _registry.Add(task);
         Enqueue(task);
         return task;
@@ -1560,18 +1570,32 @@ public sealed class EventLoop
     private const int TrimThreshold = 4096;
 
     /// <summary>
-    /// Gives back the capacity a burst left behind (a million tasks started in one tick): the spare ready array and
-    /// the set of not-yet-stepped iterators. Checked once per tick, outside the run loop, so steady state never pays.
+    /// Gives back the memory that a burst of work left behind: the capacity of the ready queue and of the registry of
+    /// live tasks (after a million tasks were started at once, say). The loop never shrinks them by itself, so that
+    /// steady work never allocates; a host calls this when a burst is over, for example after loading a level.
     /// </summary>
-    private void TrimAfterBurst(int lastCount)
+    /// <exception cref="InvalidOperationException">Called from another thread or from inside a step.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public void TrimExcess()
     {
-        _spare = new ReadyEntry[Math.Max(256, lastCount * 2)];
-        if (_unstarted.Count == 0)
+        CheckAccess();
+        if (_inTick)
         {
-            _unstarted.TrimExcess();
+            throw Reentrant(nameof(TrimExcess));
+        }
+
+        _spare = new ReadyEntry[256];
+        if (_ready.Length > 256 && _readyCount <= 128)
+        {
+            var ready = new ReadyEntry[256];
+            Array.Copy(_ready, ready, _readyCount);
+            _ready = ready;
         }
 
         _registry.TrimExcess();
+        _timers.TrimExcess();
+        _unstarted.TrimExcess();
+        _unstartedPeak = _unstarted.Count;
     }
 
     private void WaitForWork()

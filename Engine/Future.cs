@@ -292,6 +292,16 @@ public class Future : IAwaitable
         }
     }
 
+    /// <summary>
+    /// Called by the loop when a task parked on this future (plainly or through <c>Co.Settle</c>) is taken off it by
+    /// cancellation or <see cref="EventLoop.Close"/>, before the future itself is cancelled (R31). The future may
+    /// already be complete: the task was woken but had not resumed yet. Coordination primitives override this to give
+    /// a granted but never consumed turn to the next waiter (cancel safety); it must not run user code.
+    /// </summary>
+    internal virtual void OnWaiterCancelled(LoopTask waiter)
+    {
+    }
+
     /// <summary>A short name used in messages: "future", "task 'Paint'".</summary>
     internal virtual string Describe() => "future";
 }

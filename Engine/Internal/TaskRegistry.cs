@@ -7,8 +7,8 @@ namespace YieldLoop.Internal;
 /// The loop's books of live tasks and callbacks, for <see cref="EventLoop.Close"/> (cancel everything pending) and
 /// for diagnostics. A dense array with swap-remove: a task knows its index (<see cref="Future._liveIndex"/>), so
 /// adding and removing cost O(1) and nothing per tick, and a completed task is no longer referenced (issue 3, W8).
-/// Removal never reallocates (that would allocate in the middle of a burst of completions); the loop trims the
-/// array after a burst.
+/// Removal never reallocates (that would allocate in the middle of a burst of completions);
+/// <see cref="EventLoop.TrimExcess"/> gives the capacity back.
 /// </summary>
 internal sealed class TaskRegistry
 {
@@ -44,12 +44,12 @@ internal sealed class TaskRegistry
         task._liveIndex = -1;
     }
 
-    /// <summary>Shrinks the array after a burst; the loop calls it at most once per tick, never per removal.</summary>
+    /// <summary>Shrinks the array after a burst (see <see cref="EventLoop.TrimExcess"/>); never called per removal.</summary>
     internal void TrimExcess()
     {
-        if (_items.Length > MinCapacity && Count < _items.Length / 4)
+        if (_items.Length > MinCapacity && Count < _items.Length / 2)
         {
-            Array.Resize(ref _items, Math.Max(MinCapacity, Count * 2));
+            Array.Resize(ref _items, Math.Max(MinCapacity, Count + (Count / 4)));
         }
     }
 

@@ -220,6 +220,14 @@ internal sealed class TimerWheel
         }
     }
 
+    /// <summary>Gives back the scratch buffers a large slot left behind.</summary>
+    internal void TrimExcess()
+    {
+        _scratch = new LoopTask?[64];
+        _sorted = new LoopTask?[64];
+        _counts = null;
+    }
+
     /// <summary>Drops every node (the loop is closing); the loop owns the tasks.</summary>
     internal void Clear()
     {
