@@ -14,7 +14,7 @@ namespace YieldLoop;
 /// straight away (<c>yield return Co.Sleep(0.5);</c>); yielding the same object twice faults the task with a message
 /// saying so. To reuse a period, keep an <see cref="Interval"/> from <see cref="Every(double)"/>.</para>
 /// </remarks>
-public static class Co
+public static partial class Co
 {
     /// <summary>
     /// Resumes the coroutine in the next tick (never the same one, R2). <c>yield return null;</c> means the same.

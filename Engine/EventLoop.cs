@@ -29,7 +29,7 @@ namespace YieldLoop;
 /// <see cref="TryPost"/>, <see cref="Stop"/> and the read-only properties, which are safe from any thread (R51).</para>
 /// </remarks>
 [DebuggerDisplay("EventLoop '{Name,nq}' (tasks: {PendingTaskCount}, timers: {PendingTimerCount})")]
-public sealed class EventLoop
+public sealed partial class EventLoop
 {
     private static readonly IAwaitable s_nextTick = Co.NextTick;
     private static int s_loopCount;
@@ -72,6 +72,10 @@ public sealed class EventLoop
     private ReadyEntry[] _spare = new ReadyEntry[256];
     private int _readyCount;
 
+    // While the tick runs its ready entries: the array being run and the entry being run. Together they say which task
+    // is on the call stack (R33), without a store per resume (a reference store would cost a GC write barrier).
+    private ReadyEntry[]? _runArray;
+    private int _runIndex;
     private long _now;             // loop time in ticks: the time of the current (or last) tick; never decreases
     private long _tickCount;
     private bool _inTick;          // true while Tick (or Close) may run user code: no re-entrant Tick (R5)
@@ -149,11 +153,7 @@ public sealed class EventLoop
     /// <exception cref="InvalidOperationException">The iterator was started or run before (R27), or the call is made
     /// from another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public LoopTask Start(IEnumerator<IAwaitable> coroutine, string? name = null)
-    {
-        object frame = PrepareStart(coroutine, name);
-        return Launch(new LoopTask(this, frame, StateBits.Fresh), coroutine);
-    }
+    public LoopTask Start(IEnumerator<IAwaitable> coroutine, string? name = null) => StartIn(null, coroutine, name);
 
     /// <summary>
     /// Starts <paramref name="coroutine"/> as a task with a result of type <typeparamref name="T"/>, which the
@@ -167,10 +167,20 @@ public sealed class EventLoop
     /// <exception cref="InvalidOperationException">The iterator was started or run before, or the call is made from
     /// another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public LoopTask<T> Start<T>(IEnumerator<IAwaitable> coroutine, string? name = null)
+    public LoopTask<T> Start<T>(IEnumerator<IAwaitable> coroutine, string? name = null) => StartIn<T>(null, coroutine, name);
+
+    internal LoopTask StartIn(Scope? scope, IEnumerator<IAwaitable> coroutine, string? name)
     {
-        object frame = PrepareStart(coroutine, name);
-        return (LoopTask<T>)Launch(new LoopTask<T>(this, frame, StateBits.Fresh | StateBits.Typed), coroutine);
+        object frame = PrepareStart(coroutine, name, scope);
+        int flags = StateBits.Fresh | (scope is null ? 0 : StateBits.Scoped);
+        return Launch(new LoopTask(this, frame, flags), coroutine);
+    }
+
+    internal LoopTask<T> StartIn<T>(Scope? scope, IEnumerator<IAwaitable> coroutine, string? name)
+    {
+        object frame = PrepareStart(coroutine, name, scope);
+        int flags = StateBits.Fresh | StateBits.Typed | (scope is null ? 0 : StateBits.Scoped);
+        return (LoopTask<T>)Launch(new LoopTask<T>(this, frame, flags), coroutine);
     }
 
     /// <summary>Schedules <paramref name="callback"/> to run in the next tick.</summary>
@@ -551,76 +561,26 @@ public sealed class EventLoop
         // The try/catch sits around the whole loop rather than around each MoveNext: a method with an exception
         // handler keeps its locals in memory and pays a larger prologue, and RunFrames is the hottest code there
         // is. An exception from a coroutine unwinds to here; the loop faults that task and carries on at the next.
+        _runArray = run;
         int i = 0;
         while (i < count)
         {
             try
             {
-                for (; i < count; i++)
-                {
-                    LoopTask task = run[i].Task;
-                    int st = task._state;
-                    if ((st & (StateBits.StateMask | StateBits.KindMask | StateBits.SlowStep)) == 0)
-                    {
-                        // The hot path: a coroutine task resuming normally.
-                        object? link = task._link;
-                        if (link is not null && !Resume(task, link))
-                        {
-                            continue;
-                        }
-
-                        task._state = st | StateBits.Running;
-                        object frame = task._frame!;
-                        if (frame is not FrameStack)
-                        {
-                            // One frame: advance it here, and finish a next-tick yield without leaving the loop.
-                            IEnumerator<IAwaitable> it = AsIterator(frame);
-                            bool more = it.MoveNext();
-                            if (more)
-                            {
-                                IAwaitable? yielded = it.Current;
-                                int after = task._state;
-                                if ((after & StateBits.CancelRequested) == 0 && (yielded is null || ReferenceEquals(yielded, s_nextTick)))
-                                {
-                                    task._state = after & ~StateBits.Running;
-                                    Enqueue(task);
-                                    continue;
-                                }
-                            }
-
-                            RunFrames(task, moved: true, more);
-                        }
-                        else
-                        {
-                            RunFrames(task);
-                        }
-
-                        task._state &= ~StateBits.Running;
-                    }
-                    else if ((st & StateBits.StateMask) != 0)
-                    {
-                        continue;   // completed while queued (cancelled): its other entry already ran
-                    }
-                    else if ((st & StateBits.KindMask) == 0)
-                    {
-                        Step(task, st);
-                    }
-                    else
-                    {
-                        RunCallback(task, st);
-                    }
-                }
+                RunReady(run, i, count);
+                i = count;
             }
             catch (Exception ex)
             {
                 // A coroutine's MoveNext threw: its frame has already run its own finally blocks.
+                i = _runIndex;
                 LoopTask task = run[i].Task;
-                task._state &= ~StateBits.Running;
                 Fault(task, ex, "threw " + ex.GetType().Name);
                 i++;
             }
         }
 
+        _runArray = null;
         Array.Clear(run, 0, count);
         if (_unstarted.Count == 0 && _unstartedPeak > TrimThreshold)
         {
@@ -640,7 +600,68 @@ public sealed class EventLoop
         }
     }
 
+    /// <summary>
+    /// Runs ready entries [start, count): the hot loop. It has no exception handler of its own (TickCore's catch
+    /// around it handles a coroutine that throws), so its locals stay in registers; <see cref="_runIndex"/> tells the
+    /// handler which entry was running.
+    /// </summary>
+    private void RunReady(ReadyEntry[] run, int start, int count)
+    {
+        for (int i = start; i < count; i++)
+        {
+            _runIndex = i;
+            LoopTask task = run[i].Task;
+            int st = task._state;
+            if ((st & (StateBits.StateMask | StateBits.KindMask | StateBits.SlowStep)) == 0)
+            {
+                // The hot path: a coroutine task resuming normally.
+                object? link = task._link;
+                if (link is not null && !Resume(task, link))
+                {
+                    continue;
+                }
+
+                object frame = task._frame!;
+                if (frame is not FrameStack)
+                {
+                    // One frame: advance it here, and finish a next-tick yield without leaving the loop.
+                    IEnumerator<IAwaitable> it = AsIterator(frame);
+                    bool more = it.MoveNext();
+                    if (more)
+                    {
+                        IAwaitable? yielded = it.Current;
+                        int after = task._state;
+                        if ((after & StateBits.CancelRequested) == 0 && (yielded is null || ReferenceEquals(yielded, s_nextTick)))
+                        {
+                            Enqueue(task);
+                            continue;
+                        }
+                    }
+
+                    RunFrames(task, moved: true, more);
+                }
+                else
+                {
+                    RunFrames(task);
+                }
+            }
+            else if ((st & StateBits.StateMask) != 0)
+            {
+                continue;   // completed while queued (cancelled): its other entry already ran
+            }
+            else if ((st & StateBits.KindMask) == 0)
+            {
+                Step(task, st);
+            }
+            else
+            {
+                RunCallback(task, st);
+            }
+        }
+    }
+
     /// <summary>A coroutine step off the hot path: the first step of a task, or the turn of a cancelled one.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void Step(LoopTask task, int st)
     {
         if ((st & StateBits.Fresh) != 0)
@@ -664,18 +685,27 @@ public sealed class EventLoop
             return;
         }
 
+        if ((st & StateBits.Scoped) != 0)
+        {
+            Scope scope = ((FrameStack)task._frame!).Scope!;
+            if (scope.IsPaused)
+            {
+                scope.Hold(task);   // it steps in the tick after Resume; its wake-up is kept, not lost
+                return;
+            }
+        }
+
         object? link = task._link;
         if (link is not null && !Resume(task, link))
         {
             return;
         }
 
-        task._state = st | StateBits.Running;
         RunFrames(task);
-        task._state &= ~StateBits.Running;
     }
 
     /// <summary>Takes a woken task off what it waited on; returns false when that ended the task (R22).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private bool Resume(LoopTask task, object link)
     {
         task._link = null;
@@ -781,7 +811,7 @@ public sealed class EventLoop
 
                 long ticks = sleep._ticks;
                 sleep.Release();
-                _timers.Insert(task, ticks <= 0 ? _now : _now + ticks);
+                InsertTimer(task, ticks <= 0 ? _now : _now + ticks);
                 return;
             }
 
@@ -818,7 +848,7 @@ public sealed class EventLoop
 
                 IEnumerator<IAwaitable> child = request._coroutine!;
                 request._coroutine = null;
-                if (IteratorGuard.HasStarted(child) || _unstarted.Contains(child))
+                if (IteratorGuard.HasStarted(child) || (_unstarted.Count != 0 && _unstarted.Contains(child)))
                 {
                     request.Release();
                     Fault(task, AlreadyStarted(child), "yielded an iterator that already ran");
@@ -887,7 +917,7 @@ public sealed class EventLoop
                     return;
                 }
 
-                _timers.Insert(task, deadline);
+                InsertTimer(task, deadline);
                 return;
             }
 
@@ -1057,8 +1087,15 @@ public sealed class EventLoop
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void RunCallback(LoopTask node, int st)
     {
+        if ((st & StateBits.KindWatcher) != 0)
+        {
+            ((Watcher)node).OnTimer();
+            return;
+        }
+
         if ((st & StateBits.KindFutureCallback) != 0)
         {
             var callback = (Action<Future>)node._frame!;
@@ -1085,7 +1122,6 @@ public sealed class EventLoop
 
         var action = (Action)node._frame!;
         Exception? failure = null;
-        node._state = st | StateBits.Running;
         try
         {
             action();
@@ -1095,7 +1131,6 @@ public sealed class EventLoop
             failure = ex;
         }
 
-        node._state &= ~StateBits.Running;
         if (failure is null)
         {
             CompleteTask(node, FutureState.Succeeded, null);
@@ -1131,6 +1166,7 @@ public sealed class EventLoop
         }
 
         task._state = st | StateBits.Disposing;
+        Scope? scope = (st & StateBits.Scoped) != 0 ? ((FrameStack)task._frame!).Scope : null;
         object kept = Names.Keep(task);
         Exception? firstDisposeError = null;
         List<Exception>? moreErrors = null;
@@ -1152,6 +1188,7 @@ public sealed class EventLoop
 
         task._frame = kept;
         task._state &= ~StateBits.Disposing;
+        scope?.Forget(task);
 
         if (failure is null && firstDisposeError is not null)
         {
@@ -1216,6 +1253,14 @@ public sealed class EventLoop
 
     // ---- engine services used by futures, timers and tasks ------------------------------------------------------
 
+    /// <summary>Whether <paramref name="task"/>'s step (or callback) is on the call stack now.</summary>
+    private bool IsRunning(LoopTask task)
+    {
+        ReadyEntry[]? run = _runArray;
+        return run is not null && ReferenceEquals(run[_runIndex].Task, task);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void Enqueue(LoopTask task)
     {
         ReadyEntry[] ready = _ready;
@@ -1282,6 +1327,41 @@ public sealed class EventLoop
         }
     }
 
+    /// <summary>
+    /// Starts the one-shot timer of an engine watcher: <see cref="Watcher.OnTimer"/> runs in the first tick at or
+    /// after <paramref name="deadline"/> (loop ticks). A watcher has at most one timer at a time, and is not
+    /// restarted before <see cref="StopTimer"/> took effect at the end of the tick.
+    /// </summary>
+    internal void StartTimer(Watcher watcher, long deadline) => _timers.Insert(watcher, deadline);
+
+    /// <summary>Stops a watcher's timer; it leaves the wheel by the end of the tick (R12).</summary>
+    internal void StopTimer(Watcher watcher) => _timers.Cancel(watcher);
+
+    private void InsertTimer(LoopTask task, long deadline)
+    {
+        _timers.Insert(task, deadline);
+        if ((task._state & StateBits.Scoped) != 0 && ((FrameStack)task._frame!).Scope!.IsPaused)
+        {
+            // It paused its own scope during this step: its sleep must not run while paused either.
+            ((FrameStack)task._frame!).Scope!.FreezeNow(task);
+        }
+    }
+
+    /// <summary>Takes a sleeping task's timer out of the wheel and keeps its remaining time (a paused scope).</summary>
+    internal void FreezeTimer(LoopTask task)
+    {
+        _timers.Remove(task);
+        task._deadline = Math.Max(0, task._deadline - NowTicks);
+        task._state |= StateBits.Frozen;
+    }
+
+    /// <summary>Puts a frozen timer back with the time it had left (the scope resumed).</summary>
+    internal void ThawTimer(LoopTask task)
+    {
+        task._state &= ~StateBits.Frozen;
+        _timers.Insert(task, NowTicks + task._deadline);
+    }
+
     internal void WatchUnobserved(Future future)
     {
         if ((future._state & StateBits.Watched) == 0)
@@ -1338,7 +1418,7 @@ public sealed class EventLoop
         }
 
         task._state = st | StateBits.CancelRequested;
-        if ((st & StateBits.Running) != 0)
+        if (IsRunning(task))
         {
             return true;    // its step is on the stack: it stops at its next yield (R33)
         }
@@ -1451,6 +1531,7 @@ public sealed class EventLoop
             Future future => "waiting on " + future.Describe(),
             SettleRequest settle => "settling " + settle._future!.Describe(),
             CustomWaker waker => "waiting on " + waker.AwaitableType,
+            _ when (task._state & StateBits.Frozen) != 0 => "paused with " + TimeMath.Format(task._deadline) + " of sleep left",
             _ => (task._state & StateBits.CancelRequested) != 0 ? "cancelling" : string.Empty,
         };
     }
@@ -1502,7 +1583,7 @@ public sealed class EventLoop
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
-    private object PrepareStart(IEnumerator<IAwaitable> coroutine, string? name)
+    private object PrepareStart(IEnumerator<IAwaitable> coroutine, string? name, Scope? scope)
     {
         if (coroutine is null)
         {
@@ -1513,6 +1594,11 @@ public sealed class EventLoop
         if (IteratorGuard.HasStarted(coroutine) || _unstarted.Contains(coroutine))
         {
             throw AlreadyStarted(coroutine);
+        }
+
+        if (scope is not null)
+        {
+            return new FrameStack(coroutine, name) { Scope = scope };
         }
 
         return name is null ? coroutine : new FrameStack(coroutine, name);

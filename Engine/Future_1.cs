@@ -4,7 +4,10 @@ namespace YieldLoop;
 
 /// <summary>A <see cref="Future"/> with a result of type <typeparamref name="T"/>.</summary>
 /// <typeparam name="T">The type of the result.</typeparam>
-public sealed class Future<T> : Future
+/// <remarks>Not sealed only so the engine's coordination primitives (Engine/Sync) can derive their per-wait futures,
+/// which override <c>OnWaiterCancelled</c> for cancel safety; the constructor is internal, so no other assembly can
+/// derive from it.</remarks>
+public class Future<T> : Future, IFuture<T>
 {
     internal T _result = default!;
 

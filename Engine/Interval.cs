@@ -75,12 +75,12 @@ public sealed class Interval : IAwaitable
         return DeadlineOf(_k);
     }
 
-    private long DeadlineOf(long k) => _seconds > 0
+    internal long DeadlineOf(long k) => _seconds > 0
         ? _origin + (long)Math.Round(k * _seconds * TimeSpan.TicksPerSecond)
         : _origin + (k * _period);
 
     /// <summary>How many deadlines lie at or before <paramref name="now"/>.</summary>
-    private long PassedAt(long now)
+    internal long PassedAt(long now)
     {
         long k = (now - _origin) / _period;   // an estimate when the period is fractional: correct it either way
         while (k > 0 && DeadlineOf(k) > now)

@@ -9,7 +9,7 @@ namespace YieldLoop;
 /// <c>finally</c> blocks run). A coroutine started this way that ends without <c>Co.Return</c>, or returns a value
 /// of another type, faults the task with an <see cref="InvalidOperationException"/> that says so.
 /// </remarks>
-public sealed class LoopTask<T> : LoopTask
+public sealed class LoopTask<T> : LoopTask, IFuture<T>
 {
     internal T _result = default!;
 

@@ -24,6 +24,9 @@ internal sealed class FrameStack
     // The name given at start, or null to derive it from the root iterator.
     internal string? Name;
 
+    // The scope the task was started in, or null.
+    internal Scope? Scope;
+
     internal FrameStack(IEnumerator<IAwaitable> root, string? name)
     {
         Frames = new IEnumerator<IAwaitable>?[4];

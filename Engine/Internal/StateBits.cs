@@ -51,15 +51,17 @@ internal static class StateBits
     /// <summary>The future is in the loop's list of failures to check at the end of the tick (R23).</summary>
     internal const int Watched = 1 << 12;
 
-    /// <summary>The task's step (or callback) is on the call stack: a cancel only marks it (R33). A bit rather than a
-    /// reference field on the loop, because storing a reference costs a GC write barrier on every resume.</summary>
-    internal const int Running = 1 << 13;
-
     /// <summary>Bits 16..19: the timer wheel level of a node in the wheel (15 = the due list).</summary>
     internal const int LevelShift = 16;
 
     internal const int LevelMask = 0xF << LevelShift;
 
+    /// <summary>The task belongs to a <see cref="Scope"/> (kept in its <see cref="FrameStack"/>): checked for pause.</summary>
+    internal const int Scoped = 1 << 20;
+
+    /// <summary>The task's timer is frozen by a paused scope; <c>_deadline</c> holds the remaining ticks.</summary>
+    internal const int Frozen = 1 << 21;
+
     /// <summary>The conditions that send a step off the fast path.</summary>
-    internal const int SlowStep = CancelRequested | Fresh;
+    internal const int SlowStep = CancelRequested | Fresh | Scoped;
 }

@@ -91,6 +91,52 @@ internal sealed class TimerWheel
         _dirty[level] |= 1UL << SlotOf(level, node._deadline);
     }
 
+    /// <summary>Unlinks a node at once (a paused scope freezing its timer); walks the node's slot to find it.</summary>
+    internal void Remove(LoopTask node)
+    {
+        int st = node._state;
+        if ((st & StateBits.InWheel) == 0)
+        {
+            return;
+        }
+
+        int level = (st & StateBits.LevelMask) >> StateBits.LevelShift;
+        int slot = SlotOf(level, node._deadline);
+        int index = (level << Bits) | slot;
+        LoopTask? previous = null;
+        for (LoopTask? current = _heads[index]; current is not null; current = (LoopTask?)current._link)
+        {
+            if (ReferenceEquals(current, node))
+            {
+                if (previous is null)
+                {
+                    _heads[index] = (LoopTask?)node._link;
+                }
+                else
+                {
+                    previous._link = node._link;
+                }
+
+                if (_heads[index] is null)
+                {
+                    _occupied[level] &= ~(1UL << slot);
+                }
+
+                if ((st & StateBits.TimerCancelled) == 0)
+                {
+                    Count--;
+                }
+
+                Unflag(node);
+                return;
+            }
+
+            previous = current;
+        }
+
+        Debug.Fail("A node flagged InWheel was not found in its slot.");
+    }
+
     /// <summary>The earliest time at which <see cref="Advance"/> has work, or long.MaxValue when empty.</summary>
     /// <remarks>For a higher level this is the start of its next slot (when it cascades), which may be earlier than
     /// any deadline in it; a loop that sleeps until then wakes, cascades, and sleeps again.</remarks>

@@ -19,6 +19,14 @@ internal abstract class Watcher : LoopTask
 
     /// <summary>Called once for each watched future when it completes.</summary>
     internal abstract void OnCompleted(Future future);
+
+    /// <summary>
+    /// Called in the tick in which the watcher's timer (<see cref="EventLoop.StartTimer"/>) came due, as ready work in
+    /// FIFO order with the rest. Engine code only: it must not run user code.
+    /// </summary>
+    internal virtual void OnTimer()
+    {
+    }
 }
 
 /// <summary>A watcher notification waiting to be delivered.</summary>

@@ -1,0 +1,239 @@
+using System;
+using System.Collections.Generic;
+using YieldLoop.Internal;
+
+namespace YieldLoop;
+
+/// <summary>
+/// Wait-for-all (<see cref="Co.WhenAll(Future[])"/>, R40) and settle-all (<see cref="Co.SettleAll(Future[])"/>, R41).
+/// </summary>
+/// <remarks>
+/// <para>Invariants: <c>_remaining</c> counts the argument positions not yet accounted for; each position is accounted
+/// once (<c>_done</c>), the outcome of a future passed twice only at its first position. <c>_first</c> is the first
+/// child that did not succeed; once it is set the others have been asked to cancel, and the result completes only when
+/// <c>_remaining</c> reaches zero, so every child's <c>finally</c> blocks have run by then (R40).</para>
+/// <para>Outcome when all are done: no failure: success (typed results in argument order). First failure a fault: that
+/// exception (the same object), later faults attached to it (<c>GetSuppressedExceptions()</c>, in the order they
+/// happened). First failure a cancellation: cancelled, and any faults, which a cancellation cannot carry, go to the
+/// loop's handler; except when an enclosing combinator drained this one, where a fault during that cancellation is the
+/// outcome (as a throwing <c>finally</c> is for a cancelled task, R35).</para>
+/// </remarks>
+internal class AllWatcher : CompositeWatcher
+{
+    private readonly Future[] _children;
+    private readonly ChildIndex _index;
+    private readonly bool[] _done;
+    private readonly bool _settle;
+    private int _remaining;
+    private bool _finished;
+
+    // The first child that faulted or was cancelled (R40: a cancelled child counts as a failure); null while all went well.
+    private Future? _first;
+
+    // Every distinct exception of a faulted child, in the order they happened (not kept by settle-all).
+    private List<Exception>? _faults;
+
+    internal AllWatcher(Future result, Future[] children, bool settle)
+        : base(result)
+    {
+        _children = children;
+        _index = new ChildIndex(children);
+        _done = new bool[children.Length];
+        _settle = settle;
+        _remaining = children.Length;
+    }
+
+    internal void Begin()
+    {
+        WatchResult();
+        for (int i = 0; i < _children.Length; i++)
+        {
+            if (!_children[i].IsCompleted && _index.IsFirst(i))
+            {
+                _children[i].AddWaiter(this);
+            }
+        }
+
+        // Children already complete are taken in argument order. Cancelling the others may complete some of them
+        // synchronously (plain futures), which notifies this watcher re-entrantly; _done keeps each counted once.
+        for (int i = 0; i < _children.Length && !_finished; i++)
+        {
+            if (!_done[i] && _children[i].IsCompleted)
+            {
+                Account(i);
+            }
+        }
+
+        if (_remaining == 0)
+        {
+            Finish();   // also "of nothing, it completes at once" (R40)
+        }
+    }
+
+    protected override void OnChildCompleted(Future child)
+    {
+        for (int i = _index.First(child); i >= 0; i = _index.Next(i))
+        {
+            if (!_done[i])
+            {
+                Account(i);
+            }
+        }
+    }
+
+    protected override void OnResultCancelled()
+    {
+        // Nobody is left to receive failures collected so far (R23); the children are cancelled with the result (R40).
+        ReportOrphans(Result._loop, _faults);
+        _faults = null;
+        CancelPending();
+    }
+
+    protected override void OnDrain() => CancelPending();
+
+    /// <summary>Completes the result with the children's values (typed results in argument order).</summary>
+    protected virtual void SetSuccess() => Complete(FutureState.Succeeded, null);
+
+    /// <summary>The children, in argument order.</summary>
+    protected Future[] Children => _children;
+
+    private void Account(int i)
+    {
+        _done[i] = true;
+        _remaining--;
+        Future child = _children[i];
+        if (_index.IsFirst(i))
+        {
+            if (Result.IsCompleted)
+            {
+                if (child.IsFaulted)
+                {
+                    ReportOrphan(child);
+                }
+            }
+            else if (child.IsFaulted)
+            {
+                Exception failure = child.GetExceptionForRethrow();   // observed: this combinator receives it (R23)
+                if (!_settle)
+                {
+                    AddFault(failure);
+                    FirstFailure(child);
+                }
+            }
+            else if (child.IsCancelled && !_settle)
+            {
+                FirstFailure(child);
+            }
+        }
+
+        if (_remaining == 0)
+        {
+            Finish();
+        }
+    }
+
+    private void FirstFailure(Future child)
+    {
+        if (_first is null)
+        {
+            _first = child;
+            CancelPending();
+        }
+    }
+
+    private void AddFault(Exception failure)
+    {
+        _faults ??= new List<Exception>();
+        foreach (Exception known in _faults)
+        {
+            if (ReferenceEquals(known, failure))
+            {
+                return;   // two children that waited on one failed future fail with the same object
+            }
+        }
+
+        _faults.Add(failure);
+    }
+
+    private void CancelPending()
+    {
+        for (int j = 0; j < _children.Length; j++)
+        {
+            if (!_children[j].IsCompleted)
+            {
+                CancelChild(_children[j]);
+            }
+        }
+    }
+
+    private void Finish()
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        if (Result.IsCompleted)
+        {
+            return;
+        }
+
+        if (_settle)
+        {
+            if (Draining)
+            {
+                Complete(FutureState.Cancelled, Future.CancelledMarker);
+            }
+            else
+            {
+                SetSuccess();
+            }
+
+            return;
+        }
+
+        if (_first is null)
+        {
+            SetSuccess();
+            return;
+        }
+
+        if (_faults is not null && (_first.IsFaulted || Draining))
+        {
+            Exception primary = _faults[0];
+            if (_faults.Count > 1)
+            {
+                CoroutineTraceRecord.AttachSuppressed(primary, _faults.GetRange(1, _faults.Count - 1));
+            }
+
+            Complete(FutureState.Faulted, primary);
+            return;
+        }
+
+        ReportOrphans(Result._loop, _faults);
+        Complete(FutureState.Cancelled, Future.CancelledMarker);
+    }
+}
+
+/// <summary>Wait-for-all with typed results in argument order (<see cref="Co.WhenAll{T}(IFuture{T}[])"/>).</summary>
+/// <typeparam name="T">The type of each child's result.</typeparam>
+internal sealed class AllWatcher<T> : AllWatcher
+{
+    internal AllWatcher(Future<T[]> result, Future[] children)
+        : base(result, children, settle: false)
+    {
+    }
+
+    protected override void SetSuccess()
+    {
+        Future[] children = Children;
+        var values = new T[children.Length];
+        for (int i = 0; i < children.Length; i++)
+        {
+            values[i] = ((IFuture<T>)children[i]).Result;
+        }
+
+        CompleteWith(values);
+    }
+}

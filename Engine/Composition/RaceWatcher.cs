@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using YieldLoop.Internal;
+
+namespace YieldLoop;
+
+/// <summary>
+/// A race (<see cref="Co.Race(Future[])"/>, R42): the first child to complete wins, whatever its outcome; the others are
+/// cancelled, and the result completes once they all completed (their <c>finally</c> blocks have run).
+/// </summary>
+/// <remarks>
+/// <para>Invariants: <c>_winner</c> is the first argument position accounted for (children already complete at the
+/// start win in argument order); once set, every other child has been asked to cancel. <c>_remaining</c> reaches zero
+/// exactly once, and only then does the result complete.</para>
+/// <para>Outcome: the winner's (its value or index, its exception, or cancelled). A loser that faults while it is
+/// cancelled (a throwing <c>finally</c>) is attached to the winner's exception when the winner faulted; otherwise it is
+/// reported to the loop's handler, so the winner's result is not thrown away for a loser's cleanup. When an enclosing
+/// combinator drained the race, it ends cancelled unless a child faulted.</para>
+/// </remarks>
+internal abstract class RaceWatcher : CompositeWatcher
+{
+    private readonly Future[] _children;
+    private readonly ChildIndex _index;
+    private readonly bool[] _done;
+    private int _remaining;
+    private int _winner = -1;
+    private bool _finished;
+
+    // Faults of losers, in the order they happened.
+    private List<Exception>? _faults;
+
+    protected RaceWatcher(Future result, Future[] children)
+        : base(result)
+    {
+        _children = children;
+        _index = new ChildIndex(children);
+        _done = new bool[children.Length];
+        _remaining = children.Length;
+    }
+
+    /// <summary>The children, in argument order.</summary>
+    protected Future[] Children => _children;
+
+    internal void Begin()
+    {
+        WatchResult();
+        for (int i = 0; i < _children.Length; i++)
+        {
+            if (!_children[i].IsCompleted && _index.IsFirst(i))
+            {
+                _children[i].AddWaiter(this);
+            }
+        }
+
+        for (int i = 0; i < _children.Length && !_finished; i++)
+        {
+            if (!_done[i] && _children[i].IsCompleted)
+            {
+                Account(i);
+            }
+        }
+    }
+
+    /// <summary>Completes the result for a winner that succeeded.</summary>
+    protected abstract void SetSuccess(int winner);
+
+    protected override void OnChildCompleted(Future child)
+    {
+        for (int i = _index.First(child); i >= 0; i = _index.Next(i))
+        {
+            if (!_done[i])
+            {
+                Account(i);
+            }
+        }
+    }
+
+    protected override void OnResultCancelled()
+    {
+        if (_winner >= 0 && _children[_winner].IsFaulted)
+        {
+            ReportOrphan(_children[_winner]);
+        }
+
+        ReportOrphans(Result._loop, _faults);
+        _faults = null;
+        CancelPending();
+    }
+
+    protected override void OnDrain() => CancelPending();
+
+    private void Account(int i)
+    {
+        _done[i] = true;
+        _remaining--;
+        Future child = _children[i];
+        if (_index.IsFirst(i))
+        {
+            if (Result.IsCompleted)
+            {
+                if (child.IsFaulted)
+                {
+                    ReportOrphan(child);
+                }
+            }
+            else if (_winner < 0)
+            {
+                _winner = i;
+                if (child.IsFaulted)
+                {
+                    child.GetExceptionForRethrow();   // observed: the race hands it on (R23)
+                }
+
+                CancelPending();
+            }
+            else if (child.IsFaulted)
+            {
+                Exception failure = child.GetExceptionForRethrow();
+                if (!ReferenceEquals(failure, _children[_winner]._slot))
+                {
+                    (_faults ??= new List<Exception>()).Add(failure);
+                }
+            }
+        }
+
+        if (_remaining == 0)
+        {
+            Finish();
+        }
+    }
+
+    private void CancelPending()
+    {
+        for (int j = 0; j < _children.Length; j++)
+        {
+            if (!_children[j].IsCompleted)
+            {
+                CancelChild(_children[j]);
+            }
+        }
+    }
+
+    private void Finish()
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        if (Result.IsCompleted)
+        {
+            return;
+        }
+
+        Future winner = _children[_winner];
+        if (winner.IsFaulted)
+        {
+            Exception primary = winner.GetExceptionForRethrow();
+            if (_faults is not null)
+            {
+                CoroutineTraceRecord.AttachSuppressed(primary, _faults);
+            }
+
+            Complete(FutureState.Faulted, primary);
+            return;
+        }
+
+        if (Draining && _faults is not null)
+        {
+            Exception primary = _faults[0];
+            if (_faults.Count > 1)
+            {
+                CoroutineTraceRecord.AttachSuppressed(primary, _faults.GetRange(1, _faults.Count - 1));
+            }
+
+            Complete(FutureState.Faulted, primary);
+            return;
+        }
+
+        ReportOrphans(Result._loop, _faults);
+        if (winner.IsSucceeded && !Draining)
+        {
+            SetSuccess(_winner);
+        }
+        else
+        {
+            Complete(FutureState.Cancelled, Future.CancelledMarker);
+        }
+    }
+}
+
+/// <summary>A race that gives the winner's index (<see cref="Co.Race(Future[])"/>).</summary>
+internal sealed class RaceIndexWatcher : RaceWatcher
+{
+    internal RaceIndexWatcher(Future<int> result, Future[] children)
+        : base(result, children)
+    {
+    }
+
+    protected override void SetSuccess(int winner) => CompleteWith(winner);
+}
+
+/// <summary>A race that gives the winner's result (<see cref="Co.Race{T}(IFuture{T}[])"/>).</summary>
+/// <typeparam name="T">The type of each child's result.</typeparam>
+internal sealed class RaceValueWatcher<T> : RaceWatcher
+{
+    internal RaceValueWatcher(Future<T> result, Future[] children)
+        : base(result, children)
+    {
+    }
+
+    protected override void SetSuccess(int winner) => CompleteWith(((IFuture<T>)Children[winner]).Result);
+}
