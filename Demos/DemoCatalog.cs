@@ -11,6 +11,7 @@ internal static class DemoCatalog
     public static IReadOnlyList<IDemo> All { get; } = new IDemo[]
     {
         new PaintingDemo(),
+        new Kitchen.KitchenDemo(),
     };
 
     /// <summary>Gets the demo that runs when none is named.</summary>

@@ -251,7 +251,12 @@ public sealed partial class EventLoop
             throw new ArgumentNullException(nameof(callback));
         }
 
-        var handle = new CallbackHandle(this, callback);
+        return TryPostHandle(new CallbackHandle(this, callback));
+    }
+
+    /// <summary>Queues a hand-over in the inbox (any thread); false once the loop is closing.</summary>
+    internal bool TryPostHandle(CallbackHandle handle)
+    {
         lock (_inboxLock)
         {
             if (_closing || _closed)
@@ -490,6 +495,7 @@ public sealed partial class EventLoop
             }
 
             DrainInbox();
+            ApplyHandOversOnClose();   // completions accepted before Close are applied, not cancelled (R51)
 
             // Finally blocks may start new work while we cancel; go round until nothing is left (bounded).
             for (int round = 0; round < 64 && _registry.Count > 0; round++)
@@ -513,6 +519,7 @@ public sealed partial class EventLoop
                 }
             }
 
+            ReleaseInteropWatchersOnClose();   // awaiters of futures left pending end with ObjectDisposedException
             ReportUnobserved();
         }
         finally

@@ -234,9 +234,9 @@ public class Future : IAwaitable
         st = (st & ~StateBits.StateMask) | (int)state;
         if (state == FutureState.Faulted)
         {
-            // R23: a waiter parked at the moment of the fault observes it; otherwise the loop checks at the end of
-            // the tick whether anyone read it in the meantime.
-            if (waiters is not null)
+            // R23: a waiter parked at the moment of the fault observes it (a passive watcher does not); otherwise the
+            // loop checks at the end of the tick whether anyone read it in the meantime.
+            if (waiters is not null && ObservedBy(waiters))
             {
                 st |= StateBits.Observed;
             }
@@ -244,6 +244,11 @@ public class Future : IAwaitable
             {
                 _state = st;
                 _loop.WatchUnobserved(this);
+                if (waiters is not null)
+                {
+                    _loop.WakeWaiters(waiters, this);
+                }
+
                 return true;
             }
         }
@@ -255,6 +260,25 @@ public class Future : IAwaitable
         }
 
         return true;
+    }
+
+    // Cold (faults only): whether some waiter counts as observing the failure; only passive watchers do not.
+    private static bool ObservedBy(object waiters)
+    {
+        if (waiters is WaiterList list)
+        {
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list.Items[i] is not Watcher { ObservesFailure: false })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return waiters is not Watcher { ObservesFailure: false };
     }
 
     internal Exception GetExceptionForRethrow()

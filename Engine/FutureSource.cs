@@ -12,7 +12,7 @@ namespace YieldLoop;
 /// runs waiters inline: they resume on the loop in the next tick (R4, R17). Complete from the loop's thread; from
 /// another thread, hand the completion over with <see cref="EventLoop.Post"/>.
 /// </remarks>
-public sealed class FutureSource
+public sealed partial class FutureSource
 {
     /// <summary>Creates a source and its pending future on <paramref name="loop"/>.</summary>
     /// <param name="loop">The loop the future belongs to.</param>

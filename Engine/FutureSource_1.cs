@@ -8,7 +8,7 @@ namespace YieldLoop;
 /// </summary>
 /// <typeparam name="T">The type of the result.</typeparam>
 /// <remarks>The rules are those of <see cref="FutureSource"/>.</remarks>
-public sealed class FutureSource<T>
+public sealed partial class FutureSource<T>
 {
     /// <summary>Creates a source and its pending future on <paramref name="loop"/>.</summary>
     /// <param name="loop">The loop the future belongs to.</param>

@@ -35,7 +35,7 @@ namespace YieldLoop;
 /// scope: it stops at its next wake-up).</para>
 /// </remarks>
 [DebuggerDisplay("Scope '{Name,nq}' (tasks: {PendingTaskCount}, paused: {IsPaused})")]
-public sealed class Scope : IDisposable
+public sealed partial class Scope : IDisposable
 {
     private readonly EventLoop _loop;
 
@@ -193,6 +193,8 @@ public sealed class Scope : IDisposable
         {
             CancelAll();
         }
+
+        SignalToken();   // Scope.Interop.cs: the scope's token (if anyone asked for it) fires
     }
 
     /// <summary>Describes the scope.</summary>

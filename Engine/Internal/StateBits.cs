@@ -62,6 +62,13 @@ internal static class StateBits
     /// <summary>The task's timer is frozen by a paused scope; <c>_deadline</c> holds the remaining ticks.</summary>
     internal const int Frozen = 1 << 21;
 
+    /// <summary>
+    /// A <see cref="CallbackHandle"/> posted by a thread-safe completion (<c>FutureSource.PostResult</c>, an offload,
+    /// a Task relay): its action completes a future and runs engine code only, so <see cref="EventLoop.Close"/>
+    /// applies it instead of cancelling it, and a completion accepted before Close is never lost (R51).
+    /// </summary>
+    internal const int HandOver = 1 << 22;
+
     /// <summary>The conditions that send a step off the fast path.</summary>
     internal const int SlowStep = CancelRequested | Fresh | Scoped;
 }

@@ -17,6 +17,14 @@ internal abstract class Watcher : LoopTask
     {
     }
 
+    /// <summary>
+    /// Gets whether this watcher, parked on a future that faults, counts as observing the failure (R23). True for the
+    /// combinators, which hand the failure on. A passive watcher (one that only reacts to completion, such as a
+    /// <c>CancelWhen</c> registration or a task's cancellation token) returns false, so a failure nobody else waits
+    /// for is still reported.
+    /// </summary>
+    internal virtual bool ObservesFailure => true;
+
     /// <summary>Called once for each watched future when it completes.</summary>
     internal abstract void OnCompleted(Future future);
 

@@ -1,0 +1,250 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using NUnit.Framework;
+using static YieldLoop.Tests.Interop.InteropSupport;
+
+namespace YieldLoop.Tests.Interop;
+
+/// <summary>Co.Offload: CPU work on the .NET thread pool, resumed on the loop thread (R52).</summary>
+public class OffloadTests
+{
+    [Test]
+    public void Offload_RunsOffTheLoopThread_AndResumesOnTheLoopThreadWithTheResult_R52()
+    {
+        var loop = new EventLoop(new ManualClock(), "offload");
+        int loopThread = Environment.CurrentManagedThreadId;
+        int workThread = -1;
+        int resumedOn = -1;
+
+        LoopTask<int> task = loop.Start<int>(Work());
+        RunBounded(loop, task);
+
+        Assert.That(task.Result, Is.EqualTo(42));
+        Assert.That(workThread, Is.Not.EqualTo(loopThread));
+        Assert.That(resumedOn, Is.EqualTo(loopThread));
+
+        IEnumerator<IAwaitable> Work()
+        {
+            Future<int> answer = Co.Offload(() =>
+            {
+                workThread = Environment.CurrentManagedThreadId;
+                return 6 * 7;
+            });
+            yield return answer;
+            resumedOn = Environment.CurrentManagedThreadId;
+            yield return Co.Return(answer.Result);
+        }
+    }
+
+    [Test]
+    public void Offload_WorkThatThrows_FaultsTheCoroutineWithTheSameExceptionOnTheLoopThread_R52()
+    {
+        var loop = new EventLoop(new ManualClock(), "offload");
+        var failure = new InvalidOperationException("bad input");
+        int caughtOn = -1;
+        Exception? caught = null;
+
+        LoopTask task = loop.Start(Work());
+        RunBounded(loop, task);
+
+        Assert.That(caught, Is.SameAs(failure));
+        Assert.That(caughtOn, Is.EqualTo(Environment.CurrentManagedThreadId));
+
+        IEnumerator<IAwaitable> Work()
+        {
+            Future job = Co.Offload(() => throw failure);
+            yield return Co.Settle(job);
+            caught = job.Exception;
+            caughtOn = Environment.CurrentManagedThreadId;
+        }
+    }
+
+    [Test]
+    public void Offload_Failure_PropagatesThroughYield_R22()
+    {
+        var loop = new EventLoop(new ManualClock(), "offload");
+        loop.UnhandledExceptionHandler = _ => { };
+        var failure = new FormatException("bad number");
+
+        LoopTask task = loop.Start(Work());
+        using var guard = new Timer(_ => loop.Stop(), null, Bound, Timeout.InfiniteTimeSpan);
+        Assert.That(loop.TryRunUntilComplete(task), Is.True);
+
+        Assert.That(task.Exception, Is.SameAs(failure));
+
+        IEnumerator<IAwaitable> Work()
+        {
+            yield return Co.Offload<int>(() => throw failure);
+        }
+    }
+
+    [Test]
+    public void CancellingTheWaitingTask_SignalsTheWorksToken()
+    {
+        var t = new TestLoop();
+        using var started = new ManualResetEventSlim(false);
+        var sawCancellation = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Future<int>? job = null;
+
+        LoopTask task = t.Loop.Start(Work());
+        t.Tick();
+        Within(started, "the work starting");
+
+        task.Cancel();
+        t.Tick();
+
+        Assert.That(task.IsCancelled, Is.True);
+        Assert.That(job!.IsCancelled, Is.True, "the cancel reaches the future the task waits on (R31)");
+        Assert.That(Within(sawCancellation.Task), Is.True, "the work's token fired");
+
+        IEnumerator<IAwaitable> Work()
+        {
+            job = Co.Offload(token =>
+            {
+                started.Set();
+                sawCancellation.SetResult(token.WaitHandle.WaitOne(Bound));
+                token.ThrowIfCancellationRequested();
+                return 0;
+            });
+            yield return job;
+        }
+    }
+
+    [Test]
+    public void CancelledWork_ThatFailsLater_IsReportedUnlessItIsACancellation()
+    {
+        var t = new TestLoop();
+        using var release = new ManualResetEventSlim(false);
+        using var done = new ManualResetEventSlim(false);
+        var late = new InvalidOperationException("failed after cancel");
+        Future? job = null;
+        t.Loop.Start(Work());
+        t.Tick();
+
+        job!.Cancel();
+        release.Set();
+        Within(done, "the work ending");
+        RunBounded(t.Loop, LateReportArrives(t));
+
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { late }));
+
+        IEnumerator<IAwaitable> Work()
+        {
+            job = Co.Offload(() =>
+            {
+                release.Wait(Bound);
+                try
+                {
+                    throw late;
+                }
+                finally
+                {
+                    done.Set();
+                }
+            });
+            yield return job;
+        }
+
+        static Future LateReportArrives(TestLoop t)
+        {
+            var source = new FutureSource(t.Loop);
+            t.Loop.Start(Poll());
+            return source.Future;
+
+            IEnumerator<IAwaitable> Poll()
+            {
+                while (t.Unhandled.Count == 0)
+                {
+                    yield return Co.NextTick;
+                }
+
+                source.SetResult();
+            }
+        }
+    }
+
+    [Test]
+    public void TheLoopKeepsTicking_WhileTheWorkRuns_R52()
+    {
+        var loop = new EventLoop(new ManualClock(), "responsive");
+        using var release = new ManualResetEventSlim(false);
+        int ticksWhileWorking = 0;
+
+        LoopTask<int> task = loop.Start<int>(Work());
+        loop.Start(Ticker());
+        RunBounded(loop, task);
+
+        Assert.That(task.Result, Is.EqualTo(1));
+        Assert.That(ticksWhileWorking, Is.GreaterThanOrEqualTo(10));
+
+        IEnumerator<IAwaitable> Work()
+        {
+            Future<int> job = Co.Offload(() => release.Wait(Bound) ? 1 : 0);
+            yield return job;
+            yield return Co.Return(job.Result);
+        }
+
+        IEnumerator<IAwaitable> Ticker()
+        {
+            while (ticksWhileWorking < 10)
+            {
+                ticksWhileWorking++;
+                yield return Co.NextTick;
+            }
+
+            release.Set();   // the work was blocked all along: ten ticks ran meanwhile
+        }
+    }
+
+    [Test]
+    public void Offload_WithAScheduler_RunsTheWorkOnIt()
+    {
+        var loop = new EventLoop(new ManualClock(), "scheduler");
+        var pair = new ConcurrentExclusiveSchedulerPair();
+        TaskScheduler? ranOn = null;
+
+        LoopTask task = loop.Start(Work());
+        RunBounded(loop, task);
+
+        Assert.That(ranOn, Is.SameAs(pair.ExclusiveScheduler));
+
+        IEnumerator<IAwaitable> Work()
+        {
+            yield return Co.Offload(_ => { ranOn = TaskScheduler.Current; }, pair.ExclusiveScheduler);
+        }
+    }
+
+    [Test]
+    public void Offload_OutsideAStep_ThrowsWithAMessage()
+    {
+        Assert.That(() => Co.Offload(() => 1), Throws.InvalidOperationException.With.Message.EqualTo(
+            "Co.Offload was called outside a step or callback of an event loop, so there is no loop to complete its future on. Call it from a coroutine (or a callback) running on the loop."));
+        Assert.That(() => Co.Offload((Action)null!), Throws.ArgumentNullException);
+    }
+
+    [Test]
+    public void Close_CancelsTheTokenOfWorkStillRunning()
+    {
+        var t = new TestLoop();
+        using var started = new ManualResetEventSlim(false);
+        var sawCancellation = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        t.Loop.Start(Work());
+        t.Tick();
+        Within(started, "the work starting");
+
+        t.Loop.Close();
+
+        Assert.That(Within(sawCancellation.Task), Is.True);
+
+        IEnumerator<IAwaitable> Work()
+        {
+            yield return Co.Offload(token =>
+            {
+                started.Set();
+                sawCancellation.SetResult(token.WaitHandle.WaitOne(Bound));
+            });
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using YieldLoop.Internal;
+
+namespace YieldLoop;
+
+/// <summary>The loop's side of .NET interop (issue 5): hand-overs that complete futures, and the synchronization context.</summary>
+public sealed partial class EventLoop
+{
+    // Interop watchers (awaiters, AsTask, CancelWhen, offloads) parked on a future of this loop. Close tells each one
+    // whose future stayed pending (a plain future nobody completed), so an awaiting async method or Task ends with
+    // ObjectDisposedException instead of hanging forever. Loop thread only; null until first used (no cost when unused).
+    private HashSet<InteropWatcher>? _interopWatchers;
+
+    /// <summary>
+    /// Installs an <see cref="EventLoopSynchronizationContext"/> for this loop as the current
+    /// <see cref="SynchronizationContext"/> of the loop's thread, so <c>async</c> methods called from coroutines,
+    /// callbacks or the host continue on the loop thread, in FIFO order with the loop's other work.
+    /// </summary>
+    /// <returns>A handle whose <see cref="IDisposable.Dispose"/> restores the context that was current before, if this
+    /// loop's context is still the current one of the calling thread (otherwise it does nothing, so it never clobbers a
+    /// context someone installed later, and never touches another thread).</returns>
+    /// <remarks>Install it once, on the loop's thread, before running the loop (the host owns its thread and so its
+    /// context; the tick does not switch contexts). See <see cref="EventLoopSynchronizationContext"/> for where posts
+    /// run.</remarks>
+    /// <exception cref="InvalidOperationException">Called from a thread other than the loop's.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public IDisposable InstallSynchronizationContext()
+    {
+        CheckAccess();
+        SynchronizationContext? previous = SynchronizationContext.Current;
+        var context = new EventLoopSynchronizationContext(this);
+        SynchronizationContext.SetSynchronizationContext(context);
+        return new SynchronizationContextRestorer(previous, context);
+    }
+
+    /// <summary>Gets the managed id of the loop's thread (for messages of the interop types).</summary>
+    internal int OwnerThreadId => _threadId;
+
+    /// <summary>Gets whether <see cref="Close"/> has begun (loop thread only: <c>_closing</c> is not volatile).</summary>
+    internal bool IsShuttingDown => _closing || _closed;
+
+    /// <summary>Whether the calling thread may run engine code on this loop now: the loop thread, loop not closing.</summary>
+    internal bool CanRunHereNow => Environment.CurrentManagedThreadId == _threadId && !_closing && !_closed;
+
+    /// <summary>
+    /// Hands <paramref name="apply"/> to the loop from any thread, as a completion: it runs in the next tick in posting
+    /// order like <see cref="Post"/>, and if <see cref="Close"/> comes first, Close runs it before it cancels the
+    /// pending tasks instead of cancelling it (R51: a completion accepted is never lost).
+    /// </summary>
+    /// <param name="apply">Engine code only: completes a future, never calls user code.</param>
+    /// <returns>False when the loop is closing or closed (nothing was queued).</returns>
+    internal bool TryPostHandOver(Action apply)
+    {
+        var handle = new CallbackHandle(this, apply);
+        handle._state |= StateBits.HandOver;
+        return TryPostHandle(handle);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="apply"/> (engine code that completes a future) at once when called on the loop thread of an
+    /// open loop, else hands it over with <see cref="TryPostHandOver"/>.
+    /// </summary>
+    /// <returns>False when the loop is closing or closed and it did not run.</returns>
+    internal bool CompleteFromAnyThread(Action apply)
+    {
+        if (CanRunHereNow)
+        {
+            apply();
+            return true;
+        }
+
+        return TryPostHandOver(apply);
+    }
+
+    internal void TrackInteropWatcher(InteropWatcher watcher) =>
+        (_interopWatchers ??= new HashSet<InteropWatcher>(ReferenceComparer.Instance)).Add(watcher);
+
+    internal void ForgetInteropWatcher(InteropWatcher watcher) => _interopWatchers?.Remove(watcher);
+
+    /// <summary>
+    /// Close, right after draining the inbox: applies the completions handed over before Close began, in posting order,
+    /// before any task is cancelled, so a future completed from another thread keeps that outcome (R51).
+    /// </summary>
+    private void ApplyHandOversOnClose()
+    {
+        // The drained hand-overs sit at the end of the ready queue. Applying one may enqueue waiters (and grow _ready),
+        // so the array and count are read again each time round; waiters are tasks, not hand-overs, and are skipped.
+        for (int i = 0; i < _readyCount; i++)
+        {
+            LoopTask node = _ready[i].Task;
+            int st = node._state;
+            if ((st & StateBits.HandOver) != 0 && (st & StateBits.StateMask) == 0)
+            {
+                RunCallback(node, st);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Close, after every task was cancelled: interop watchers whose future is still pending (a plain future that
+    /// nobody completed) are told the loop closed, so awaiting async code ends with ObjectDisposedException.
+    /// </summary>
+    private void ReleaseInteropWatchersOnClose()
+    {
+        if (_interopWatchers is null || _interopWatchers.Count == 0)
+        {
+            return;
+        }
+
+        var left = new List<InteropWatcher>(_interopWatchers);
+        _interopWatchers.Clear();
+        foreach (InteropWatcher watcher in left)
+        {
+            watcher.OnLoopClosed();
+        }
+    }
+}
