@@ -207,7 +207,7 @@ internal sealed class Kitchen
                 yield break;   // the rail is completed and empty: the evening is over
             }
 
-            if (!_rail.TryRead(out Ticket ticket))
+            if (!_rail.TryRead(out Ticket? ticket))
             {
                 continue;      // the other cook woke for the same ticket and was first
             }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
+using YieldLoop.Async;
 using static YieldLoop.Tests.Interop.InteropSupport;
 
 namespace YieldLoop.Tests.Interop;

@@ -6,7 +6,7 @@ namespace YieldLoop;
 
 /// <summary>
 /// Lets <c>async</c> code <c>await</c> a <see cref="Future"/> or <see cref="LoopTask"/> (from
-/// <see cref="FutureInteropExtensions.GetAwaiter(Future)"/>); not used directly.
+/// <see cref="Async.FutureAwaitExtensions.GetAwaiter(Future)"/>); not used directly.
 /// </summary>
 /// <remarks>
 /// <para><b>Where the continuation runs.</b> Never inline on the loop thread inside the completion: it is queued to the

@@ -6,7 +6,7 @@ namespace YieldLoop;
 
 /// <summary>
 /// Lets <c>async</c> code <c>await</c> a <see cref="Future{T}"/> or <see cref="LoopTask{T}"/> and get its result (from
-/// <see cref="FutureInteropExtensions.GetAwaiter{T}(Future{T})"/>); not used directly.
+/// <see cref="Async.FutureAwaitExtensions.GetAwaiter{T}(Future{T})"/>); not used directly.
 /// </summary>
 /// <typeparam name="T">The type of the result.</typeparam>
 /// <remarks>Where the continuation runs and what the <c>await</c> throws are described on <see cref="FutureAwaiter"/>.</remarks>

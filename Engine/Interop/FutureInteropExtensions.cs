@@ -8,7 +8,8 @@ namespace YieldLoop;
 /// Bridges between YieldLoop futures and .NET's <see cref="Task"/>, <c>async</c>/<c>await</c> and
 /// <see cref="CancellationToken"/>: await a future, convert it to a task, cancel it with a token, or get a token that
 /// fires when it is cancelled. The other direction (a coroutine waiting on a <see cref="Task"/>) is
-/// <see cref="Co.Await(Task)"/>.
+/// <see cref="Co.Await(Task)"/>. To <c>await</c> a future in <c>async</c> code, import <c>YieldLoop.Async</c>
+/// (see <see cref="Async.FutureAwaitExtensions"/>).
 /// </summary>
 /// <remarks>
 /// Nothing here runs .NET code inline inside a completion on the loop thread (R4): continuations, task completions and
@@ -16,26 +17,6 @@ namespace YieldLoop;
 /// </remarks>
 public static class FutureInteropExtensions
 {
-    /// <summary>Lets <c>async</c> code <c>await</c> a future or task of the loop (see <see cref="FutureAwaiter"/>).</summary>
-    /// <param name="future">The future.</param>
-    /// <returns>The awaiter.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="future"/> is null.</exception>
-    public static FutureAwaiter GetAwaiter(this Future future) => new(future ?? throw new ArgumentNullException(nameof(future)));
-
-    /// <summary>Lets <c>async</c> code <c>await</c> a typed future and get its result (see <see cref="FutureAwaiter"/>).</summary>
-    /// <typeparam name="T">The type of the result.</typeparam>
-    /// <param name="future">The future.</param>
-    /// <returns>The awaiter.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="future"/> is null.</exception>
-    public static FutureAwaiter<T> GetAwaiter<T>(this Future<T> future) => new(future ?? throw new ArgumentNullException(nameof(future)));
-
-    /// <summary>Lets <c>async</c> code <c>await</c> a typed task and get its result (see <see cref="FutureAwaiter"/>).</summary>
-    /// <typeparam name="T">The type of the result.</typeparam>
-    /// <param name="task">The task.</param>
-    /// <returns>The awaiter.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="task"/> is null.</exception>
-    public static FutureAwaiter<T> GetAwaiter<T>(this LoopTask<T> task) => new(task ?? throw new ArgumentNullException(nameof(task)));
-
     /// <summary>
     /// Returns a <see cref="Task"/> that completes like <paramref name="future"/>: succeeded, faulted with the same
     /// exception object, or cancelled (awaiting it then throws <see cref="TaskCanceledException"/>). Safe from any thread.

@@ -192,7 +192,7 @@ public sealed class CoChannel<T>
     /// <returns><see langword="true"/> if an item was read.</returns>
     /// <exception cref="InvalidOperationException">Called from a thread other than the loop's.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public bool TryRead(out T item)
+    public bool TryRead([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T item)
     {
         _loop.CheckAccess();
         if (_items.Count == 0)
