@@ -12,6 +12,7 @@ internal static class DemoCatalog
     {
         new PaintingDemo(),
         new Kitchen.KitchenDemo(),
+        new Offload.OffloadDemo(),
     };
 
     /// <summary>Gets the demo that runs when none is named.</summary>

@@ -1,0 +1,75 @@
+using System;
+
+namespace YieldLoop;
+
+/// <summary>
+/// Waiting across loops (issue 5, item 6): turns a future of one loop into a future of another, completed through the
+/// other loop's thread-safe path, so a coroutine can wait on work of a loop running on another thread.
+/// </summary>
+/// <remarks>
+/// A coroutine may only yield futures of its own loop (R61); <see cref="On(Future, EventLoop)"/> is the
+/// way to wait on another loop's future: <c>yield return otherLoopsFuture.On(EventLoop.Current!);</c>.
+/// </remarks>
+public static class CrossLoopExtensions
+{
+    /// <summary>
+    /// Returns a future of <paramref name="loop"/> that completes like <paramref name="future"/> (a future of any loop):
+    /// succeeded, faulted with the same exception object, or cancelled. Safe from any thread.
+    /// </summary>
+    /// <param name="future">The future, of any loop.</param>
+    /// <param name="loop">The loop whose coroutines will wait on the returned future.</param>
+    /// <returns>A future of <paramref name="loop"/>. When <paramref name="future"/> completes (on its own loop's thread),
+    /// its outcome is handed to <paramref name="loop"/> through its inbox (R51) and applied there in the next tick; a
+    /// waiting coroutine resumes in the tick after. If the loop of <paramref name="future"/> is closed while it is
+    /// still pending, the returned future faults with <see cref="ObjectDisposedException"/>. If
+    /// <paramref name="loop"/> is closed first, the outcome is dropped.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="future"/> or <paramref name="loop"/> is null.</exception>
+    /// <remarks>Cancelling the returned future does not cancel <paramref name="future"/> (it belongs to another thread);
+    /// post a cancel to its loop to do that. The returned future takes the failure over: a failure of
+    /// <paramref name="future"/> counts as observed on its loop, and is reported on <paramref name="loop"/> if nobody
+    /// observes it there (R23). Works for a future of <paramref name="loop"/> itself too (one tick later).</remarks>
+    public static Future On(this Future future, EventLoop loop)
+    {
+        Check(future, loop);
+        return CrossLoopRelay<NoResult>.Start(future, loop);
+    }
+
+    /// <summary>Returns a future of <paramref name="loop"/> that completes like <paramref name="future"/>, with its
+    /// result (see <see cref="On(Future, EventLoop)"/>).</summary>
+    /// <typeparam name="T">The type of the result.</typeparam>
+    /// <param name="future">The future, of any loop.</param>
+    /// <param name="loop">The loop whose coroutines will wait on the returned future.</param>
+    /// <returns>A future of <paramref name="loop"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="future"/> or <paramref name="loop"/> is null.</exception>
+    public static Future<T> On<T>(this Future<T> future, EventLoop loop)
+    {
+        Check(future, loop);
+        return CrossLoopRelay<T>.Start(future, loop);
+    }
+
+    /// <summary>Returns a future of <paramref name="loop"/> that completes like <paramref name="task"/>, with its
+    /// result (see <see cref="On(Future, EventLoop)"/>).</summary>
+    /// <typeparam name="T">The type of the result.</typeparam>
+    /// <param name="task">The task, of any loop.</param>
+    /// <param name="loop">The loop whose coroutines will wait on the returned future.</param>
+    /// <returns>A future of <paramref name="loop"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="task"/> or <paramref name="loop"/> is null.</exception>
+    public static Future<T> On<T>(this LoopTask<T> task, EventLoop loop)
+    {
+        Check(task, loop);
+        return CrossLoopRelay<T>.Start(task, loop);
+    }
+
+    private static void Check(Future future, EventLoop loop)
+    {
+        if (future is null)
+        {
+            throw new ArgumentNullException(nameof(future));
+        }
+
+        if (loop is null)
+        {
+            throw new ArgumentNullException(nameof(loop));
+        }
+    }
+}

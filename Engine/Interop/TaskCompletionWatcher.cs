@@ -1,0 +1,38 @@
+using System.Threading.Tasks;
+
+namespace YieldLoop;
+
+/// <summary>
+/// Completes a given <see cref="TaskCompletionSource{TResult}"/> like a future (for <see cref="LoopGroup.Start"/>,
+/// whose task exists before the loop task does). The source must be created with
+/// <see cref="TaskCreationOptions.RunContinuationsAsynchronously"/> so nothing runs inline on the loop thread (R4).
+/// </summary>
+/// <typeparam name="T">The task's result type (<see cref="NoResult"/> for a plain task).</typeparam>
+internal sealed class TaskCompletionWatcher<T> : InteropWatcher
+{
+    private readonly TaskCompletionSource<T> _source;
+
+    internal TaskCompletionWatcher(EventLoop loop, TaskCompletionSource<T> source)
+        : base(loop)
+    {
+        _source = source;
+    }
+
+    protected override void OnFutureCompleted(Future future)
+    {
+        switch (future.State)
+        {
+            case FutureState.Succeeded:
+                _source.TrySetResult(Outcome.ResultOf<T>(future));
+                break;
+            case FutureState.Faulted:
+                _source.TrySetException(Outcome.FailureOf(future));
+                break;
+            default:
+                _source.TrySetCanceled();
+                break;
+        }
+    }
+
+    protected override void OnLoopClosedPending(Future future) => _source.TrySetException(Closed(future));
+}
