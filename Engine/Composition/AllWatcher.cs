@@ -86,10 +86,10 @@ internal class AllWatcher : CompositeWatcher
         // Nobody is left to receive failures collected so far (R23); the children are cancelled with the result (R40).
         ReportOrphans(Result._loop, _faults);
         _faults = null;
-        CancelPending();
+        CancelPending(_children);
     }
 
-    protected override void OnDrain() => CancelPending();
+    protected override void OnDrain() => CancelPending(_children);
 
     /// <summary>Completes the result with the children's values (typed results in argument order).</summary>
     protected virtual void SetSuccess() => Complete(FutureState.Succeeded, null);
@@ -137,7 +137,7 @@ internal class AllWatcher : CompositeWatcher
         if (_first is null)
         {
             _first = child;
-            CancelPending();
+            CancelPending(_children);
         }
     }
 
@@ -153,17 +153,6 @@ internal class AllWatcher : CompositeWatcher
         }
 
         _faults.Add(failure);
-    }
-
-    private void CancelPending()
-    {
-        for (int j = 0; j < _children.Length; j++)
-        {
-            if (!_children[j].IsCompleted)
-            {
-                CancelChild(_children[j]);
-            }
-        }
     }
 
     private void Finish()

@@ -67,6 +67,18 @@ internal abstract class CompositeWatcher : Watcher
         future._loop.RequestCancel(future);
     }
 
+    /// <summary>Cancels every child that has not completed yet (see <see cref="CancelChild"/>).</summary>
+    protected static void CancelPending(Future[] children)
+    {
+        for (int j = 0; j < children.Length; j++)
+        {
+            if (!children[j].IsCompleted)
+            {
+                CancelChild(children[j]);
+            }
+        }
+    }
+
     /// <summary>Re-raises the failure of a child whose combinator was cancelled (see the class remarks).</summary>
     internal static void ReportOrphan(Future child)
     {

@@ -84,10 +84,10 @@ internal abstract class RaceWatcher : CompositeWatcher
 
         ReportOrphans(Result._loop, _faults);
         _faults = null;
-        CancelPending();
+        CancelPending(_children);
     }
 
-    protected override void OnDrain() => CancelPending();
+    protected override void OnDrain() => CancelPending(_children);
 
     private void Account(int i)
     {
@@ -111,7 +111,7 @@ internal abstract class RaceWatcher : CompositeWatcher
                     child.GetExceptionForRethrow();   // observed: the race hands it on (R23)
                 }
 
-                CancelPending();
+                CancelPending(_children);
             }
             else if (child.IsFaulted)
             {
@@ -126,17 +126,6 @@ internal abstract class RaceWatcher : CompositeWatcher
         if (_remaining == 0)
         {
             Finish();
-        }
-    }
-
-    private void CancelPending()
-    {
-        for (int j = 0; j < _children.Length; j++)
-        {
-            if (!_children[j].IsCompleted)
-            {
-                CancelChild(_children[j]);
-            }
         }
     }
 
