@@ -18,14 +18,9 @@ namespace YieldLoop;
 /// loop's handler; except when an enclosing combinator drained this one, where a fault during that cancellation is the
 /// outcome (as a throwing <c>finally</c> is for a cancelled task, R35).</para>
 /// </remarks>
-internal class AllWatcher : CompositeWatcher
+internal class AllWatcher : ChildSetWatcher
 {
-    private readonly Future[] _children;
-    private readonly ChildIndex _index;
-    private readonly bool[] _done;
     private readonly bool _settle;
-    private int _remaining;
-    private bool _finished;
 
     // The first child that faulted or was cancelled (R40: a cancelled child counts as a failure); null while all went well.
     private Future? _first;
@@ -34,51 +29,9 @@ internal class AllWatcher : CompositeWatcher
     private List<Exception>? _faults;
 
     internal AllWatcher(Future result, Future[] children, bool settle)
-        : base(result)
+        : base(result, children)
     {
-        _children = children;
-        _index = new ChildIndex(children);
-        _done = new bool[children.Length];
         _settle = settle;
-        _remaining = children.Length;
-    }
-
-    internal void Begin()
-    {
-        WatchResult();
-        for (int i = 0; i < _children.Length; i++)
-        {
-            if (!_children[i].IsCompleted && _index.IsFirst(i))
-            {
-                _children[i].AddWaiter(this);
-            }
-        }
-
-        // Children already complete are taken in argument order. Cancelling the others may complete some of them
-        // synchronously (plain futures), which notifies this watcher re-entrantly; _done keeps each counted once.
-        for (int i = 0; i < _children.Length && !_finished; i++)
-        {
-            if (!_done[i] && _children[i].IsCompleted)
-            {
-                Account(i);
-            }
-        }
-
-        if (_remaining == 0)
-        {
-            Finish();   // also "of nothing, it completes at once" (R40)
-        }
-    }
-
-    protected override void OnChildCompleted(Future child)
-    {
-        for (int i = _index.First(child); i >= 0; i = _index.Next(i))
-        {
-            if (!_done[i])
-            {
-                Account(i);
-            }
-        }
     }
 
     protected override void OnResultCancelled()
@@ -86,49 +39,26 @@ internal class AllWatcher : CompositeWatcher
         // Nobody is left to receive failures collected so far (R23); the children are cancelled with the result (R40).
         ReportOrphans(Result._loop, _faults);
         _faults = null;
-        CancelPending(_children);
+        CancelPending(Children);
     }
-
-    protected override void OnDrain() => CancelPending(_children);
 
     /// <summary>Completes the result with the children's values (typed results in argument order).</summary>
     protected virtual void SetSuccess() => Complete(FutureState.Succeeded, null);
 
-    /// <summary>The children, in argument order.</summary>
-    protected Future[] Children => _children;
-
-    private void Account(int i)
+    protected override void OnOutcome(int index, Future child)
     {
-        _done[i] = true;
-        _remaining--;
-        Future child = _children[i];
-        if (_index.IsFirst(i))
+        if (child.IsFaulted)
         {
-            if (Result.IsCompleted)
+            Exception failure = child.GetExceptionForRethrow();   // observed: this combinator receives it (R23)
+            if (!_settle)
             {
-                if (child.IsFaulted)
-                {
-                    ReportOrphan(child);
-                }
-            }
-            else if (child.IsFaulted)
-            {
-                Exception failure = child.GetExceptionForRethrow();   // observed: this combinator receives it (R23)
-                if (!_settle)
-                {
-                    AddFault(failure);
-                    FirstFailure(child);
-                }
-            }
-            else if (child.IsCancelled && !_settle)
-            {
+                AddFault(failure);
                 FirstFailure(child);
             }
         }
-
-        if (_remaining == 0)
+        else if (child.IsCancelled && !_settle)
         {
-            Finish();
+            FirstFailure(child);
         }
     }
 
@@ -137,7 +67,7 @@ internal class AllWatcher : CompositeWatcher
         if (_first is null)
         {
             _first = child;
-            CancelPending(_children);
+            CancelPending(Children);
         }
     }
 
@@ -155,19 +85,8 @@ internal class AllWatcher : CompositeWatcher
         _faults.Add(failure);
     }
 
-    private void Finish()
+    protected override void Finish()
     {
-        if (_finished)
-        {
-            return;
-        }
-
-        _finished = true;
-        if (Result.IsCompleted)
-        {
-            return;
-        }
-
         if (_settle)
         {
             if (Draining)
@@ -190,13 +109,7 @@ internal class AllWatcher : CompositeWatcher
 
         if (_faults is not null && (_first.IsFaulted || Draining))
         {
-            Exception primary = _faults[0];
-            if (_faults.Count > 1)
-            {
-                CoroutineTraceRecord.AttachSuppressed(primary, _faults.GetRange(1, _faults.Count - 1));
-            }
-
-            Complete(FutureState.Faulted, primary);
+            CompleteWithFaults(_faults);
             return;
         }
 

@@ -17,132 +17,58 @@ namespace YieldLoop;
 /// reported to the loop's handler, so the winner's result is not thrown away for a loser's cleanup. When an enclosing
 /// combinator drained the race, it ends cancelled unless a child faulted.</para>
 /// </remarks>
-internal abstract class RaceWatcher : CompositeWatcher
+internal abstract class RaceWatcher : ChildSetWatcher
 {
-    private readonly Future[] _children;
-    private readonly ChildIndex _index;
-    private readonly bool[] _done;
-    private int _remaining;
     private int _winner = -1;
-    private bool _finished;
 
     // Faults of losers, in the order they happened.
     private List<Exception>? _faults;
 
     protected RaceWatcher(Future result, Future[] children)
-        : base(result)
+        : base(result, children)
     {
-        _children = children;
-        _index = new ChildIndex(children);
-        _done = new bool[children.Length];
-        _remaining = children.Length;
-    }
-
-    /// <summary>The children, in argument order.</summary>
-    protected Future[] Children => _children;
-
-    internal void Begin()
-    {
-        WatchResult();
-        for (int i = 0; i < _children.Length; i++)
-        {
-            if (!_children[i].IsCompleted && _index.IsFirst(i))
-            {
-                _children[i].AddWaiter(this);
-            }
-        }
-
-        for (int i = 0; i < _children.Length && !_finished; i++)
-        {
-            if (!_done[i] && _children[i].IsCompleted)
-            {
-                Account(i);
-            }
-        }
     }
 
     /// <summary>Completes the result for a winner that succeeded.</summary>
     protected abstract void SetSuccess(int winner);
 
-    protected override void OnChildCompleted(Future child)
-    {
-        for (int i = _index.First(child); i >= 0; i = _index.Next(i))
-        {
-            if (!_done[i])
-            {
-                Account(i);
-            }
-        }
-    }
-
     protected override void OnResultCancelled()
     {
-        if (_winner >= 0 && _children[_winner].IsFaulted)
+        if (_winner >= 0 && Children[_winner].IsFaulted)
         {
-            ReportOrphan(_children[_winner]);
+            ReportOrphan(Children[_winner]);
         }
 
         ReportOrphans(Result._loop, _faults);
         _faults = null;
-        CancelPending(_children);
+        CancelPending(Children);
     }
 
-    protected override void OnDrain() => CancelPending(_children);
-
-    private void Account(int i)
+    protected override void OnOutcome(int index, Future child)
     {
-        _done[i] = true;
-        _remaining--;
-        Future child = _children[i];
-        if (_index.IsFirst(i))
+        if (_winner < 0)
         {
-            if (Result.IsCompleted)
+            _winner = index;
+            if (child.IsFaulted)
             {
-                if (child.IsFaulted)
-                {
-                    ReportOrphan(child);
-                }
+                child.GetExceptionForRethrow();   // observed: the race hands it on (R23)
             }
-            else if (_winner < 0)
-            {
-                _winner = i;
-                if (child.IsFaulted)
-                {
-                    child.GetExceptionForRethrow();   // observed: the race hands it on (R23)
-                }
 
-                CancelPending(_children);
-            }
-            else if (child.IsFaulted)
-            {
-                Exception failure = child.GetExceptionForRethrow();
-                if (!ReferenceEquals(failure, _children[_winner]._slot))
-                {
-                    (_faults ??= new List<Exception>()).Add(failure);
-                }
-            }
+            CancelPending(Children);
         }
-
-        if (_remaining == 0)
+        else if (child.IsFaulted)
         {
-            Finish();
+            Exception failure = child.GetExceptionForRethrow();
+            if (!ReferenceEquals(failure, Children[_winner]._slot))
+            {
+                (_faults ??= new List<Exception>()).Add(failure);
+            }
         }
     }
 
-    private void Finish()
+    protected override void Finish()
     {
-        if (_finished)
-        {
-            return;
-        }
-
-        _finished = true;
-        if (Result.IsCompleted)
-        {
-            return;
-        }
-
-        Future winner = _children[_winner];
+        Future winner = Children[_winner];
         if (winner.IsFaulted)
         {
             Exception primary = winner.GetExceptionForRethrow();
@@ -157,13 +83,7 @@ internal abstract class RaceWatcher : CompositeWatcher
 
         if (Draining && _faults is not null)
         {
-            Exception primary = _faults[0];
-            if (_faults.Count > 1)
-            {
-                CoroutineTraceRecord.AttachSuppressed(primary, _faults.GetRange(1, _faults.Count - 1));
-            }
-
-            Complete(FutureState.Faulted, primary);
+            CompleteWithFaults(_faults);
             return;
         }
 
