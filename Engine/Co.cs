@@ -21,7 +21,8 @@ public static partial class Co
     /// </summary>
     public static IAwaitable NextTick { get; } = new NextTickAwaitable();
 
-    /// <summary>Sleeps for <paramref name="seconds"/> seconds of loop time.</summary>
+    /// <summary>Sleeps for <paramref name="seconds"/> seconds of the task's time: its <see cref="GameClock"/>'s when it is
+    /// bound to one (started by <see cref="GameClock.Start"/> or a <see cref="Scope"/> with a clock), else loop time.</summary>
     /// <param name="seconds">The delay; zero or less means "next tick" (R9).</param>
     /// <returns>A one-shot wait to yield at once.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN or infinite.</exception>
@@ -29,10 +30,26 @@ public static partial class Co
     /// sleeps with equal deadlines resume in the order they were started (R8).</remarks>
     public static IAwaitable Sleep(double seconds) => SleepRequest.Rent(TimeMath.CheckedSeconds(seconds, nameof(seconds)));
 
-    /// <summary>Sleeps for <paramref name="duration"/> of loop time.</summary>
+    /// <summary>Sleeps for <paramref name="duration"/> of the task's time (see <see cref="Sleep(double)"/>).</summary>
     /// <param name="duration">The delay; zero or less means "next tick" (R9).</param>
     /// <returns>A one-shot wait to yield at once.</returns>
     public static IAwaitable Sleep(TimeSpan duration) => SleepRequest.Rent(TimeMath.Saturate(duration.Ticks));
+
+    /// <summary>
+    /// Sleeps for <paramref name="seconds"/> seconds of the loop's real (unscaled) time, even in a task bound to a
+    /// <see cref="GameClock"/>: a scaled or paused clock does not stretch it (R13). For menus, UI and network timeouts.
+    /// </summary>
+    /// <param name="seconds">The delay; zero or less means "next tick" (R9).</param>
+    /// <returns>A one-shot wait to yield at once.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN or infinite.</exception>
+    public static IAwaitable SleepRealtime(double seconds) =>
+        SleepRequest.Rent(TimeMath.CheckedSeconds(seconds, nameof(seconds)), null, realtime: true);
+
+    /// <summary>Sleeps for <paramref name="duration"/> of the loop's real (unscaled) time, even in a task bound to a
+    /// <see cref="GameClock"/> (see <see cref="SleepRealtime(double)"/>).</summary>
+    /// <param name="duration">The delay; zero or less means "next tick" (R9).</param>
+    /// <returns>A one-shot wait to yield at once.</returns>
+    public static IAwaitable SleepRealtime(TimeSpan duration) => SleepRequest.Rent(TimeMath.Saturate(duration.Ticks), null, realtime: true);
 
     /// <summary>
     /// Runs <paramref name="coroutine"/> inline, as part of the same task: the caller resumes when the child ends,

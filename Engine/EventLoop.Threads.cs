@@ -74,10 +74,21 @@ public sealed partial class EventLoop
         return TryPostHandOver(apply);
     }
 
-    internal void TrackInteropWatcher(InteropWatcher watcher) =>
-        (_interopWatchers ??= new HashSet<InteropWatcher>(ReferenceComparer.Instance)).Add(watcher);
+    internal void TrackInteropWatcher(InteropWatcher watcher)
+    {
+        if ((_interopWatchers ??= new HashSet<InteropWatcher>(ReferenceComparer.Instance)).Add(watcher) && watcher.WakesLoop)
+        {
+            ExternalWorkStarted();
+        }
+    }
 
-    internal void ForgetInteropWatcher(InteropWatcher watcher) => _interopWatchers?.Remove(watcher);
+    internal void ForgetInteropWatcher(InteropWatcher watcher)
+    {
+        if (_interopWatchers is not null && _interopWatchers.Remove(watcher) && watcher.WakesLoop)
+        {
+            ExternalWorkEnded();
+        }
+    }
 
     /// <summary>
     /// Close, right after draining the inbox: applies the completions handed over before Close began, in posting order,

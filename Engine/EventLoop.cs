@@ -14,7 +14,7 @@ namespace YieldLoop;
 /// the only place that runs coroutines and callbacks.
 /// </summary>
 /// <remarks>
-/// <para><b>Driving it.</b> A game or tool that owns its frame calls <see cref="Tick"/> once per frame. A console
+/// <para><b>Driving it.</b> A game or tool that owns its frame calls <see cref="Tick()"/> once per frame. A console
 /// program calls <see cref="RunUntilComplete(Future)"/> or <see cref="RunForever"/>, which tick and, when nothing
 /// is ready, sleep until the next timer or hand-over instead of spinning (R53).</para>
 /// <para><b>A tick</b> (R1) reads the clock once, appends the work of every timer due at that time (deadline
@@ -22,7 +22,7 @@ namespace YieldLoop;
 /// already ready, then runs exactly what the queue holds, first in first out (R3). Work made ready during the tick
 /// runs in the next one, so a tick always ends and a waiter resumes one tick after the future it waits on
 /// completes. Nothing runs user code inside other user code: starting a task, completing a future or scheduling a
-/// callback only queues work (R4), and calling <see cref="Tick"/> or a run method from inside a step throws (R5).
+/// callback only queues work (R4), and calling <see cref="Tick()"/> or a run method from inside a step throws (R5).
 /// A failure reported at the end of a tick is described on <see cref="UnhandledExceptionHandler"/> (R23).</para>
 /// <para><b>Threads.</b> A loop belongs to the thread that created it. Its members throw
 /// <see cref="InvalidOperationException"/> when called from another thread (R50), except <see cref="Post"/>,
@@ -117,7 +117,7 @@ public sealed partial class EventLoop
     public int PendingTaskCount => _registry.Count;
 
     /// <summary>Gets how many timers (sleeps, periodic waits, delayed callbacks) are pending.</summary>
-    public int PendingTimerCount => _timers.Count;
+    public int PendingTimerCount => _timers.Count - _driversInWheel + ClockTimerCount;
 
     /// <summary>Gets whether the loop is closed.</summary>
     public bool IsClosed => _closed;
@@ -133,7 +133,7 @@ public sealed partial class EventLoop
     /// Never at garbage collection, and never when it was observed. One exception object travels to every task that
     /// waited on the failed one; it is reported at most once, however many of those tasks went unobserved.</para>
     /// <para>If the handler itself throws, both exceptions go to <see cref="Trace"/> and standard error; nothing
-    /// escapes <see cref="Tick"/>.</para>
+    /// escapes <see cref="Tick()"/>.</para>
     /// </remarks>
     public Action<Exception>? UnhandledExceptionHandler { get; set; }
 
@@ -153,7 +153,7 @@ public sealed partial class EventLoop
     /// <exception cref="InvalidOperationException">The iterator was started or run before (R27), or the call is made
     /// from another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public LoopTask Start(IEnumerator<IAwaitable> coroutine, string? name = null) => StartIn(null, coroutine, name);
+    public LoopTask Start(IEnumerator<IAwaitable> coroutine, string? name = null) => StartIn(null, null, coroutine, name);
 
     /// <summary>
     /// Starts <paramref name="coroutine"/> as a task with a result of type <typeparamref name="T"/>, which the
@@ -167,19 +167,19 @@ public sealed partial class EventLoop
     /// <exception cref="InvalidOperationException">The iterator was started or run before, or the call is made from
     /// another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public LoopTask<T> Start<T>(IEnumerator<IAwaitable> coroutine, string? name = null) => StartIn<T>(null, coroutine, name);
+    public LoopTask<T> Start<T>(IEnumerator<IAwaitable> coroutine, string? name = null) => StartIn<T>(null, null, coroutine, name);
 
-    internal LoopTask StartIn(Scope? scope, IEnumerator<IAwaitable> coroutine, string? name)
+    internal LoopTask StartIn(Scope? scope, GameClock? clock, IEnumerator<IAwaitable> coroutine, string? name)
     {
-        object frame = PrepareStart(coroutine, name, scope);
-        int flags = StateBits.Fresh | (scope is null ? 0 : StateBits.Scoped);
+        object frame = PrepareStart(coroutine, name, scope, clock);
+        int flags = StateBits.Fresh | (scope is null ? 0 : StateBits.Scoped) | (clock is null ? 0 : StateBits.Clocked);
         return Launch(new LoopTask(this, frame, flags), coroutine);
     }
 
-    internal LoopTask<T> StartIn<T>(Scope? scope, IEnumerator<IAwaitable> coroutine, string? name)
+    internal LoopTask<T> StartIn<T>(Scope? scope, GameClock? clock, IEnumerator<IAwaitable> coroutine, string? name)
     {
-        object frame = PrepareStart(coroutine, name, scope);
-        int flags = StateBits.Fresh | StateBits.Typed | (scope is null ? 0 : StateBits.Scoped);
+        object frame = PrepareStart(coroutine, name, scope, clock);
+        int flags = StateBits.Fresh | StateBits.Typed | (scope is null ? 0 : StateBits.Scoped) | (clock is null ? 0 : StateBits.Clocked);
         return (LoopTask<T>)Launch(new LoopTask<T>(this, frame, flags), coroutine);
     }
 
@@ -542,7 +542,7 @@ public sealed partial class EventLoop
 
     // ---- the tick -----------------------------------------------------------------------------------------------
 
-    private void TickCore()
+    private void TickCore(long budget = -1)
     {
         long clock = _clock.Now.Ticks;
         if (clock > _now)
@@ -552,6 +552,11 @@ public sealed partial class EventLoop
 
         _tickCount++;
         _timers.Advance(_now, this);
+        if (_firedClocks is { Count: > 0 })
+        {
+            RearmFiredClocks();
+        }
+
         if (Volatile.Read(ref _inboxCount) != 0)
         {
             DrainInbox();
@@ -562,12 +567,26 @@ public sealed partial class EventLoop
         _ready = _spare;
         _spare = run;
         _readyCount = 0;
+        if (budget >= 0)
+        {
+            RunBudgeted(run, count, budget);
+            EndTick();
+            return;
+        }
 
         // THE ONE PLACE WHERE USER CODE RUNS: coroutine steps and callbacks, in FIFO order (R3). Everything else in
         // the engine only queues work, so there are no nested steps (R4).
         // The try/catch sits around the whole loop rather than around each MoveNext: a method with an exception
         // handler keeps its locals in memory and pays a larger prologue, and RunFrames is the hottest code there
         // is. An exception from a coroutine unwinds to here; the loop faults that task and carries on at the next.
+        RunEntries(run, count);
+        Array.Clear(run, 0, count);
+        EndTick();
+    }
+
+    /// <summary>Runs the entries [0, count) of <paramref name="run"/> in order: the ready queue of a tick, or a phase's.</summary>
+    private void RunEntries(ReadyEntry[] run, int count)
+    {
         _runArray = run;
         int i = 0;
         while (i < count)
@@ -588,7 +607,11 @@ public sealed partial class EventLoop
         }
 
         _runArray = null;
-        Array.Clear(run, 0, count);
+    }
+
+    /// <summary>The end of a tick or phase run: trims, reports unobserved failures (R23), purges cancelled timers (R12).</summary>
+    private void EndTick()
+    {
         if (_unstarted.Count == 0 && _unstartedPeak > TrimThreshold)
         {
             // A burst of starts is over: give the set's capacity back (it would hold tens of bytes per task).
@@ -604,6 +627,11 @@ public sealed partial class EventLoop
         if (_timers.HasDirty)
         {
             _timers.Purge();
+        }
+
+        if (_dirtyClocks is { Count: > 0 })
+        {
+            PurgeClocks();
         }
     }
 
@@ -817,8 +845,22 @@ public sealed partial class EventLoop
                 }
 
                 long ticks = sleep._ticks;
+                GameClock? clock = sleep._clock;
+                if (clock is null && !sleep._realtime && (task._state & StateBits.Clocked) != 0)
+                {
+                    clock = ((FrameStack)task._frame!).Clock;
+                }
+
                 sleep.Release();
-                InsertTimer(task, ticks <= 0 ? _now : _now + ticks);
+                if (clock is null || ticks <= 0)
+                {
+                    InsertTimer(task, ticks <= 0 ? _now : _now + ticks);   // R9: zero or less is the next tick, paused or not
+                }
+                else
+                {
+                    SleepOnClock(task, clock, ticks);
+                }
+
                 return;
             }
 
@@ -925,6 +967,21 @@ public sealed partial class EventLoop
                 }
 
                 InsertTimer(task, deadline);
+                return;
+            }
+
+            if (yielded is LoopPhase phase)
+            {
+                if (!ReferenceEquals(phase.Loop, this))
+                {
+                    Fault(task, new InvalidOperationException(
+                        $"Coroutine '{task.Name}' yielded phase '{phase.Name}' of another loop ('{phase.Loop.Name}'). A task waits only for phases of its own loop."),
+                        "yielded a phase of another loop");
+                    return;
+                }
+
+                phase.Park(task);
+                task._link = phase;
                 return;
             }
 
@@ -1347,6 +1404,7 @@ public sealed partial class EventLoop
     private void InsertTimer(LoopTask task, long deadline)
     {
         _timers.Insert(task, deadline);
+        task._state &= ~StateBits.ClockTimer;
         if ((task._state & StateBits.Scoped) != 0 && ((FrameStack)task._frame!).Scope!.IsPaused)
         {
             // It paused its own scope during this step: its sleep must not run while paused either.
@@ -1357,8 +1415,16 @@ public sealed partial class EventLoop
     /// <summary>Takes a sleeping task's timer out of the wheel and keeps its remaining time (a paused scope).</summary>
     internal void FreezeTimer(LoopTask task)
     {
-        _timers.Remove(task);
-        task._deadline = Math.Max(0, task._deadline - NowTicks);
+        if ((task._state & StateBits.ClockTimer) != 0)
+        {
+            task._deadline = ((FrameStack)task._frame!).TimerClock!.RemoveTimer(task);   // local time left
+        }
+        else
+        {
+            _timers.Remove(task);
+            task._deadline = Math.Max(0, task._deadline - NowTicks);
+        }
+
         task._state |= StateBits.Frozen;
     }
 
@@ -1366,7 +1432,14 @@ public sealed partial class EventLoop
     internal void ThawTimer(LoopTask task)
     {
         task._state &= ~StateBits.Frozen;
-        _timers.Insert(task, NowTicks + task._deadline);
+        if ((task._state & StateBits.ClockTimer) != 0)
+        {
+            ((FrameStack)task._frame!).TimerClock!.RestoreTimer(task, task._deadline);
+        }
+        else
+        {
+            _timers.Insert(task, NowTicks + task._deadline);
+        }
     }
 
     internal void WatchUnobserved(Future future)
@@ -1440,7 +1513,15 @@ public sealed partial class EventLoop
     {
         if ((task._state & StateBits.InWheel) != 0)
         {
-            _timers.Cancel(task);   // R12: unlinked by the end of the tick
+            if ((task._state & StateBits.ClockTimer) != 0)
+            {
+                ((FrameStack)task._frame!).TimerClock!.CancelTimer(task);
+            }
+            else
+            {
+                _timers.Cancel(task);   // R12: unlinked by the end of the tick
+            }
+
             return null;
         }
 
@@ -1461,6 +1542,9 @@ public sealed partial class EventLoop
                 return inner;
             case CustomWaker:
                 task._link = null;   // a late wake-up finds the task gone and is ignored
+                return null;
+            case LoopPhase:
+                task._link = null;   // its entry in the phase's queue is skipped (LoopPhase.Run)
                 return null;
             default:
                 return null;
@@ -1590,7 +1674,7 @@ public sealed partial class EventLoop
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
-    private object PrepareStart(IEnumerator<IAwaitable> coroutine, string? name, Scope? scope)
+    private object PrepareStart(IEnumerator<IAwaitable> coroutine, string? name, Scope? scope, GameClock? clock)
     {
         if (coroutine is null)
         {
@@ -1603,9 +1687,15 @@ public sealed partial class EventLoop
             throw AlreadyStarted(coroutine);
         }
 
-        if (scope is not null)
+        if (clock is not null && !ReferenceEquals(clock.Loop, this))
         {
-            return new FrameStack(coroutine, name) { Scope = scope };
+            throw new ArgumentException(
+                $"Clock '{clock.Name}' belongs to loop '{clock.Loop.Name}', not to '{Name}'; bind tasks to clocks of their own loop.", nameof(clock));
+        }
+
+        if (scope is not null || clock is not null)
+        {
+            return new FrameStack(coroutine, name) { Scope = scope, Clock = clock };
         }
 
         return name is null ? coroutine : new FrameStack(coroutine, name);
@@ -1711,6 +1801,11 @@ public sealed partial class EventLoop
             if (!_manualClock)
             {
                 timeoutMs = (int)Math.Min(int.MaxValue, (next - now + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
+            }
+            else if (((ManualClock)_clock).AutoJump && _externalWork == 0)
+            {
+                ((ManualClock)_clock).JumpTo(next);   // every task waits on time only: skip the empty stretch (Trio's autojump)
+                return;
             }
         }
 

@@ -47,15 +47,28 @@ public sealed partial class Scope : IDisposable
     private readonly List<LoopTask> _frozen = new();
     private bool _disposed;
 
-    /// <summary>Creates a scope on <paramref name="loop"/>.</summary>
+    /// <summary>Creates a scope on <paramref name="loop"/>, optionally bound to a clock.</summary>
     /// <param name="loop">The loop the scope's tasks run on.</param>
     /// <param name="name">A name for diagnostics.</param>
+    /// <param name="clock">The clock the scope's tasks sleep in (their <see cref="Co.Sleep(double)"/> follows its scale
+    /// and pause), or null for the loop's real time.</param>
     /// <exception cref="ArgumentNullException"><paramref name="loop"/> is null.</exception>
-    public Scope(EventLoop loop, string? name = null)
+    /// <exception cref="ArgumentException"><paramref name="clock"/> belongs to another loop.</exception>
+    public Scope(EventLoop loop, string? name = null, GameClock? clock = null)
     {
         _loop = loop ?? throw new ArgumentNullException(nameof(loop));
+        if (clock is not null && !ReferenceEquals(clock.Loop, loop))
+        {
+            throw new ArgumentException(
+                $"Clock '{clock.Name}' belongs to loop '{clock.Loop.Name}', not to '{loop.Name}'; a scope's clock must be of the scope's loop.", nameof(clock));
+        }
+
         Name = name ?? "scope";
+        Clock = clock;
     }
+
+    /// <summary>Gets the clock the scope's tasks sleep in, or null for the loop's real time.</summary>
+    public GameClock? Clock { get; }
 
     /// <summary>Gets the scope's name.</summary>
     public string Name { get; }
@@ -79,7 +92,7 @@ public sealed partial class Scope : IDisposable
     public LoopTask Start(IEnumerator<IAwaitable> coroutine, string? name = null)
     {
         ThrowIfDisposed();
-        LoopTask task = _loop.StartIn(this, coroutine, name);
+        LoopTask task = _loop.StartIn(this, Clock, coroutine, name);
         _tasks.Add(task);
         return task;
     }
@@ -95,7 +108,7 @@ public sealed partial class Scope : IDisposable
     public LoopTask<T> Start<T>(IEnumerator<IAwaitable> coroutine, string? name = null)
     {
         ThrowIfDisposed();
-        LoopTask<T> task = _loop.StartIn<T>(this, coroutine, name);
+        LoopTask<T> task = _loop.StartIn<T>(this, Clock, coroutine, name);
         _tasks.Add(task);
         return task;
     }

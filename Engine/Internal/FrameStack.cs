@@ -27,6 +27,12 @@ internal sealed class FrameStack
     // The scope the task was started in, or null.
     internal Scope? Scope;
 
+    // The clock the task is bound to (its Co.Sleep waits follow it), or null for loop time.
+    internal GameClock? Clock;
+
+    // The clock whose wheel holds (or froze) the task's current timer, when StateBits.ClockTimer is set.
+    internal GameClock? TimerClock;
+
     internal FrameStack(IEnumerator<IAwaitable> root, string? name)
     {
         Frames = new IEnumerator<IAwaitable>?[4];

@@ -22,12 +22,22 @@ internal sealed class SleepRequest : IAwaitable
 
     private SleepRequest? _nextFree;
     internal long _ticks;
+    internal GameClock? _clock;   // an explicit clock (GameClock.Sleep), or null for the task's own
+    internal bool _realtime;      // Co.SleepRealtime: loop time whatever the task is bound to
     internal bool _inUse;
 
     bool IAwaitable.IsCompleted => false;
 
     void IAwaitable.OnCompleted(Action continuation) => throw new InvalidOperationException(
         "A Co.Sleep wait is understood by the loop only; yield it from a coroutine.");
+
+    internal static SleepRequest Rent(long ticks, GameClock? clock, bool realtime)
+    {
+        SleepRequest request = Rent(ticks);
+        request._clock = clock;
+        request._realtime = realtime;
+        return request;
+    }
 
     internal static SleepRequest Rent(long ticks)
     {
@@ -50,11 +60,15 @@ internal sealed class SleepRequest : IAwaitable
     internal void Release()
     {
         _inUse = false;
+        _clock = null;
+        _realtime = false;
         _nextFree = t_free;
         t_free = this;
     }
 
-    public override string ToString() => $"Co.Sleep({TimeMath.Format(_ticks)})";
+    public override string ToString() => _clock is not null
+        ? $"{_clock.Name}.Sleep({TimeMath.Format(_ticks)})"
+        : _realtime ? $"Co.SleepRealtime({TimeMath.Format(_ticks)})" : $"Co.Sleep({TimeMath.Format(_ticks)})";
 }
 
 /// <summary>The one-shot end-with-result of <see cref="Co.Return{T}(T)"/>.</summary>

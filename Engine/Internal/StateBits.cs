@@ -69,6 +69,18 @@ internal static class StateBits
     /// </summary>
     internal const int HandOver = 1 << 22;
 
+    /// <summary>A <see cref="ClockDriver"/>: when the loop's wheel fires it, its clock queues its own due tasks.</summary>
+    internal const int ClockDriver = 1 << 13;
+
+    /// <summary>The task is bound to a <see cref="GameClock"/> (kept in its <see cref="FrameStack"/>): Co.Sleep follows it.</summary>
+    internal const int Clocked = 1 << 23;
+
+    /// <summary>
+    /// The task's last timer went to a <see cref="GameClock"/>'s wheel (<see cref="FrameStack.TimerClock"/>), not the
+    /// loop's. Meaningful only while <see cref="InWheel"/> or <see cref="Frozen"/> is set.
+    /// </summary>
+    internal const int ClockTimer = 1 << 24;
+
     /// <summary>The conditions that send a step off the fast path.</summary>
     internal const int SlowStep = CancelRequested | Fresh | Scoped;
 }

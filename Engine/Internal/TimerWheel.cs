@@ -378,7 +378,14 @@ internal sealed class TimerWheel
             node._link = null;
             node._state &= ~(StateBits.InWheel | StateBits.LevelMask);
             Count--;
-            loop.Enqueue(node);
+            if ((node._state & StateBits.ClockDriver) == 0)
+            {
+                loop.Enqueue(node);
+            }
+            else
+            {
+                loop.FireClock((ClockDriver)node);   // the clock queues its own due tasks here, in this position
+            }
         }
 
         if (keep is null)

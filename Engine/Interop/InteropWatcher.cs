@@ -27,6 +27,12 @@ internal abstract class InteropWatcher : Watcher
     {
     }
 
+    /// <summary>
+    /// Gets whether the watched future is completed by work running outside the loop (an offload, a .NET task), which
+    /// will wake the loop: an auto-jumping <see cref="ManualClock"/> waits for it instead of skipping time.
+    /// </summary>
+    internal virtual bool WakesLoop => false;
+
     /// <summary>Starts watching <paramref name="future"/> (of this watcher's loop); any thread.</summary>
     internal void Attach(Future future)
     {

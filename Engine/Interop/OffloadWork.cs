@@ -36,6 +36,8 @@ internal sealed class OffloadWork<T> : InteropWatcher
 
     internal Future<T> Future { get; }
 
+    internal override bool WakesLoop => true;
+
     // Passive: the user's waiters observe a failure, not this watcher (R23).
     internal override bool ObservesFailure => false;
 

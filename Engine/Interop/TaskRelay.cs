@@ -34,6 +34,8 @@ internal sealed class TaskRelay<T> : InteropWatcher
 
     internal override bool ObservesFailure => false;
 
+    internal override bool WakesLoop => true;
+
     /// <summary>A future of <paramref name="loop"/> that completes like <paramref name="task"/> (loop thread).</summary>
     internal static Future<T> Start(EventLoop loop, Task task, CancellationTokenSource? source)
     {
@@ -44,11 +46,9 @@ internal sealed class TaskRelay<T> : InteropWatcher
             return future;
         }
 
+        // Attached even without a token source: the loop counts it as work in flight (an auto-jumping clock waits).
         var relay = new TaskRelay<T>(future, task, source);
-        if (source is not null)
-        {
-            relay.AttachOnLoop(future);
-        }
+        relay.AttachOnLoop(future);
 
         task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(relay.OnTaskCompleted);
         return future;

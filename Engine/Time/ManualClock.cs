@@ -32,6 +32,39 @@ public sealed class ManualClock : IClock
     /// <inheritdoc/>
     public TimeSpan Now => new(Volatile.Read(ref _ticks));
 
+    /// <summary>
+    /// Gets or sets whether a loop running on this clock jumps it forward instead of waiting: when
+    /// <see cref="EventLoop.RunUntilComplete(Future)"/>, <see cref="EventLoop.RunForever"/> or
+    /// <see cref="EventLoop.RunUntilIdle"/> finds no ready work, no hand-over and no offload or awaited .NET task in
+    /// flight, it sets the clock to the next timer's time (Trio's autojump). Off by default.
+    /// </summary>
+    /// <remarks>An hour of sleeps runs in milliseconds, and each wake-up sees the clock exactly at its deadline. Work
+    /// handed over by threads the loop does not know about (a raw <see cref="EventLoop.Post"/> from a thread you
+    /// started) is not waited for: time may jump past it, as it would in a real game that does not wait.</remarks>
+    public bool AutoJump
+    {
+        get => Volatile.Read(ref _autoJump);
+        set => Volatile.Write(ref _autoJump, value);
+    }
+
+    private bool _autoJump;
+
+    /// <summary>Moves the clock to <paramref name="ticks"/> unless it is already there or later (a loop's auto-jump).</summary>
+    internal void JumpTo(long ticks)
+    {
+        long current = Volatile.Read(ref _ticks);
+        while (ticks > current)
+        {
+            long seen = Interlocked.CompareExchange(ref _ticks, ticks, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
     /// <summary>Moves the clock forward by <paramref name="delta"/>.</summary>
     /// <param name="delta">How far to move; zero is allowed.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is negative.</exception>

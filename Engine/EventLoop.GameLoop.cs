@@ -1,0 +1,304 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using YieldLoop.Internal;
+
+namespace YieldLoop;
+
+/// <summary>Game-loop integration: clocks, phases, frame budgets, idle runs (issue 6; docs/design.md).</summary>
+public sealed partial class EventLoop
+{
+    // Timers kept by game clocks (their wheels), and how many clock drivers sit in the loop's wheel: the public timer
+    // count shows the former, not the latter.
+    internal int ClockTimerCount;
+    private int _driversInWheel;
+
+    // Clocks whose driver fired while the wheel advanced (re-armed once it finished), and clocks with cancelled timers
+    // to purge at the end of the tick (R12).
+    private List<GameClock>? _firedClocks;
+    private List<GameClock>? _dirtyClocks;
+
+    // Offloads and awaited .NET tasks still running: they will wake the loop, so an auto-jumping clock must not skip
+    // time under them.
+    private int _externalWork;
+
+    // What the last budgeted tick deferred.
+    private int _deferred;
+
+    /// <summary>
+    /// Gets whether a tick would find work to do now: ready tasks or callbacks, or hand-overs from other threads. Timers
+    /// that come due later are not counted (see <see cref="NextWakeTime"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Read from another thread.</exception>
+    public bool HasReadyWork
+    {
+        get
+        {
+            CheckThread();
+            return _readyCount != 0 || Volatile.Read(ref _inboxCount) != 0;
+        }
+    }
+
+    /// <summary>
+    /// Gets the loop time at which the next tick may have timer work, or null when no timer is pending. A host that
+    /// sleeps between frames can sleep until then; it is never later than the next deadline (it may be earlier, when a
+    /// far timer must move closer in the wheel).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Read from another thread.</exception>
+    public TimeSpan? NextWakeTime
+    {
+        get
+        {
+            CheckThread();
+            long next = _timers.NextWakeTime();
+            return next == long.MaxValue ? null : new TimeSpan(Math.Max(next, _now));
+        }
+    }
+
+    /// <summary>
+    /// Runs one tick with a time budget: runs ready work in FIFO order until the step that spends
+    /// <paramref name="budget"/> of loop-clock time, and keeps the rest for the next tick, ahead of everything made ready
+    /// since (the oldest waiting runs first, so nobody starves). At least one entry runs per tick.
+    /// </summary>
+    /// <param name="budget">How much loop-clock time the tick may spend running work; zero runs one entry.</param>
+    /// <returns>How many ready entries were deferred to the next tick (0 when everything ready ran).</returns>
+    /// <remarks>Time is read from the loop's <see cref="Clock"/> after each step, so with a <see cref="ManualClock"/> that
+    /// steps advance themselves, a test of the budget is deterministic. Timers and hand-overs are taken as in
+    /// <see cref="Tick()"/>. Phases (<see cref="LoopPhase.Run"/>) have no budget.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="budget"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside a step or callback of this loop (R5), or from
+    /// another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public int Tick(TimeSpan budget)
+    {
+        if (budget < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(budget), budget,
+                "A tick budget must be zero or more (zero runs one entry); use Tick() for a tick without a budget.");
+        }
+
+        CheckAccess();
+        if (_inTick)
+        {
+            throw Reentrant(nameof(Tick));
+        }
+
+        _inTick = true;
+        EventLoop? previous = t_current;
+        t_current = this;
+        _deferred = 0;
+        try
+        {
+            TickCore(budget.Ticks);
+        }
+        finally
+        {
+            _inTick = false;
+            t_current = previous;
+        }
+
+        return _deferred;
+    }
+
+    /// <summary>
+    /// Runs ticks until the loop is idle: no ready work, no hand-over, no offload or awaited .NET task in flight, and
+    /// no pending timer. It sleeps until timers are due on a real clock, and jumps to them on a
+    /// <see cref="ManualClock"/> with <see cref="ManualClock.AutoJump"/>; on a manual clock without it, pending timers
+    /// do not keep it running (time moves only by hand). Tasks parked on futures that nothing will complete do not
+    /// keep it running either: it returns and leaves them pending.
+    /// </summary>
+    /// <remarks>Made for tests and headless simulation: with an auto-jumping clock, an hour of game time runs in
+    /// milliseconds and ends with the clock exactly at the last deadline. <see cref="Stop"/> ends it early.</remarks>
+    /// <exception cref="InvalidOperationException">Called inside a step (R5) or from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public void RunUntilIdle()
+    {
+        CheckAccess();
+        if (_inTick)
+        {
+            throw Reentrant(nameof(RunUntilIdle));
+        }
+
+        while (true)
+        {
+            Tick();
+            if (_stopRequested)
+            {
+                _stopRequested = false;
+                return;
+            }
+
+            if (_readyCount == 0 && Volatile.Read(ref _inboxCount) == 0 && _externalWork == 0)
+            {
+                long next = _timers.NextWakeTime();
+                if (next == long.MaxValue || (_manualClock && !((ManualClock)_clock).AutoJump))
+                {
+                    return;
+                }
+            }
+
+            WaitForWork();
+        }
+    }
+
+    // ---- clocks --------------------------------------------------------------------------------------------------
+
+    internal void InsertDriver(ClockDriver driver, long deadline)
+    {
+        _timers.Insert(driver, Math.Max(deadline, _now));
+        _driversInWheel++;
+    }
+
+    internal void RemoveTimer(ClockDriver driver)
+    {
+        _timers.Remove(driver);
+        _driversInWheel--;
+    }
+
+    /// <summary>The loop's wheel fired a clock's driver: the clock queues its due tasks now (R7 in its time).</summary>
+    internal void FireClock(ClockDriver driver)
+    {
+        _driversInWheel--;
+        driver.Clock.FireDue(_now);
+        (_firedClocks ??= new List<GameClock>()).Add(driver.Clock);
+    }
+
+    private void RearmFiredClocks()
+    {
+        List<GameClock> fired = _firedClocks!;
+        for (int i = 0; i < fired.Count; i++)
+        {
+            fired[i].Arm();
+        }
+
+        fired.Clear();
+    }
+
+    internal void AddDirtyClock(GameClock clock) => (_dirtyClocks ??= new List<GameClock>()).Add(clock);
+
+    private void PurgeClocks()
+    {
+        List<GameClock> dirty = _dirtyClocks!;
+        for (int i = 0; i < dirty.Count; i++)
+        {
+            dirty[i].Purge();
+        }
+
+        dirty.Clear();
+    }
+
+    /// <summary>A task yielded a sleep in <paramref name="clock"/>'s time (a positive delay).</summary>
+    private void SleepOnClock(LoopTask task, GameClock clock, long ticks)
+    {
+        if (!ReferenceEquals(clock.Loop, this))
+        {
+            Fault(task, new InvalidOperationException(
+                $"Coroutine '{task.Name}' slept on clock '{clock.Name}' of another loop ('{clock.Loop.Name}'). A task sleeps only on clocks of its own loop ('{Name}')."),
+                "slept on a clock of another loop");
+            return;
+        }
+
+        if (task._frame is not FrameStack stack)
+        {
+            // The timer must know its clock (to cancel or freeze it): a task with one plain frame gets a frame stack
+            // once, at its first sleep on an explicit clock.
+            stack = new FrameStack((IEnumerator<IAwaitable>)task._frame!, null);
+            task._frame = stack;
+        }
+
+        stack.TimerClock = clock;
+        clock.InsertTimer(task, ticks);
+        if ((task._state & StateBits.Scoped) != 0 && stack.Scope!.IsPaused)
+        {
+            stack.Scope.FreezeNow(task);   // as InsertTimer: it paused its own scope during this step
+        }
+    }
+
+    // ---- frame budget --------------------------------------------------------------------------------------------
+
+    /// <summary>Runs entries in order until the budget is spent; the rest go back to the front of the ready queue.</summary>
+    private void RunBudgeted(ReadyEntry[] run, int count, long budget)
+    {
+        long start = _clock.Now.Ticks;
+        _runArray = run;
+        int i = 0;
+        while (i < count)
+        {
+            _runIndex = i;
+            try
+            {
+                RunReady(run, i, i + 1);
+            }
+            catch (Exception ex)
+            {
+                Fault(run[i].Task, ex, "threw " + ex.GetType().Name);
+            }
+
+            i++;
+            if (i < count && _clock.Now.Ticks - start >= budget)
+            {
+                break;
+            }
+        }
+
+        _runArray = null;
+        int deferred = count - i;
+        _deferred = deferred;
+        if (deferred == 0)
+        {
+            Array.Clear(run, 0, count);
+            return;
+        }
+
+        // The deferred entries go first, then what was made ready during this tick: FIFO by when each became ready.
+        int fresh = _readyCount;
+        int total = deferred + fresh;
+        if (run.Length < total)
+        {
+            Array.Resize(ref run, Math.Max(total, run.Length * 2));
+        }
+
+        Array.Copy(run, i, run, 0, deferred);
+        Array.Copy(_ready, 0, run, deferred, fresh);
+        if (count > total)
+        {
+            Array.Clear(run, total, count - total);
+        }
+
+        Array.Clear(_ready, 0, fresh);
+        _spare = _ready;
+        _ready = run;
+        _readyCount = total;
+    }
+
+    // ---- phases --------------------------------------------------------------------------------------------------
+
+    /// <summary>Runs a phase's parked tasks (see <see cref="LoopPhase.Run"/>); the caller checked thread and re-entrancy.</summary>
+    internal void RunPhase(ReadyEntry[] run, int count)
+    {
+        _inTick = true;
+        EventLoop? previous = t_current;
+        t_current = this;
+        try
+        {
+            RunEntries(run, count);
+            Array.Clear(run, 0, count);
+            EndTick();
+        }
+        finally
+        {
+            _inTick = false;
+            t_current = previous;
+        }
+    }
+
+    internal bool InTick => _inTick;
+
+    internal InvalidOperationException ReentrantCall(string member) => Reentrant(member);
+
+    // ---- external work (auto-jump) -------------------------------------------------------------------------------
+
+    internal void ExternalWorkStarted() => _externalWork++;
+
+    internal void ExternalWorkEnded() => _externalWork--;
+}
