@@ -13,6 +13,7 @@ internal static class DemoCatalog
         new PaintingDemo(),
         new Kitchen.KitchenDemo(),
         new Offload.OffloadDemo(),
+        new Tui.TuiDemo(),
     };
 
     /// <summary>Gets the demo that runs when none is named.</summary>

@@ -187,8 +187,9 @@ public sealed partial class EventLoop
         dirty.Clear();
     }
 
-    /// <summary>A task yielded a sleep in <paramref name="clock"/>'s time (a positive delay).</summary>
-    private void SleepOnClock(LoopTask task, GameClock clock, long ticks)
+    /// <summary>A task yielded a sleep in <paramref name="clock"/>'s time: a positive delay, or an absolute local deadline
+    /// (an <see cref="Interval"/> bound to the clock).</summary>
+    private void SleepOnClock(LoopTask task, GameClock clock, long ticks, bool absolute)
     {
         if (!ReferenceEquals(clock.Loop, this))
         {
@@ -207,7 +208,15 @@ public sealed partial class EventLoop
         }
 
         stack.TimerClock = clock;
-        clock.InsertTimer(task, ticks);
+        if (absolute)
+        {
+            clock.InsertAt(task, ticks);
+        }
+        else
+        {
+            clock.InsertTimer(task, ticks);
+        }
+
         if ((task._state & StateBits.Scoped) != 0 && stack.Scope!.IsPaused)
         {
             stack.Scope.FreezeNow(task);   // as InsertTimer: it paused its own scope during this step

@@ -527,6 +527,8 @@ public sealed partial class EventLoop
             _closed = true;
             _inTick = false;
             _timers.Clear();
+            _driversInWheel = 0;
+            ClockTimerCount = 0;
             Array.Clear(_ready, 0, _readyCount);
             _readyCount = 0;
             _unstarted.Clear();
@@ -858,7 +860,7 @@ public sealed partial class EventLoop
                 }
                 else
                 {
-                    SleepOnClock(task, clock, ticks);
+                    SleepOnClock(task, clock, ticks, absolute: false);
                 }
 
                 return;
@@ -958,7 +960,7 @@ public sealed partial class EventLoop
                 long deadline;
                 try
                 {
-                    deadline = interval.NextDeadline(this);
+                    deadline = interval.NextDeadline(this, (task._state & StateBits.Clocked) != 0 ? ((FrameStack)task._frame!).Clock : null);
                 }
                 catch (InvalidOperationException ex)
                 {
@@ -966,7 +968,15 @@ public sealed partial class EventLoop
                     return;
                 }
 
-                InsertTimer(task, deadline);
+                if (interval._clock is null)
+                {
+                    InsertTimer(task, deadline);
+                }
+                else
+                {
+                    SleepOnClock(task, interval._clock, deadline, absolute: true);
+                }
+
                 return;
             }
 
@@ -1614,11 +1624,14 @@ public sealed partial class EventLoop
     {
         if ((task._state & StateBits.InWheel) != 0)
         {
-            return "sleeping until " + TimeMath.Format(task._deadline);
+            return (task._state & StateBits.ClockTimer) != 0
+                ? $"sleeping until {TimeMath.Format(task._deadline)} on clock '{((FrameStack)task._frame!).TimerClock!.Name}'"
+                : "sleeping until " + TimeMath.Format(task._deadline);
         }
 
         return task._link switch
         {
+            LoopPhase phase => $"waiting for phase '{phase.Name}'",
             Future future => "waiting on " + future.Describe(),
             SettleRequest settle => "settling " + settle._future!.Describe(),
             CustomWaker waker => "waiting on " + waker.AwaitableType,

@@ -5,8 +5,10 @@ namespace YieldLoop;
 
 /// <summary>
 /// A reusable periodic wait made by <see cref="Co.Every(double)"/>: the k-th resumption (k = 1, 2, ...) is due
-/// at t0 + k * <see cref="Period"/>, where t0 is the loop time of the first yield (R11). Deadlines are computed
-/// from t0 each time, never by adding the period repeatedly, so they do not drift.
+/// at t0 + k * <see cref="Period"/>, where t0 is the time of the first yield (R11). Deadlines are computed
+/// from t0 each time, never by adding the period repeatedly, so they do not drift. The time is the yielding task's
+/// <see cref="GameClock"/> time when the task is bound to a clock (so a paused or slowed world pauses or slows its
+/// periodic waits too), else loop time; the first yield fixes it for the interval's life.
 /// </summary>
 /// <remarks>
 /// If a tick comes several periods late, the coroutine resumes once; the missed deadlines are skipped and the next
@@ -21,6 +23,7 @@ public sealed class Interval : IAwaitable
     // exact value, so a period such as 1/3 s, which is not a whole number of ticks, does not drift either (R11).
     internal readonly double _seconds;
     internal EventLoop? _loop;
+    internal GameClock? _clock;   // the time base bound at the first yield: the yielding task's clock, or null (loop time)
     internal long _origin;
     internal long _k;          // the index of the deadline last waited for
 
@@ -46,7 +49,7 @@ public sealed class Interval : IAwaitable
                 return 0;
             }
 
-            long behind = PassedAt(_loop.NowTicks) - _k;
+            long behind = PassedAt(Now(_loop)) - _k;
             return behind > 0 ? behind : 0;
         }
     }
@@ -57,13 +60,16 @@ public sealed class Interval : IAwaitable
         "An Interval is consumed by the loop when a coroutine yields it; it cannot be awaited any other way.");
 
     /// <summary>Computes the next deadline on the grid, skipping the ones already past (R11).</summary>
-    internal long NextDeadline(EventLoop loop)
+    /// <remarks>The first yield binds the interval to its loop and time base: the yielding task's
+    /// <see cref="GameClock"/> (<paramref name="clock"/>) or, for an unbound task, loop time. The deadline is in that
+    /// time base.</remarks>
+    internal long NextDeadline(EventLoop loop, GameClock? clock)
     {
-        long now = loop.NowTicks;
         if (_loop is null)
         {
             _loop = loop;
-            _origin = now;
+            _clock = clock;
+            _origin = Now(loop);
             _k = 0;
         }
         else if (!ReferenceEquals(_loop, loop))
@@ -71,9 +77,11 @@ public sealed class Interval : IAwaitable
             throw new InvalidOperationException("This Interval is bound to another loop; create one interval per loop.");
         }
 
-        _k = Math.Max(_k + 1, PassedAt(now) + 1);   // skip the deadlines already past (R11)
+        _k = Math.Max(_k + 1, PassedAt(Now(loop)) + 1);   // skip the deadlines already past (R11)
         return DeadlineOf(_k);
     }
+
+    private long Now(EventLoop loop) => _clock is null ? loop.NowTicks : _clock.LocalAt(loop.NowTicks);
 
     internal long DeadlineOf(long k) => _seconds > 0
         ? _origin + (long)Math.Round(k * _seconds * TimeSpan.TicksPerSecond)

@@ -20,7 +20,9 @@ namespace YieldLoop;
 /// that clock when it yields <see cref="Co.Sleep(double)"/>; <see cref="Co.SleepRealtime(double)"/> always waits in real
 /// time. A wait ends in the first tick at which the clock's time is at or past its deadline (R7), and waits of one clock
 /// with equal deadlines end in the order they began (R8). Zero or negative delays mean "next tick", paused or not
-/// (R9). Periodic waits (<see cref="Co.Every(double)"/>), timeouts and delayed callbacks count real time.</para>
+/// (R9). An <see cref="Interval"/> (<see cref="Co.Every(double)"/>) yielded by a bound task keeps its grid in the
+/// clock's time too. Timeouts, <see cref="EventLoop.CallLater(TimeSpan, Action)"/> and <see cref="EventLoop.CallEvery(TimeSpan, Action{PeriodicTick})"/>
+/// count real time.</para>
 /// <para><b>Changes (R13).</b> Changing <see cref="Scale"/>, pausing or resuming takes effect at that moment (the
 /// loop's time: the tick's time inside a step, else the loop clock's reading): the time accrued so far is kept, and the
 /// rest of every pending wait of this clock and its descendants runs at the new rate. A change costs one timer update
