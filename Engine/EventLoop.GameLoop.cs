@@ -229,18 +229,19 @@ public sealed partial class EventLoop
     private void RunBudgeted(ReadyEntry[] run, int count, long budget)
     {
         long start = _clock.Now.Ticks;
+        LoopMonitor? monitor = _monitor;
+        monitor?.TickStarting(_tickCount, count);
         _runArray = run;
         int i = 0;
         while (i < count)
         {
-            _runIndex = i;
-            try
+            if (monitor is null)
             {
-                RunReady(run, i, i + 1);
+                RunOne(run, i);
             }
-            catch (Exception ex)
+            else
             {
-                Fault(run[i].Task, ex, "threw " + ex.GetType().Name);
+                RunOneMonitored(run, i, monitor);
             }
 
             i++;

@@ -527,6 +527,7 @@ public sealed partial class EventLoop
             _closed = true;
             _inTick = false;
             _timers.Clear();
+            _diagnostics?.OnLoopClosed();
             _driversInWheel = 0;
             ClockTimerCount = 0;
             Array.Clear(_ready, 0, _readyCount);
@@ -589,6 +590,12 @@ public sealed partial class EventLoop
     /// <summary>Runs the entries [0, count) of <paramref name="run"/> in order: the ready queue of a tick, or a phase's.</summary>
     private void RunEntries(ReadyEntry[] run, int count)
     {
+        if (_monitor is not null)
+        {
+            RunEntriesMonitored(run, count, _monitor);
+            return;
+        }
+
         _runArray = run;
         int i = 0;
         while (i < count)
@@ -1323,6 +1330,7 @@ public sealed partial class EventLoop
         }
 
         task.TryComplete(state, outcome);
+        _monitor?.TaskEnded(task);
     }
 
     // ---- engine services used by futures, timers and tasks ------------------------------------------------------
@@ -1724,6 +1732,7 @@ public sealed partial class EventLoop
 
         _registry.Add(task);
         Enqueue(task);
+        _monitor?.TaskStarted(task);
         return task;
     }
 

@@ -296,6 +296,7 @@ public sealed class GameClock
         int before = wheel.Count;
         wheel.Remove(task);
         _loop.ClockTimerCount += wheel.Count - before;
+        RearmIfArmed();   // the driver may be armed for the frozen timer: a stale driver would wake (or auto-jump) the loop
         return Math.Max(0, task._deadline - LocalAt(_loop.NowTicks));
     }
 
@@ -319,6 +320,17 @@ public sealed class GameClock
     {
         _dirty = false;
         _wheel?.Purge();
+        RearmIfArmed();   // the cancelled timers may have been the ones the driver was armed for (NextWakeTime, auto-jump)
+    }
+
+    /// <summary>Moves the driver to the earliest remaining wait, or takes it out, when it sits in the loop's wheel.</summary>
+    /// <remarks>Never called while the loop's wheel advances (a freeze runs in a step, a purge at the end of a tick).</remarks>
+    private void RearmIfArmed()
+    {
+        if (_driver is not null && (_driver._state & StateBits.InWheel) != 0)
+        {
+            Arm();
+        }
     }
 
     /// <summary>Puts the driver in the loop's wheel at the real time of the earliest local wake-up, or takes it out.</summary>
