@@ -14,6 +14,7 @@ internal static class DemoCatalog
         new Kitchen.KitchenDemo(),
         new Offload.OffloadDemo(),
         new Tui.TuiDemo(),
+        new Game.GameDemo(),
     };
 
     /// <summary>Gets the demo that runs when none is named.</summary>

@@ -58,8 +58,16 @@ public static partial class Co
     /// <param name="coroutine">A fresh coroutine iterator (an iterator runs once, R27).</param>
     /// <returns>A one-shot wait to yield at once.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="coroutine"/> is null.</exception>
-    public static IAwaitable Call(IEnumerator<IAwaitable> coroutine) =>
-        UntypedCall.Rent(coroutine ?? throw new ArgumentNullException(nameof(coroutine)));
+    public static IAwaitable Call(IEnumerator<IAwaitable> coroutine)
+    {
+        UntypedCall call = UntypedCall.Rent(coroutine ?? throw new ArgumentNullException(nameof(coroutine)));
+        if (UnyieldedCalls.s_active != 0)
+        {
+            UnyieldedCalls.Note(call);   // debug mode: a call never yielded is reported at the end of the step
+        }
+
+        return call;
+    }
 
     /// <summary>
     /// Runs <paramref name="coroutine"/> inline and receives the value it produces with <see cref="Return{T}(T)"/>.
@@ -68,8 +76,16 @@ public static partial class Co
     /// <param name="coroutine">A fresh coroutine iterator (an iterator runs once, R27).</param>
     /// <returns>A one-shot call to yield once; read <see cref="Call{T}.Result"/> after the yield.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="coroutine"/> is null.</exception>
-    public static Call<T> Call<T>(IEnumerator<IAwaitable> coroutine) =>
-        YieldLoop.Call<T>.Rent(coroutine ?? throw new ArgumentNullException(nameof(coroutine)));
+    public static Call<T> Call<T>(IEnumerator<IAwaitable> coroutine)
+    {
+        Call<T> call = YieldLoop.Call<T>.Rent(coroutine ?? throw new ArgumentNullException(nameof(coroutine)));
+        if (UnyieldedCalls.s_active != 0)
+        {
+            UnyieldedCalls.Note(call);
+        }
+
+        return call;
+    }
 
     /// <summary>
     /// Ends the coroutine with a result: for a task started with <c>Start&lt;T&gt;</c>, or a caller that used

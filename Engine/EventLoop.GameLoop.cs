@@ -22,8 +22,9 @@ public sealed partial class EventLoop
     // time under them.
     private int _externalWork;
 
-    // What the last budgeted tick deferred.
+    // What the last budgeted tick deferred, and what measures the budget (null: a Stopwatch).
     private int _deferred;
+    private IClock? _budgetTimer;
 
     /// <summary>
     /// Gets whether a tick would find work to do now: ready tasks or callbacks, or hand-overs from other threads. Timers
@@ -40,9 +41,9 @@ public sealed partial class EventLoop
     }
 
     /// <summary>
-    /// Gets the loop time at which the next tick may have timer work, or null when no timer is pending. A host that
-    /// sleeps between frames can sleep until then; it is never later than the next deadline (it may be earlier, when a
-    /// far timer must move closer in the wheel).
+    /// Gets the loop time of the earliest pending timer (a sleep, a periodic wait, a delayed callback, a game clock's
+    /// next wait at its current rate), or null when no timer is pending. A host that sleeps between frames can sleep
+    /// until then.
     /// </summary>
     /// <exception cref="InvalidOperationException">Read from another thread.</exception>
     public TimeSpan? NextWakeTime
@@ -57,19 +58,23 @@ public sealed partial class EventLoop
 
     /// <summary>
     /// Runs one tick with a time budget: runs ready work in FIFO order until the step that spends
-    /// <paramref name="budget"/> of loop-clock time, and keeps the rest for the next tick, ahead of everything made ready
-    /// since (the oldest waiting runs first, so nobody starves). At least one entry runs per tick.
+    /// <paramref name="budget"/>, and keeps the rest for the next tick, ahead of everything made ready since (the oldest
+    /// waiting runs first, so nobody starves: with k steps fitting in a budget, a ready entry waits at most
+    /// ceil(queue length / k) ticks). At least one entry runs per tick.
     /// </summary>
-    /// <param name="budget">How much loop-clock time the tick may spend running work; zero runs one entry.</param>
+    /// <param name="budget">How much time the tick may spend running work; zero runs one entry.</param>
+    /// <param name="timer">What measures the budget: null (the default) for real elapsed time (a
+    /// <see cref="System.Diagnostics.Stopwatch"/>), whatever clock the loop reads — a game that advances a
+    /// <see cref="ManualClock"/> once per frame still gets a real budget. A test passes a <see cref="ManualClock"/> that
+    /// its steps advance, for a deterministic budget.</param>
     /// <returns>How many ready entries were deferred to the next tick (0 when everything ready ran).</returns>
-    /// <remarks>Time is read from the loop's <see cref="Clock"/> after each step, so with a <see cref="ManualClock"/> that
-    /// steps advance themselves, a test of the budget is deterministic. Timers and hand-overs are taken as in
+    /// <remarks>The timer is read once before the first step and after each step. Timers and hand-overs are taken as in
     /// <see cref="Tick()"/>. Phases (<see cref="LoopPhase.Run"/>) have no budget.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="budget"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">Called from inside a step or callback of this loop (R5), or from
     /// another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public int Tick(TimeSpan budget)
+    public int Tick(TimeSpan budget, IClock? timer = null)
     {
         if (budget < TimeSpan.Zero)
         {
@@ -87,6 +92,7 @@ public sealed partial class EventLoop
         EventLoop? previous = t_current;
         t_current = this;
         _deferred = 0;
+        _budgetTimer = timer;
         try
         {
             TickCore(budget.Ticks);
@@ -228,7 +234,9 @@ public sealed partial class EventLoop
     /// <summary>Runs entries in order until the budget is spent; the rest go back to the front of the ready queue.</summary>
     private void RunBudgeted(ReadyEntry[] run, int count, long budget)
     {
-        long start = _clock.Now.Ticks;
+        IClock? timer = _budgetTimer;
+        _budgetTimer = null;
+        long start = BudgetNow(timer);
         LoopMonitor? monitor = _monitor;
         monitor?.TickStarting(_tickCount, count);
         _runArray = run;
@@ -245,7 +253,7 @@ public sealed partial class EventLoop
             }
 
             i++;
-            if (i < count && _clock.Now.Ticks - start >= budget)
+            if (i < count && BudgetNow(timer) - start >= budget)
             {
                 break;
             }
@@ -281,11 +289,22 @@ public sealed partial class EventLoop
         _readyCount = total;
     }
 
+    /// <summary>The budget's time in 100 ns ticks: the given timer's, or real elapsed time.</summary>
+    private static long BudgetNow(IClock? timer) => timer is null
+        ? (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (TimeSpan.TicksPerSecond / (double)System.Diagnostics.Stopwatch.Frequency))
+        : timer.Now.Ticks;
+
     // ---- phases --------------------------------------------------------------------------------------------------
 
     /// <summary>Runs a phase's parked tasks (see <see cref="LoopPhase.Run"/>); the caller checked thread and re-entrancy.</summary>
     internal void RunPhase(ReadyEntry[] run, int count)
     {
+        long clock = _clock.Now.Ticks;
+        if (clock > _now)
+        {
+            _now = clock;   // steps see the current time (clocks' Now too), as in a tick; timers still wait for Tick
+        }
+
         _inTick = true;
         EventLoop? previous = t_current;
         t_current = this;

@@ -1228,7 +1228,8 @@ public sealed partial class EventLoop
 
     private void Fault(LoopTask task, Exception exception, string note)
     {
-        CoroutineTraceRecord.For(exception).AddFrames(task, note);
+        // Before EndTask: the trace reads where each frame is parked, and disposing a frame moves it to "finished".
+        CoroutineTraceRecord.For(exception).AddFrames(task, note, exception);
         EndTask(task, FutureState.Faulted, exception);
     }
 
@@ -1733,6 +1734,11 @@ public sealed partial class EventLoop
         _registry.Add(task);
         Enqueue(task);
         _monitor?.TaskStarted(task);
+        if (_diagnostics is { DebugMode: true })
+        {
+            StartSite.Record(task);   // debug mode: where the task was started, for its coroutine trace
+        }
+
         return task;
     }
 
@@ -1831,6 +1837,11 @@ public sealed partial class EventLoop
             }
         }
 
+        if (next == long.MaxValue && _externalWork == 0 && _diagnostics is { DebugMode: true } diagnostics)
+        {
+            diagnostics.ReportDeadlockOnce();   // nothing in the loop can wake it: say so, once per stuck episode
+        }
+
         // R53: sleep on a wait handle until the next timer, a hand-over or Stop; never spin. On a manual clock time
         // only moves when someone moves it, so an idle run waits for a hand-over or Stop.
         _wake.Reset();
@@ -1847,6 +1858,9 @@ public sealed partial class EventLoop
             Volatile.Write(ref _sleeping, 0);
         }
     }
+
+    /// <summary>Offloads and awaited .NET tasks in flight: work outside the loop that will wake it (deadlock check).</summary>
+    internal int ExternalWorkCount => _externalWork;
 
     private static IEnumerator<IAwaitable>? RootIterator(LoopTask task) => task._frame switch
     {

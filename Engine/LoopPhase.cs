@@ -18,8 +18,9 @@ namespace YieldLoop;
 /// so a coroutine switches phase by yielding another phase, and a "fixed-update coroutine" yields the phase each time
 /// round its loop. <see cref="Run"/> steps exactly the tasks parked on the phase when it began, in the order they
 /// parked (R1, R3); a task that parks on the phase during the run waits for the next run. Work a phase run makes ready
-/// (a future completed, a task started or woken) runs at the next <see cref="EventLoop.Tick()"/>. A phase run fires
-/// no timers and takes no hand-overs. A cancelled task leaves the phase at once. A task of a paused
+/// (a future completed, a task started or woken) runs at the next <see cref="EventLoop.Tick()"/>. A phase run reads the
+/// loop's clock like a tick (so <see cref="EventLoop.Time"/> and <see cref="GameClock.Now"/> are current inside it), but
+/// fires no timers and takes no hand-overs. A cancelled task leaves the phase at once. A task of a paused
 /// <see cref="Scope"/> is held when its phase runs and resumes in the tick after the scope resumes.</para>
 /// <para>Loop-only; <see cref="Run"/> is not allowed inside a step (R5).</para>
 /// </remarks>

@@ -115,10 +115,15 @@ public sealed partial class Scope : IDisposable
 
     /// <summary>Pauses every task of the scope (see the pause rule in the remarks). Pausing a paused scope does nothing.</summary>
     /// <exception cref="InvalidOperationException">Called from another thread.</exception>
-    /// <exception cref="ObjectDisposedException">The scope or the loop was disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The scope was disposed. (On a closed loop, pausing does nothing.)</exception>
     public void Pause()
     {
         ThrowIfDisposed();
+        if (_loop.IsClosed)
+        {
+            return;   // its tasks were cancelled by Close; a late OnDisable in a host must not throw
+        }
+
         _loop.CheckAccess();
         if (IsPaused)
         {
@@ -141,9 +146,14 @@ public sealed partial class Scope : IDisposable
     /// step in the next tick, in the order they became ready. Resuming a running scope does nothing.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called from another thread.</exception>
-    /// <exception cref="ObjectDisposedException">The loop was closed.</exception>
+    /// <remarks>On a closed loop, resuming does nothing (Close cancelled the tasks).</remarks>
     public void Resume()
     {
+        if (_loop.IsClosed)
+        {
+            return;   // nothing left to resume: Close cancelled the tasks
+        }
+
         _loop.CheckAccess();
         if (!IsPaused)
         {

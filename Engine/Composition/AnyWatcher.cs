@@ -26,6 +26,9 @@ internal sealed class AnyWatcher : Watcher
         _index = new ChildIndex(children);
     }
 
+    /// <summary>The future this watcher completes (for the wait-for graph of diagnostics).</summary>
+    internal Future<int> Result => _result;
+
     internal void Begin()
     {
         for (int i = 0; i < _children.Length; i++)

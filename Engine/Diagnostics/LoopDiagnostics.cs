@@ -30,8 +30,11 @@ public sealed partial class LoopDiagnostics
     /// <summary>
     /// Gets or sets debug mode: a watchdog thread reports any step that runs longer than
     /// <see cref="SlowStepThreshold"/> while it is still running, and again when it ends (see
-    /// <see cref="SlowStepHandler"/>). Off by default; it costs a timestamp per step while on.
+    /// <see cref="SlowStepHandler"/>); and a <c>Co.Call(child)</c> made in a step but not yielded by the end of that step
+    /// (its child would never run) is reported to <see cref="EventLoop.UnhandledExceptionHandler"/> at the end of that
+    /// step. Off by default; it costs a timestamp per step while on.
     /// </summary>
+    /// <remarks>A task that faults with nobody waiting is reported at the end of its tick in every mode (R23).</remarks>
     /// <exception cref="InvalidOperationException">Set from another thread.</exception>
     public bool DebugMode
     {
@@ -181,6 +184,7 @@ internal sealed class Watchdog : LoopMonitor
 
     internal override void StepStarting(LoopTask task, long timestamp)
     {
+        UnyieldedCalls.Begin();
         _stepTask = task;
         _stepFrame = FrameName(task);
         System.Threading.Volatile.Write(ref _stepStart, timestamp);
@@ -189,6 +193,16 @@ internal sealed class Watchdog : LoopMonitor
     internal override void StepEnded(LoopTask task, long started, long ended)
     {
         System.Threading.Volatile.Write(ref _stepStart, 0);
+        if (UnyieldedCalls.End() is { } unyielded)
+        {
+            foreach (Type child in unyielded)
+            {
+                _owner.Loop.Report(new InvalidOperationException(
+                    $"Coroutine '{task.Name}' made Co.Call({Names.Short(child)}) in a step but never yielded it, so the child coroutine never ran. " +
+                    "Yield the call where you make it: 'yield return Co.Call(...);' (or start it as its own task with loop.Start)."));
+            }
+        }
+
         var elapsed = TimeSpan.FromSeconds((ended - started) / (double)Stopwatch.Frequency);
         if (elapsed >= _owner.SlowStepThreshold)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Reflection;
 using System.Text;
 
 namespace YieldLoop.Internal;
@@ -24,7 +25,8 @@ internal sealed class CoroutineTraceRecord
 
     private readonly List<Entry> _inner = new();
     private readonly Queue<Entry> _outer = new();
-    private int _omitted;
+    private int _omitted;        // frames left out between the innermost and outermost Keep lines
+    private int _omittedSites;   // start-site lines (debug mode) left out with them
 
     internal static CoroutineTraceRecord? Find(Exception exception) =>
         exception.Data.Contains(Key) ? exception.Data[Key] as CoroutineTraceRecord : null;
@@ -87,24 +89,42 @@ internal sealed class CoroutineTraceRecord
         }
     }
 
-    /// <summary>Appends the frames of <paramref name="task"/>, innermost first.</summary>
-    internal void AddFrames(LoopTask task, string innermostNote)
+    /// <summary>
+    /// Appends the frames of <paramref name="task"/>, innermost first, then its start site when it was started in debug
+    /// mode. Called by the loop when the failure reaches the task, before its frames are disposed: disposing an
+    /// iterator moves its state to "finished", so the yield each frame is parked at must be read here.
+    /// </summary>
+    /// <remarks>
+    /// Cost at fault time: one field read per frame (the iterator's state), plus, when the innermost frame was running
+    /// (it threw rather than being parked), one walk of <paramref name="exception"/>'s stack trace without file
+    /// information. File and line are looked up only when the trace is printed (<see cref="YieldLocator"/>).
+    /// </remarks>
+    internal void AddFrames(LoopTask task, string innermostNote, Exception exception)
     {
         string taskName = task.Name;
+        bool added = false;
         switch (task._frame)
         {
             case FrameStack stack:
                 for (int i = stack.Count - 1; i >= 0; i--)
                 {
-                    Type type = stack.Frames[i]!.GetType();
-                    string note = i == stack.Count - 1 ? innermostNote : "calling " + Names.Short(stack.Frames[i + 1]!.GetType()) + " inline";
-                    Add(new Entry(type, taskName, note));
+                    IEnumerator<IAwaitable> frame = stack.Frames[i]!;
+                    bool innermost = i == stack.Count - 1;
+                    string note = innermost ? innermostNote : "calling " + Names.Short(stack.Frames[i + 1]!.GetType()) + " inline";
+                    Add(FrameEntry(frame, taskName, note, innermost ? exception : null));
+                    added = true;
                 }
 
                 break;
             case IEnumerator<IAwaitable> it:
-                Add(new Entry(it.GetType(), taskName, innermostNote));
+                Add(FrameEntry(it, taskName, innermostNote, exception));
+                added = true;
                 break;
+        }
+
+        if (added && StartSite.Find(task) is { } site)
+        {
+            Add(new Entry(taskName, site));
         }
     }
 
@@ -116,9 +136,15 @@ internal sealed class CoroutineTraceRecord
             entry.AppendTo(sb);
         }
 
-        if (_omitted > 0)
+        if (_omitted > 0 || _omittedSites > 0)
         {
-            sb.Append("   ... ").Append(_omitted).Append(" coroutine frame(s) omitted ...").Append('\n');
+            sb.Append("   ... ").Append(_omitted).Append(" coroutine frame(s)");
+            if (_omittedSites > 0)
+            {
+                sb.Append(" and ").Append(_omittedSites).Append(" task start site(s)");
+            }
+
+            sb.Append(" omitted ...").Append('\n');
         }
 
         foreach (Entry entry in _outer)
@@ -127,6 +153,25 @@ internal sealed class CoroutineTraceRecord
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The entry of one frame. A frame parked at a <c>yield return</c> (state N &gt;= 1) is located at that yield; a frame
+    /// that was running when the failure started (it threw: state -1, or "finished" when a finally already ran) is
+    /// located where it threw, found in the exception's own stack trace; any other (not started, a hand-written
+    /// iterator that is parked) gets no location.
+    /// </summary>
+    private static Entry FrameEntry(IEnumerator<IAwaitable> frame, string taskName, string note, Exception? thrown)
+    {
+        Type type = frame.GetType();
+        int state = YieldLocator.ReadState(frame);
+        if (thrown is not null && !YieldLocator.IsParked(state) && state != 0
+            && YieldLocator.TryFindThrowSite(thrown, type, out MethodBase? method, out int ilOffset))
+        {
+            return new Entry(type, taskName, note, YieldLocator.NoState, method, ilOffset);
+        }
+
+        return new Entry(type, taskName, note, state, null, -1);
     }
 
     private void Add(Entry entry)
@@ -140,27 +185,71 @@ internal sealed class CoroutineTraceRecord
         _outer.Enqueue(entry);
         if (_outer.Count > Keep)
         {
-            _outer.Dequeue();
-            _omitted++;
+            if (_outer.Dequeue().IsStartSite)
+            {
+                _omittedSites++;
+            }
+            else
+            {
+                _omitted++;
+            }
         }
     }
 
+    /// <summary>One line of the trace: a coroutine frame, or the start site of the task whose frames precede it.</summary>
     [Serializable]
     private readonly struct Entry
     {
-        private readonly Type _type;
+        private readonly Type? _type;            // null for a start-site line
         private readonly string _task;
-        private readonly string _note;
+        private readonly string? _note;
+        private readonly int _state;             // the iterator's <>1__state when the failure reached it
+        private readonly MethodBase? _method;    // where a running frame threw, when known
+        private readonly int _ilOffset;
+        private readonly StartSite? _site;
 
-        internal Entry(Type type, string task, string note)
+        internal Entry(Type type, string task, string note, int state, MethodBase? method, int ilOffset)
         {
             _type = type;
             _task = task;
             _note = note;
+            _state = state;
+            _method = method;
+            _ilOffset = ilOffset;
+            _site = null;
         }
 
-        internal void AppendTo(StringBuilder sb) =>
-            sb.Append("   at ").Append(Names.Full(_type)).Append("() (task '").Append(_task).Append("', ")
-              .Append(_note).Append(')').Append('\n');
+        internal Entry(string task, StartSite site)
+        {
+            _type = null;
+            _task = task;
+            _note = null;
+            _state = YieldLocator.NoState;
+            _method = null;
+            _ilOffset = -1;
+            _site = site;
+        }
+
+        internal bool IsStartSite => _site is not null;
+
+        internal void AppendTo(StringBuilder sb)
+        {
+            if (_site is not null)
+            {
+                sb.Append("   --- task '").Append(_task).Append("' started at ").Append(_site.ToString()).Append(" ---").Append('\n');
+                return;
+            }
+
+            sb.Append("   at ").Append(Names.Full(_type!)).Append("()");
+            YieldLocator.SourceLocation? location = _method is not null
+                ? YieldLocator.Find(_method, _ilOffset)
+                : YieldLocator.FindYield(_type!, _state);
+            if (location is not null)
+            {
+                sb.Append(" in ").Append(location.ToString());
+            }
+
+            sb.Append(" (task '").Append(_task).Append("', ").Append(_note).Append(')').Append('\n');
+        }
     }
 }

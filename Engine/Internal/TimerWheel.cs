@@ -137,9 +137,8 @@ internal sealed class TimerWheel
         Debug.Fail("A node flagged InWheel was not found in its slot.");
     }
 
-    /// <summary>The earliest time at which <see cref="Advance"/> has work, or long.MaxValue when empty.</summary>
-    /// <remarks>For a higher level this is the start of its next slot (when it cascades), which may be earlier than
-    /// any deadline in it; a loop that sleeps until then wakes, cascades, and sleeps again.</remarks>
+    /// <summary>The earliest pending deadline, or long.MaxValue when empty (a slot holding only cancelled nodes gives its
+    /// start: a harmless early wake-up until the purge at the end of the tick).</summary>
     internal long NextWakeTime()
     {
         for (int level = 0; level < Levels; level++)
@@ -149,14 +148,12 @@ internal sealed class TimerWheel
                 continue;
             }
 
+            // The next occupied slot of the lowest occupied level holds the earliest deadline of the whole wheel
+            // (lower levels lie before higher ones, later slots after earlier ones): scan it for the exact time, so a
+            // host or an auto-jumping clock wakes at the deadline itself, not at a cascade point before it.
             int slot = NextSlot(level);
-            if (level > 0)
-            {
-                return SlotStart(level, slot);
-            }
-
             long earliest = long.MaxValue;
-            for (LoopTask? node = _heads[slot]; node is not null; node = (LoopTask?)node._link)
+            for (LoopTask? node = _heads[(level << Bits) | slot]; node is not null; node = (LoopTask?)node._link)
             {
                 if ((node._state & StateBits.TimerCancelled) == 0 && node._deadline < earliest)
                 {
@@ -164,7 +161,7 @@ internal sealed class TimerWheel
                 }
             }
 
-            return earliest == long.MaxValue ? SlotStart(0, slot) : earliest;
+            return earliest == long.MaxValue ? SlotStart(level, slot) : earliest;
         }
 
         return long.MaxValue;

@@ -62,6 +62,9 @@ internal sealed class ShieldWatcher : Watcher
         _shield = shield;
     }
 
+    /// <summary>The shield future this watcher completes (for the wait-for graph of diagnostics).</summary>
+    internal Future Shield => _shield;
+
     internal override void OnCompleted(Future inner)
     {
         switch (inner.State)

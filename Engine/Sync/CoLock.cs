@@ -60,6 +60,11 @@ public sealed class CoLock : ITurnOwner
     // The future Acquire returns when the lock is free: completed, shared, so the uncontended path allocates nothing.
     private readonly Future _granted;
 
+    // Who holds the lock, for diagnostics only (the wait-for graph of snapshots and deadlock reports): the task whose
+    // step took it, or the waiter it was handed to; null when free or unknown (taken outside any step). The lock keeps no
+    // owner identity (see the remarks): this is a record, never checked.
+    private LoopTask? _holder;
+
     /// <summary>Creates a free lock on <paramref name="loop"/>.</summary>
     /// <param name="loop">The loop whose coroutines use the lock.</param>
     /// <exception cref="ArgumentNullException"><paramref name="loop"/> is null.</exception>
@@ -72,6 +77,9 @@ public sealed class CoLock : ITurnOwner
 
     /// <summary>Gets whether the lock is held (or granted to a waiter that has not resumed yet).</summary>
     public bool IsLocked => _holds > 0;
+
+    /// <summary>The task that holds the lock (see <c>_holder</c>), or null.</summary>
+    internal LoopTask? Holder => _holds > 0 ? _holder : null;
 
     /// <summary>
     /// Asks for the lock. Yield the returned future: the coroutine continues once it holds the lock (at once, in the
@@ -87,6 +95,7 @@ public sealed class CoLock : ITurnOwner
         {
             Debug.Assert(!_waiters.HasLive, "a free lock has no live waiter");
             _holds = 1;
+            _holder = _loop.CurrentTask;
             return _granted;
         }
 
@@ -108,6 +117,7 @@ public sealed class CoLock : ITurnOwner
         }
 
         _holds = 1;
+        _holder = _loop.CurrentTask;
         return true;
     }
 
@@ -154,9 +164,11 @@ public sealed class CoLock : ITurnOwner
         if (next is null)
         {
             _holds = 0;
+            _holder = null;
             return;
         }
 
+        _holder = WaitGraph.WaitingTask(next);
         next.Grant();
     }
 }

@@ -47,6 +47,12 @@ public sealed class CoSemaphore : ITurnOwner
 
     private int _count;
 
+    // Who holds permits, for diagnostics only (the wait-for graph of snapshots and deadlock reports): the task whose step
+    // took each permit, or the waiter it was handed to (null: taken outside any step). Permits have no owner identity,
+    // so a release removes the releasing task's entry when it has one, else a best guess (see RemoveHolder). Created at
+    // the first acquire; allocation-free afterwards.
+    private System.Collections.Generic.List<LoopTask?>? _holders;
+
     /// <summary>Creates a semaphore with <paramref name="initialCount"/> free permits.</summary>
     /// <param name="loop">The loop whose coroutines use the semaphore.</param>
     /// <param name="initialCount">The number of free permits at the start (0 or more).</param>
@@ -80,6 +86,9 @@ public sealed class CoSemaphore : ITurnOwner
     /// <summary>Gets the most free permits there may be.</summary>
     public int MaxCount => _maxCount;
 
+    /// <summary>The tasks recorded as holding permits (see <c>_holders</c>), or null when none was ever taken.</summary>
+    internal System.Collections.Generic.IReadOnlyList<LoopTask?>? Holders => _holders;
+
     /// <summary>
     /// Asks for a permit. Yield the returned future: the coroutine continues once it holds a permit (at once, in the
     /// same step, when one is free and nobody waits).
@@ -94,6 +103,7 @@ public sealed class CoSemaphore : ITurnOwner
         {
             Debug.Assert(!_waiters.HasLive, "free permits and a live waiter never coexist");
             _count--;
+            (_holders ??= new()).Add(_loop.CurrentTask);
             return _granted;
         }
 
@@ -115,6 +125,7 @@ public sealed class CoSemaphore : ITurnOwner
         }
 
         _count--;
+        (_holders ??= new()).Add(_loop.CurrentTask);
         return true;
     }
 
@@ -157,6 +168,8 @@ public sealed class CoSemaphore : ITurnOwner
 
     private void ReleaseOne()
     {
+        RemoveHolder();
+
         // Hand over before completing: a synchronous engine watcher must find the semaphore consistent.
         TurnWait? next = _waiters.DequeueLive();
         if (next is null)
@@ -166,6 +179,34 @@ public sealed class CoSemaphore : ITurnOwner
             return;
         }
 
+        (_holders ??= new()).Add(WaitGraph.WaitingTask(next));
         next.Grant();
+    }
+
+    /// <summary>Forgets one holder: the releasing task's entry; else one of a task that ended or is being cancelled (a
+    /// granted turn handed back); else an unknown one; else the oldest.</summary>
+    private void RemoveHolder()
+    {
+        System.Collections.Generic.List<LoopTask?>? holders = _holders;
+        if (holders is null || holders.Count == 0)
+        {
+            return;
+        }
+
+        int index = holders.IndexOf(_loop.CurrentTask);
+        for (int i = 0; index < 0 && i < holders.Count; i++)
+        {
+            if (holders[i] is { } task && (task.IsCompleted || (task._state & StateBits.CancelRequested) != 0))
+            {
+                index = i;
+            }
+        }
+
+        if (index < 0)
+        {
+            index = holders.IndexOf(null);
+        }
+
+        holders.RemoveAt(index < 0 ? 0 : index);
     }
 }

@@ -47,6 +47,9 @@ internal sealed class TurnWait : Future
         }
     }
 
+    /// <summary>The primitive that grants this turn (for the wait-for graph of diagnostics).</summary>
+    internal ITurnOwner Owner => _owner;
+
     internal void Grant()
     {
         bool granted = TryComplete(FutureState.Succeeded, null);

@@ -93,9 +93,21 @@ public sealed class FixedTimestep
 
     private int AdvanceTicks(long delta)
     {
-        long total = _accumulator + Math.Min(delta, TimeMath.MaxDelayTicks);
-        long steps = total / _step;
-        _accumulator = total - (steps * _step);
+        // Whole steps of the delta first, then its remainder against the accumulator: _accumulator + delta would overflow
+        // a long when Step is close to TimeSpan.MaxValue (both terms can be near 2^63), giving a negative count.
+        delta = Math.Min(delta, TimeMath.MaxDelayTicks);
+        long steps = delta / _step;
+        long rest = delta - (steps * _step);
+        if (_accumulator >= _step - rest)
+        {
+            steps++;
+            _accumulator -= _step - rest;
+        }
+        else
+        {
+            _accumulator += rest;
+        }
+
         if (steps > MaxStepsPerFrame)
         {
             DroppedSteps += steps - MaxStepsPerFrame;

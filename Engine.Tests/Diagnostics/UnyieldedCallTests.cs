@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using NUnit.Framework;
+
+namespace YieldLoop.Tests.Diagnostics;
+
+/// <summary>Debug mode reports a child coroutine wrapped in Co.Call but never yielded (issue 7, item 7).</summary>
+[TestFixture]
+public class UnyieldedCallTests
+{
+    private static IEnumerator<IAwaitable> Child(List<string> log)
+    {
+        log.Add("child ran");
+        yield return Co.NextTick;
+    }
+
+    private static IEnumerator<IAwaitable> Forgetful(List<string> log)
+    {
+        _ = Co.Call(Child(log));          // the bug: made, never yielded
+        log.Add("step 1 ended");
+        yield return Co.NextTick;
+        log.Add("step 2");
+    }
+
+    private static IEnumerator<IAwaitable> Careful(List<string> log)
+    {
+        yield return Co.Call(Child(log));
+        Call<int> typed = Co.Call<int>(Answer());
+        yield return typed;
+        log.Add("answer " + typed.Result);
+    }
+
+    private static IEnumerator<IAwaitable> Answer()
+    {
+        yield return Co.Return(42);
+    }
+
+    private static (EventLoop Loop, List<Exception> Reported) NewLoop(bool debug)
+    {
+        var reported = new List<Exception>();
+        var loop = new EventLoop(new ManualClock(), "main") { UnhandledExceptionHandler = reported.Add };
+        loop.Diagnostics.DebugMode = debug;
+        return (loop, reported);
+    }
+
+    [Test]
+    public void A_call_never_yielded_is_reported_at_the_end_of_the_step_that_made_it()
+    {
+        (EventLoop loop, List<Exception> reported) = NewLoop(debug: true);
+        var log = new List<string>();
+        loop.Start(Forgetful(log), "forgetful");
+
+        loop.Tick();   // step 1: the call is made and dropped
+
+        Assert.That(log, Is.EqualTo(new[] { "step 1 ended" }), "the child never ran");
+        Assert.That(reported, Has.Count.EqualTo(1), "reported at the end of that step, in the same tick");
+        Assert.That(reported[0], Is.TypeOf<InvalidOperationException>());
+        Assert.That(reported[0].Message, Does.Contain("'forgetful'").And.Contain("Child").And.Contain("never yielded").And.Contain("yield return Co.Call"));
+
+        loop.Tick();
+        Assert.That(log, Is.EqualTo(new[] { "step 1 ended", "step 2" }));
+        Assert.That(reported, Has.Count.EqualTo(1), "once, not at every later step");
+        loop.Close();
+    }
+
+    [Test]
+    public void Calls_that_are_yielded_are_not_reported()
+    {
+        (EventLoop loop, List<Exception> reported) = NewLoop(debug: true);
+        var log = new List<string>();
+        loop.RunUntilComplete(Careful(log));
+        Assert.That(log, Is.EqualTo(new[] { "child ran", "answer 42" }));
+        Assert.That(reported, Is.Empty);
+        loop.Close();
+    }
+
+    [Test]
+    public void Without_debug_mode_nothing_is_reported()
+    {
+        (EventLoop loop, List<Exception> reported) = NewLoop(debug: false);
+        var log = new List<string>();
+        loop.RunUntilComplete(Forgetful(log));
+        Assert.That(log, Is.EqualTo(new[] { "step 1 ended", "step 2" }));
+        Assert.That(reported, Is.Empty);
+        loop.Close();
+    }
+}

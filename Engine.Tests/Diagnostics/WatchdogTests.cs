@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using NUnit.Framework;
+
+namespace YieldLoop.Tests.Diagnostics;
+
+/// <summary>Debug mode's watchdog (issue 7, item 3): a blocking step is named while it still runs, and again when it ends.</summary>
+[TestFixture]
+[Category("Slow")]
+public class WatchdogTests
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+
+    private static IEnumerator<IAwaitable> SpinUntil(Func<bool> done)
+    {
+        yield return Co.NextTick;
+        var clock = Stopwatch.StartNew();
+        while (!done() && clock.Elapsed < Generous)
+        {
+            Thread.SpinWait(1000);   // a CPU-heavy step that never yields: exactly what the watchdog is for
+        }
+    }
+
+    private static IEnumerator<IAwaitable> Quick()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            yield return Co.NextTick;
+        }
+    }
+
+    [Test]
+    public void A_step_running_past_the_threshold_is_reported_while_it_still_runs_naming_the_task_and_the_frame()
+    {
+        var loop = new EventLoop(new ManualClock(), "main");
+        var reports = new ConcurrentQueue<SlowStepReport>();
+        int loopThread = Environment.CurrentManagedThreadId;
+        int reportThread = 0;
+        loop.Diagnostics.SlowStepThreshold = TimeSpan.FromMilliseconds(40);
+        loop.Diagnostics.SlowStepHandler = report =>
+        {
+            if (!report.IsFinished)
+            {
+                reportThread = Environment.CurrentManagedThreadId;
+            }
+
+            reports.Enqueue(report);
+        };
+        loop.Diagnostics.DebugMode = true;
+        try
+        {
+            // The step ends only once the watchdog has reported it: so the report came while it was running.
+            LoopTask task = loop.Start(SpinUntil(() => !reports.IsEmpty), "crunch");
+            loop.RunUntilComplete(task);
+
+            Assert.That(reports.TryDequeue(out SlowStepReport? running), Is.True);
+            Assert.That(running!.IsFinished, Is.False);
+            Assert.That(running.TaskName, Is.EqualTo("crunch"));
+            Assert.That(running.Frame, Does.Contain(nameof(SpinUntil)));
+            Assert.That(running.LoopName, Is.EqualTo("main"));
+            Assert.That(running.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(40)));
+            Assert.That(running.ToString(), Does.Contain("still running").And.Contain("'crunch'"));
+            Assert.That(reportThread, Is.Not.EqualTo(loopThread), "the running step holds the loop thread; the watchdog reports from its own");
+
+            Assert.That(reports.TryDequeue(out SlowStepReport? finished), Is.True, "the end of the slow step is reported too");
+            Assert.That(finished!.IsFinished, Is.True);
+            Assert.That(finished.TaskName, Is.EqualTo("crunch"));
+            Assert.That(finished.Elapsed, Is.GreaterThanOrEqualTo(running.Elapsed));
+            Assert.That(finished.ToString(), Does.Contain("took").And.Contain("Co.Offload"));
+            Assert.That(reports, Is.Empty, "one report while running, one at the end: not one per poll");
+        }
+        finally
+        {
+            loop.Close();
+        }
+    }
+
+    [Test]
+    public void Quick_steps_are_not_reported_and_nothing_is_reported_with_debug_mode_off()
+    {
+        var loop = new EventLoop(new ManualClock());
+        var reports = new ConcurrentQueue<SlowStepReport>();
+        loop.Diagnostics.SlowStepHandler = reports.Enqueue;
+        loop.Diagnostics.SlowStepThreshold = TimeSpan.FromSeconds(5);
+        loop.Diagnostics.DebugMode = true;
+        loop.RunUntilComplete(Quick());
+        Assert.That(reports, Is.Empty);
+
+        loop.Diagnostics.DebugMode = false;
+        loop.Diagnostics.SlowStepThreshold = TimeSpan.FromMilliseconds(1);
+        var sw = Stopwatch.StartNew();
+        loop.RunUntilComplete(SpinUntil(() => sw.ElapsedMilliseconds > 30));
+        Assert.That(reports, Is.Empty, "debug mode off: no watchdog, no report");
+        loop.Close();
+    }
+
+    [Test]
+    public void A_throwing_handler_does_not_break_the_loop()
+    {
+        var loop = new EventLoop(new ManualClock());
+        int calls = 0;
+        loop.Diagnostics.SlowStepThreshold = TimeSpan.FromMilliseconds(20);
+        loop.Diagnostics.SlowStepHandler = _ =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new InvalidOperationException("handler bug");
+        };
+        loop.Diagnostics.DebugMode = true;
+        var error = Console.Error;
+        Console.SetError(System.IO.TextWriter.Null);
+        try
+        {
+            loop.RunUntilComplete(SpinUntil(() => Volatile.Read(ref calls) > 0));
+            loop.RunUntilComplete(Quick());
+        }
+        finally
+        {
+            Console.SetError(error);
+            loop.Close();
+        }
+
+        Assert.That(calls, Is.EqualTo(2), "reported while running and at the end, despite the throwing handler");
+    }
+
+    [Test]
+    public void Bad_thresholds_are_rejected_and_debug_mode_is_loop_thread_only()
+    {
+        var loop = new EventLoop(new ManualClock());
+        Assert.That(() => loop.Diagnostics.SlowStepThreshold = TimeSpan.Zero, Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => loop.Diagnostics.SlowStepThreshold = TimeSpan.FromSeconds(-1), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(loop.Diagnostics.SlowStepThreshold, Is.EqualTo(TimeSpan.FromMilliseconds(100)));
+
+        Exception? offThread = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                loop.Diagnostics.DebugMode = true;
+            }
+            catch (InvalidOperationException ex)
+            {
+                offThread = ex;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        Assert.That(offThread, Is.Not.Null);
+        Assert.That(loop.Diagnostics.DebugMode, Is.False);
+        loop.Close();
+    }
+}

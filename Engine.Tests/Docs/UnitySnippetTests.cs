@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using MyGame;
+using NUnit.Framework;
+using UnityEngine;
+
+namespace YieldLoop.Tests.Docs;
+
+/// <summary>Runs the Unity snippets of docs/embedding.md (YieldLoopRunner, Turret) through a fake player loop.</summary>
+public class UnitySnippetTests
+{
+    private static (FakeUnityPlayer Player, YieldLoopRunner Runner) Scene()
+    {
+        var player = new FakeUnityPlayer();
+        YieldLoopRunner runner = player.Add(new YieldLoopRunner());
+        return (player, runner);
+    }
+
+    private static IEnumerator<IAwaitable> SleepThenMark(Func<IAwaitable> sleep, FakeUnityPlayer player, List<int> marks)
+    {
+        marks.Add(player.Frames);
+        yield return sleep();
+        marks.Add(player.Frames);
+    }
+
+    [Test]
+    public void A_one_second_sleep_in_the_world_clock_ends_after_60_frames_at_timeScale_1()
+    {
+        (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
+        var marks = new List<int>();
+        runner.World.Start(SleepThenMark(() => Co.Sleep(1), player, marks));
+
+        player.Frames60(200);
+
+        Assert.That(marks, Has.Count.EqualTo(2));
+        Assert.That(marks[1] - marks[0], Is.EqualTo(60));
+    }
+
+    [Test]
+    public void Time_timeScale_slows_world_sleeps_but_not_realtime_sleeps()
+    {
+        (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
+        UnityEngine.Time.timeScale = 0.5f;
+        var world = new List<int>();
+        var real = new List<int>();
+        runner.World.Start(SleepThenMark(() => Co.Sleep(1), player, world));
+        runner.World.Start(SleepThenMark(() => Co.SleepRealtime(1), player, real));
+
+        player.Frames60(300);
+
+        Assert.That(world[1] - world[0], Is.EqualTo(120));
+        Assert.That(real[1] - real[0], Is.EqualTo(60));
+        Assert.That(runner.World.EffectiveScale, Is.EqualTo(0.5));
+    }
+
+    [Test]
+    public void At_timeScale_0_world_sleeps_stop_and_resume_where_they_were()
+    {
+        (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
+        var world = new List<int>();
+        runner.World.Start(SleepThenMark(() => Co.Sleep(1), player, world));
+        player.Frames60(31);                  // the sleep began in frame 1: half of it has passed
+
+        UnityEngine.Time.timeScale = 0f;
+        player.Frames60(600);
+        Assert.That(world, Has.Count.EqualTo(1), "no world time passes at timeScale 0");
+        Assert.That(player.FixedSteps, Is.EqualTo(25), "Unity runs no FixedUpdate at timeScale 0 either");
+
+        UnityEngine.Time.timeScale = 1f;
+        player.Frames60(30);
+        Assert.That(world, Has.Count.EqualTo(2));
+        Assert.That(world[1] - world[0], Is.EqualTo(660), "30 frames of world time, 600 stopped, 30 more");
+    }
+
+    [Test]
+    public void A_task_waiting_for_the_FixedUpdate_phase_runs_once_per_FixedUpdate()
+    {
+        (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
+        var seen = new List<long>();
+        runner.Loop.Start(EveryPhysicsStep(runner.FixedUpdatePhase, seen));
+
+        player.Frames60(120);                 // 2 s: 100 fixed steps of 0.02 s
+
+        Assert.That(player.FixedSteps, Is.EqualTo(100));
+        Assert.That(runner.FixedUpdatePhase.RunCount, Is.EqualTo(100));
+        Assert.That(seen, Is.EqualTo(Range(seen[0], 100 - seen[0] + 1)), "resumed in every FixedUpdate after its first step");
+
+        static IEnumerator<IAwaitable> EveryPhysicsStep(LoopPhase fixedUpdate, List<long> seen)
+        {
+            while (true)
+            {
+                yield return fixedUpdate;
+                seen.Add(fixedUpdate.RunCount);
+            }
+        }
+    }
+
+    [Test]
+    public void LateUpdate_and_end_of_frame_phases_run_after_Update_in_the_same_frame()
+    {
+        (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
+        var log = new List<string>();
+        runner.Loop.Start(Tour(runner, player, log));
+
+        player.Frames60(3);
+
+        Assert.That(log, Is.EqualTo(new[] { "update 1", "late 1", "end 1", "update 2" }));
+
+        static IEnumerator<IAwaitable> Tour(YieldLoopRunner runner, FakeUnityPlayer player, List<string> log)
+        {
+            log.Add($"update {player.Frames}");
+            yield return runner.LateUpdatePhase;
+            log.Add($"late {player.Frames}");
+            yield return runner.EndOfFramePhase;
+            log.Add($"end {player.Frames}");
+            yield return Co.NextTick;
+            log.Add($"update {player.Frames}");
+        }
+    }
+
+    [Test]
+    public void The_turret_fires_every_two_seconds_of_world_time_in_LateUpdate_and_cools_in_FixedUpdate()
+    {
+        (FakeUnityPlayer player, _) = Scene();
+        Turret turret = player.Add(new Turret { name = "turret" });
+
+        player.Frames60(120);
+        Assert.That(turret.Shots, Is.EqualTo(0));
+        player.Frames60(1);                    // its sleep began in its first tick (frame 1): 2 s later
+        Assert.That(turret.Shots, Is.EqualTo(1));
+        Assert.That(turret.Heat, Is.EqualTo(1f));
+
+        player.Frames60(60);                   // 50 fixed steps of cooling at 0.25 per second
+        Assert.That(turret.Heat, Is.EqualTo(0.75f).Within(1e-4));
+
+        UnityEngine.Time.timeScale = 0.5f;                 // the one world second left takes two real ones
+        player.Frames60(119);
+        Assert.That(turret.Shots, Is.EqualTo(1));
+        player.Frames60(1);
+        Assert.That(turret.Shots, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void A_deactivated_turret_keeps_its_tasks_paused_and_goes_on_when_activated_again()
+    {
+        (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
+        Turret turret = player.Add(new Turret { name = "turret" });
+        player.Frames60(60);                   // one of its two seconds has passed
+
+        player.SetActive(turret, false);
+        player.Frames60(600);
+        Assert.That(turret.Shots, Is.EqualTo(0), "paused: its sleep is frozen");
+        Assert.That(runner.Loop.PendingTaskCount, Is.EqualTo(2), "paused, not gone (Unity would have stopped its coroutines)");
+
+        player.SetActive(turret, true);
+        player.Frames60(59);
+        Assert.That(turret.Shots, Is.EqualTo(0));
+        player.Frames60(2);
+        Assert.That(turret.Shots, Is.EqualTo(1), "the sleep went on with the second it had left");
+    }
+
+    [Test]
+    public void Destroying_the_turret_cancels_its_tasks_and_destroying_the_runner_closes_the_loop()
+    {
+        (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
+        Turret turret = player.Add(new Turret { name = "turret" });
+        player.Frames60(10);
+        Assert.That(runner.Loop.PendingTaskCount, Is.EqualTo(2));
+
+        player.Destroy(turret);
+        player.Frames60(1);
+        Assert.That(runner.Loop.PendingTaskCount, Is.EqualTo(0));
+
+        player.Destroy(runner);
+        Assert.That(runner.Loop.IsClosed, Is.True);
+        Assert.That(UnityEngine.Debug.FakeLoggedExceptions, Is.Empty);
+    }
+
+    [Test]
+    public void A_turret_destroyed_after_the_runner_on_scene_unload_does_not_throw()
+    {
+        (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
+        Turret turret = player.Add(new Turret { name = "turret" });
+        player.Frames60(10);
+
+        player.Destroy(runner);                // Unity does not order OnDestroy calls on unload
+
+        Assert.That(() => player.Destroy(turret), Throws.Nothing);
+    }
+
+    [Test]
+    public void Failures_go_to_Debug_LogException()
+    {
+        (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
+        runner.Loop.Start(Fail());
+
+        player.Frames60(2);
+
+        Assert.That(UnityEngine.Debug.FakeLoggedExceptions, Has.Count.EqualTo(1));
+        Assert.That(UnityEngine.Debug.FakeLoggedExceptions[0].Message, Is.EqualTo("Out of ammo."));
+
+        static IEnumerator<IAwaitable> Fail()
+        {
+            yield return Co.NextTick;
+            throw new InvalidOperationException("Out of ammo.");
+        }
+    }
+
+    private static long[] Range(long start, long count)
+    {
+        var values = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = start + i;
+        }
+
+        return values;
+    }
+}
