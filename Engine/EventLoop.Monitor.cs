@@ -80,6 +80,12 @@ public sealed partial class EventLoop
     /// <summary>Every live task and callback (a copy), for diagnostics.</summary>
     internal System.Collections.Generic.List<LoopTask> LiveTasks() => _registry.Snapshot();
 
+    /// <summary>Gets whether debug mode is on (one field read when it never was used).</summary>
+    internal bool IsDebugMode => _diagnostics is { DebugMode: true };
+
+    /// <summary>Where something is being created, for debug messages: the running task, or "outside any step".</summary>
+    internal string DescribeCreator() => CurrentTask is { } task ? $"in a step of task '{task.Name}'" : "outside any step";
+
     /// <summary>Gets whether a monitor is attached (for tests of the monitor's cost).</summary>
     internal bool IsMonitored => _monitor is not null;
 

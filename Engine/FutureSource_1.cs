@@ -21,7 +21,14 @@ public sealed partial class FutureSource<T>
         }
 
         Future = new Future<T>(loop);
+        if (loop.IsDebugMode)
+        {
+            _abandoned = new Internal.AbandonedSource(Future, loop.DescribeCreator());
+        }
     }
+
+    // Debug mode only: collected with this source, it fails the future's waiters if the source is dropped while they wait.
+    private readonly Internal.AbandonedSource? _abandoned;
 
     /// <summary>Gets the future this source completes.</summary>
     public Future<T> Future { get; }
