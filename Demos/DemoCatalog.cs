@@ -15,6 +15,7 @@ internal static class DemoCatalog
         new Offload.OffloadDemo(),
         new Tui.TuiDemo(),
         new Game.GameDemo(),
+        new Trace.TraceDemo(),
     };
 
     /// <summary>Gets the demo that runs when none is named.</summary>
