@@ -7,8 +7,10 @@ namespace YieldLoop.Internal;
 
 /// <summary>
 /// The coroutine trace attached to an exception (R22): the chain of coroutine frames, innermost first, with what
-/// each was doing. Bounded: the innermost and outermost <see cref="Keep"/> frames are kept, with a count of those
-/// left out between them, so a failure 100,000 frames deep costs a fixed amount.
+/// each was doing and the line of the <c>yield return</c> it is parked at, and in debug mode where each task was
+/// started. Bounded: the innermost and outermost <see cref="Keep"/> lines are kept, with a count of those left out
+/// between them, so a failure 100,000 frames deep costs a fixed amount. The format is documented on
+/// <see cref="CoroutineExceptionExtensions.GetCoroutineTrace"/>.
 /// </summary>
 /// <remarks>
 /// Stored in <see cref="Exception.Data"/> under <see cref="Key"/>, so the exception object that reaches every awaiting
