@@ -725,6 +725,26 @@ public sealed partial class EventLoop
 
         if ((st & StateBits.CancelRequested) != 0)
         {
+            object? waited = (st & StateBits.InWheel) == 0 ? task._link : null;
+            if (waited is not null)
+            {
+                // Woken by a drained combinator it waited on (RequestCancelOne): leave it, and if a child's finally
+                // threw during that cancellation, that exception is the outcome, not lost (R35).
+                Future? drained = waited as Future;
+                if (waited is SettleRequest settle)
+                {
+                    drained = settle._future;
+                    settle.Release();
+                }
+
+                task._link = null;
+                if (drained is { IsFaulted: true })
+                {
+                    EndTask(task, FutureState.Faulted, drained.GetExceptionForRethrow());
+                    return;
+                }
+            }
+
             EndTask(task, FutureState.Cancelled, null);
             return;
         }
@@ -1520,6 +1540,17 @@ public sealed partial class EventLoop
         if (IsRunning(task))
         {
             return true;    // its step is on the stack: it stops at its next yield (R33)
+        }
+
+        object? link = (task._state & StateBits.InWheel) == 0 ? task._link : null;
+        Future? parked = link as Future ?? (link as SettleRequest)?._future;
+        if (parked is not null && CompositeWatcher.TryDrain(parked))
+        {
+            // Parked on a combinator or a task group (R31, R40, R44): its children are cancelled and their finally
+            // blocks run first; the task stays parked and takes its cancelled turn when the drained combinator
+            // completes, so no child outlives the task that waited for it (asyncio's gather and TaskGroup, Trio's
+            // nursery). A child's finally that throws meanwhile becomes the task's outcome (R35; see Step).
+            return true;
         }
 
         next = Detach(task);

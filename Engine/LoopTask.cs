@@ -17,7 +17,11 @@ namespace YieldLoop;
 /// next tick when requested outside a step) its whole iterator chain is disposed innermost-first, so every pending
 /// <c>finally</c> and <c>using</c> runs exactly once, and the task completes as cancelled (R30). Until then
 /// <see cref="Future.State"/> stays <see cref="FutureState.Pending"/>. Cancelling also cancels what the task is
-/// parked on: a future or child task it waits for, a timer it sleeps on (R31; see <see cref="Co.Shield"/>).
+/// parked on: a future or child task it waits for, a timer it sleeps on (R31; see <see cref="Co.Shield"/>). A task
+/// parked on a combinator (<c>Co.WhenAll</c>, <c>Co.Race</c>, <c>Co.Timeout</c>...) or a <see cref="TaskGroup"/>'s wait
+/// takes its cancelled turn only once that wait has cancelled its children and they have ended, so their
+/// <c>finally</c> blocks run before the task's own (asyncio's gather and TaskGroup, Trio's nursery); if one of them
+/// throws, the task faults with that exception (R35).
 /// A task cancelled before its first step never runs its body (R32). A task that cancels itself from inside a step
 /// stops at its next <c>yield return</c> or at its end, in the same tick, and ends cancelled (R33). An exception
 /// thrown by a <c>finally</c> during cancellation becomes the outcome (R35).</para>

@@ -189,8 +189,11 @@ public class TaskGroupTests
 
         owner.Cancel();
         t.Tick();
+        Assert.That(log, Is.EqualTo(new[] { "a finally", "b finally" }), "the children end first (Trio's nursery, asyncio's TaskGroup)");
+        Assert.That(owner.IsCompleted, Is.False);
+        t.Tick();
 
-        Assert.That(log, Is.EqualTo(new[] { "owner finally", "a finally", "b finally" }));
+        Assert.That(log, Is.EqualTo(new[] { "a finally", "b finally", "owner finally" }));
         Assert.That(owner.IsCancelled, Is.True);
         Assert.That(t.Loop.PendingTaskCount, Is.Zero);
         Assert.That(t.Unhandled, Is.Empty);

@@ -203,9 +203,11 @@ public class TimeoutTests
 
         owner.Cancel();
         t.Tick();
+        Assert.That(log, Is.EqualTo(new[] { "work finally" }), "the work is cleaned up before its waiter ends");
+        t.Tick();
         t.AdvanceAndTick(1);
 
-        Assert.That(log, Is.EqualTo(new[] { "owner finally", "work finally" }));
+        Assert.That(log, Is.EqualTo(new[] { "work finally", "owner finally" }));
         Assert.That(timed.IsCancelled && work.IsCancelled && owner.IsCancelled, Is.True);
         Assert.That(t.Unhandled, Is.Empty);
         Assert.That(t.Loop.PendingTimerCount, Is.Zero, "the deadline's timer left the loop");

@@ -255,9 +255,33 @@ public class WhenAllTests
         owner.Cancel();
         t.Tick();
 
-        Assert.That(log, Is.EqualTo(new[] { "owner finally", "a finally", "b finally" }));
+        // The children are cleaned up first; the owner stays pending until the wait it was parked on has drained.
+        Assert.That(log, Is.EqualTo(new[] { "a finally", "b finally" }));
+        Assert.That(owner.IsCompleted, Is.False, "no child outlives the task that waited for it");
+        t.Tick();
+
+        Assert.That(log, Is.EqualTo(new[] { "a finally", "b finally", "owner finally" }));
         Assert.That(owner.IsCancelled && a.IsCancelled && b.IsCancelled, Is.True);
         Assert.That(t.Unhandled, Is.Empty);
+    }
+
+    [Test]
+    public void WhenAll_CancellingTheOwner_WhileAChildsFinallyThrows_FaultsTheOwnerWithThatException_R35_R40()
+    {
+        var t = new TestLoop();
+        var log = new List<string>();
+        var cleanup = new InvalidOperationException("cleanup failed");
+        LoopTask a = t.Loop.Start(SleepThrowInFinally(5, cleanup, log, "a"));
+        LoopTask owner = t.Loop.Start(Await(Co.WhenAll(a), log, "owner"));
+        t.Tick();
+
+        owner.Cancel();
+        t.Tick();
+        t.Tick();
+
+        Assert.That(owner.IsFaulted, Is.True, "an exception thrown by a finally during the cancellation is not lost");
+        Assert.That(owner.Exception, Is.SameAs(cleanup));
+        Assert.That(log[^1], Is.EqualTo("owner finally"));
     }
 
     [Test]
@@ -395,7 +419,9 @@ public class WhenAllTests
         IEnumerator<IAwaitable> once = Body(log, "once");
         try
         {
+#pragma warning disable YL0005 // the test passes one iterator twice on purpose
             Co.WhenAll(Body(log, "first"), once, once);
+#pragma warning restore YL0005
         }
         catch (InvalidOperationException ex)
         {

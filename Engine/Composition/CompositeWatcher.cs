@@ -67,6 +67,33 @@ internal abstract class CompositeWatcher : Watcher
         future._loop.RequestCancel(future);
     }
 
+    /// <summary>
+    /// A task parked on <paramref name="future"/> is being cancelled: when the future is a combinator's result, drain the
+    /// combinator (cancel its children, complete once they all completed) and return true, so the task waits for that
+    /// instead of being detached at once. Returns false for any other future.
+    /// </summary>
+    internal static bool TryDrain(Future future)
+    {
+        if (future.IsCompleted)
+        {
+            return false;
+        }
+
+        CompositeWatcher? inner = Find(future);
+        if (inner is null)
+        {
+            return false;
+        }
+
+        if (!inner.Draining)
+        {
+            inner.Draining = true;
+            inner.OnDrain();
+        }
+
+        return true;
+    }
+
     /// <summary>Cancels every child that has not completed yet (see <see cref="CancelChild"/>).</summary>
     protected static void CancelPending(Future[] children)
     {
