@@ -180,7 +180,9 @@ public class CallTests
         var log = new List<string>();
         IEnumerator<IAwaitable> coroutine = Logged(log);
         LoopTask first = a.Loop.Start(coroutine);
+#pragma warning disable YL0005 // the test starts one iterator on two loops on purpose (R27)
         LoopTask second = b.Loop.Start(coroutine);
+#pragma warning restore YL0005
 
         a.Tick();
         b.Tick();
@@ -298,8 +300,10 @@ public class CallTests
 
         Assert.Throws<ArgumentNullException>(() => t.Loop.Start(null!));
         Assert.Throws<ArgumentNullException>(() => t.Loop.Start<int>(null!));
+#pragma warning disable YL0001 // the test checks that Co.Call rejects null; the result is never meant to run
         Assert.Throws<ArgumentNullException>(() => Co.Call(null!));
         Assert.Throws<ArgumentNullException>(() => Co.Call<int>(null!));
+#pragma warning restore YL0001
     }
 
     // ---- coroutines --------------------------------------------------------------------------------------------------
@@ -447,6 +451,8 @@ public class CallTests
     private static IEnumerator<IAwaitable> CallTwice(IEnumerator<IAwaitable> child)
     {
         yield return Co.Call(child);
+#pragma warning disable YL0005 // the test calls one iterator twice on purpose
         yield return Co.Call(child);
+#pragma warning restore YL0005
     }
 }

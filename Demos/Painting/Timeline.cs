@@ -29,6 +29,9 @@ internal sealed class Timeline
         }
     }
 
+    /// <summary>Gets the walls, in the order of their rows.</summary>
+    public IReadOnlyList<Wall> Walls => _walls;
+
     /// <summary>Gets how many steps were recorded.</summary>
     public int Columns => _painter.Length;
 
@@ -79,9 +82,13 @@ internal sealed class Timeline
         output.WriteLine($"{Indent}Painter  {_painter}");
     }
 
-    // A label every half hour at the column where that minute starts (the last one may mark the end); a label
-    // that would run into the one before it is left out.
-    private string Scale(TimeSpan step)
+    /// <summary>
+    /// Gets the time scale above the rows: a label every half hour at the column where that minute starts (the last
+    /// one may mark the end); a label that would run into the one before it is left out.
+    /// </summary>
+    /// <param name="step">The simulated time of one column.</param>
+    /// <returns>The scale, as wide as the rows or a label wider.</returns>
+    public string Scale(TimeSpan step)
     {
         var scale = new StringBuilder();
         int every = Math.Max(1, (int)(TimeSpan.FromMinutes(30).Ticks / step.Ticks));

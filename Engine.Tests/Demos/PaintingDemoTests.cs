@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
+using Spectre.Console.Testing;
 using YieldLoop.Demos.Painting;
 
 namespace YieldLoop.Tests.Demos;
@@ -126,5 +127,53 @@ public class PaintingDemoTests
     {
         Assert.That(() => new PaintingJob(3, 3, TimeSpan.FromMinutes(7), TimeSpan.FromMinutes(20)),
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("paintTime"));
+    }
+
+    // ---- the chart, in a terminal -------------------------------------------------------------------------------
+
+    [TestCase(true, "██▒▒▒▒██▒▒▒▒██▒▒▒▒····", "··██▒▒▒▒██▒▒▒▒██▒▒▒▒··", "█ painting   ▒ drying   · idle or waiting")]
+    [TestCase(false, "PPddddPPddddPPdddd....", "..PPddddPPddddPPdddd..", "P painting   d drying   . idle or waiting")]
+    public void On_an_ANSI_console_the_timelines_are_charts_and_the_figures_stay_the_same(
+        bool unicode, string wallA, string wallB, string legend)
+    {
+        using var console = new TestConsole().SupportsAnsi(true).SupportsUnicode(unicode).Width(80);
+        using var output = new StringWriter();
+
+        int exitCode = new PaintingDemo(chartConsole: console).Run(output);
+
+        string text = output.ToString();
+        Assert.That(exitCode, Is.EqualTo(0));
+        Assert.That(text, Does.Not.Contain("  Wall A   "), "the plain rows give way to the chart");
+        Assert.That(text, Does.Not.Contain("P = painting"), "the plain legend gives way to the chart's");
+        Assert.That(text, Does.Contain("  Done after 270 min; the painter was busy 90 min of it (33%)."));
+        Assert.That(text, Does.Contain("  Done after 110 min; the painter was busy 90 min of it (82%)."));
+        Assert.That(text, Does.Contain("2.45 times as fast"));
+        Assert.That(console.Output, Does.Contain("Blocking").And.Contain("Non-blocking"));
+        Assert.That(console.Output, Does.Contain($"Wall A   {wallA} "), "the non-blocking run, wall A");
+        Assert.That(console.Output, Does.Contain($"Wall B   {wallB} "), "the non-blocking run, wall B");
+        Assert.That(console.Output, Does.Contain("Painter  AABBCCAABBCCAABBCC"));
+        Assert.That(console.Output, Does.Contain($"{legend}; one column = 5 min."));
+        foreach (string line in console.Lines)
+        {
+            Assert.That(line.TrimEnd().Length, Is.LessThanOrEqualTo(80), line);
+        }
+    }
+
+    [Test]
+    public void The_chart_has_the_plain_charts_rows_and_scale()
+    {
+        PaintingRun run = PaintingJob.Default.RunBlocking();
+        using var console = new TestConsole().SupportsUnicode(false).Width(80);
+
+        console.Write(TimelineChart.Create(run.Timeline, PaintingJob.Step, "Blocking", unicode: false));
+
+        using var plain = new StringWriter();
+        run.Timeline.WriteTo(plain, PaintingJob.Step);
+        string[] rows = plain.ToString().ReplaceLineEndings("\n").TrimEnd().Split('\n');
+        Assert.That(console.Lines, Has.Count.EqualTo(rows.Length + 2), "a row each, in a box");
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Assert.That(console.Lines[i + 1], Does.Contain(rows[i].Trim()));
+        }
     }
 }

@@ -16,7 +16,9 @@ public class UnyieldedCallTests
 
     private static IEnumerator<IAwaitable> Forgetful(List<string> log)
     {
+#pragma warning disable YL0001 // the bug this test makes the loop report
         _ = Co.Call(Child(log));          // the bug: made, never yielded
+#pragma warning restore YL0001
         log.Add("step 1 ended");
         yield return Co.NextTick;
         log.Add("step 2");
