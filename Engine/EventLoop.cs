@@ -738,7 +738,11 @@ public sealed partial class EventLoop
                 }
 
                 task._link = null;
-                if (drained is { IsFaulted: true })
+                if (drained is not null && !drained.IsCompleted)
+                {
+                    drained.RemoveWaiter(task);   // deeper work is still draining: the task ends now regardless
+                }
+                else if (drained is { IsFaulted: true })
                 {
                     EndTask(task, FutureState.Faulted, drained.GetExceptionForRethrow());
                     return;
@@ -1546,10 +1550,11 @@ public sealed partial class EventLoop
         Future? parked = link as Future ?? (link as SettleRequest)?._future;
         if (parked is not null && CompositeWatcher.TryDrain(parked))
         {
-            // Parked on a combinator or a task group (R31, R40, R44): its children are cancelled and their finally
-            // blocks run first; the task stays parked and takes its cancelled turn when the drained combinator
-            // completes, so no child outlives the task that waited for it (asyncio's gather and TaskGroup, Trio's
-            // nursery). A child's finally that throws meanwhile becomes the task's outcome (R35; see Step).
+            // Parked on a combinator or a task group (R31, R40, R44): draining it queued its children's cancelled turns
+            // first, so in the next tick their finally blocks run before this task's turn (asyncio's gather and
+            // TaskGroup, Trio's nursery); the task stays parked until then, and a child's finally that throws becomes
+            // its outcome (R35; see Step).
+            Enqueue(task);
             return true;
         }
 

@@ -19,9 +19,10 @@ namespace YieldLoop;
 /// <see cref="Future.State"/> stays <see cref="FutureState.Pending"/>. Cancelling also cancels what the task is
 /// parked on: a future or child task it waits for, a timer it sleeps on (R31; see <see cref="Co.Shield"/>). A task
 /// parked on a combinator (<c>Co.WhenAll</c>, <c>Co.Race</c>, <c>Co.Timeout</c>...) or a <see cref="TaskGroup"/>'s wait
-/// takes its cancelled turn only once that wait has cancelled its children and they have ended, so their
+/// has that wait cancel its children first: their cancelled turns come before the task's in the next tick, so their
 /// <c>finally</c> blocks run before the task's own (asyncio's gather and TaskGroup, Trio's nursery); if one of them
-/// throws, the task faults with that exception (R35).
+/// throws, the task faults with that exception (R35). (Children that need more than their own turn to end, such as a
+/// child parked on a further combinator, may still be ending when the task's turn comes.)
 /// A task cancelled before its first step never runs its body (R32). A task that cancels itself from inside a step
 /// stops at its next <c>yield return</c> or at its end, in the same tick, and ends cancelled (R33). An exception
 /// thrown by a <c>finally</c> during cancellation becomes the outcome (R35).</para>

@@ -189,10 +189,8 @@ public class TaskGroupTests
 
         owner.Cancel();
         t.Tick();
-        Assert.That(log, Is.EqualTo(new[] { "a finally", "b finally" }), "the children end first (Trio's nursery, asyncio's TaskGroup)");
-        Assert.That(owner.IsCompleted, Is.False);
-        t.Tick();
 
+        // In one tick, the children first (Trio's nursery, asyncio's TaskGroup), then the owner.
         Assert.That(log, Is.EqualTo(new[] { "a finally", "b finally", "owner finally" }));
         Assert.That(owner.IsCancelled, Is.True);
         Assert.That(t.Loop.PendingTaskCount, Is.Zero);

@@ -279,8 +279,7 @@ public class CookbookSnippetTests
         Assert.That(guard.Log, Is.EqualTo(new[] { "Patrol -> Chase", "Chase -> Search", "Search -> Patrol" }));
 
         brain.Cancel();
-        _loop.Tick();                                // the race of the current state cancels its tasks...
-        _loop.Tick();                                // ...and the brain ends once their finally blocks ran
+        _loop.Tick();                                // the race's tasks end first, then the brain, in this tick
         Assert.That(brain.IsCancelled, Is.True, () => _loop.Diagnostics.Dump());
         Assert.That(_loop.PendingTaskCount, Is.Zero, "cancelling the brain cancelled the race of its state");
     }

@@ -29,8 +29,8 @@ namespace YieldLoop;
 /// failure, so a handler has one shape to look at. A child that ends cancelled is not a failure.</item>
 /// <item>Children started after a failure (while the siblings are being cancelled) are cancelled at once: they never
 /// run their body (R32).</item>
-/// <item>Cancelling the owner while it waits cancels the wait (R31), and with it every child; the owner's own
-/// cancellation (its <c>finally</c> blocks) comes after every child has ended, so no child outlives it.</item>
+/// <item>Cancelling the owner while it waits cancels the wait (R31), and with it every child; in the next tick the
+/// children's cancelled turns (their <c>finally</c> blocks) come before the owner's.</item>
 /// <item><see cref="Dispose"/> (the end of the <c>using</c>, which runs even when the owner is cancelled or throws)
 /// cancels the children still running. Cancellation is delivered by the loop (R30): each child's <c>finally</c> blocks
 /// run at its cancellation turn, in the next tick at the latest, and a cancelled child never runs another step of its
