@@ -126,6 +126,20 @@ public class WatchdogTests
     }
 
     [Test]
+    public void Debug_mode_cannot_be_switched_on_after_Close_and_Close_stops_the_watchdog()
+    {
+        var loop = new EventLoop(new ManualClock());
+        loop.Diagnostics.DebugMode = true;
+        loop.Close();
+        Assert.That(() => loop.Diagnostics.DebugMode = false, Throws.Nothing);
+
+        var closed = new EventLoop(new ManualClock());
+        closed.Close();
+        Assert.That(() => closed.Diagnostics.DebugMode = true, Throws.TypeOf<ObjectDisposedException>());
+        Assert.That(closed.Diagnostics.DebugMode, Is.False);
+    }
+
+    [Test]
     public void Bad_thresholds_are_rejected_and_debug_mode_is_loop_thread_only()
     {
         var loop = new EventLoop(new ManualClock());

@@ -36,6 +36,7 @@ public sealed partial class LoopDiagnostics
     /// </summary>
     /// <remarks>A task that faults with nobody waiting is reported at the end of its tick in every mode (R23).</remarks>
     /// <exception cref="InvalidOperationException">Set from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">Switched on after the loop was closed.</exception>
     public bool DebugMode
     {
         get => _watchdog is not null;
@@ -49,6 +50,7 @@ public sealed partial class LoopDiagnostics
 
             if (value)
             {
+                _loop.CheckAccess();   // no watchdog thread for a closed loop: nothing would stop it
                 _watchdog = new Watchdog(this);
                 _loop.AddMonitor(_watchdog);
                 _watchdog.Start();
