@@ -512,6 +512,17 @@ public sealed partial class EventLoop
                     task._state |= StateBits.CancelRequested;
                     Future? parkedOn = Detach(task);
                     EndTask(task, FutureState.Cancelled, null);
+                    if (task.IsFaulted && (task._state & StateBits.Reported) == 0 && task._slot is Exception closing)
+                    {
+                        // A finally threw while Close cancelled it (R35). Whoever waited on it is being cancelled by this
+                        // Close too, so nobody will ever receive the failure: report it now (once per exception, R23).
+                        task._state |= StateBits.Reported;
+                        if (!CoroutineTraceRecord.MarkReported(closing))
+                        {
+                            Report(closing);
+                        }
+                    }
+
                     if (parkedOn is not null)
                     {
                         RequestCancel(parkedOn);   // as any cancellation does (R31)
@@ -1702,6 +1713,16 @@ public sealed partial class EventLoop
             ThrowWrongThread();
         }
 
+        if (_closed)
+        {
+            throw new ObjectDisposedException(nameof(EventLoop), ClosedMessage());
+        }
+    }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> when the loop is closed (R36: constructors of things
+    /// that belong to a loop refuse a closed one).</summary>
+    internal void ThrowIfClosed()
+    {
         if (_closed)
         {
             throw new ObjectDisposedException(nameof(EventLoop), ClosedMessage());

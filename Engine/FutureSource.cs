@@ -24,6 +24,7 @@ public sealed partial class FutureSource
             throw new ArgumentNullException(nameof(loop));
         }
 
+        loop.ThrowIfClosed();
         Future = new Future(loop);
         if (loop.IsDebugMode)
         {

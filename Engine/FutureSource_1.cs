@@ -20,6 +20,7 @@ public sealed partial class FutureSource<T>
             throw new ArgumentNullException(nameof(loop));
         }
 
+        loop.ThrowIfClosed();
         Future = new Future<T>(loop);
         if (loop.IsDebugMode)
         {

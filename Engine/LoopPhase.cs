@@ -39,6 +39,7 @@ public sealed class LoopPhase : IAwaitable
     public LoopPhase(EventLoop loop, string name)
     {
         Loop = loop ?? throw new ArgumentNullException(nameof(loop));
+        loop.ThrowIfClosed();
         Name = name ?? throw new ArgumentNullException(nameof(name));
     }
 

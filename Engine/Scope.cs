@@ -57,6 +57,7 @@ public sealed partial class Scope : IDisposable
     public Scope(EventLoop loop, string? name = null, GameClock? clock = null)
     {
         _loop = loop ?? throw new ArgumentNullException(nameof(loop));
+        loop.ThrowIfClosed();
         if (clock is not null && !ReferenceEquals(clock.Loop, loop))
         {
             throw new ArgumentException(

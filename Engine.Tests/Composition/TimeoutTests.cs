@@ -365,4 +365,53 @@ public class TimeoutTests
     {
         Assert.Throws<ArgumentNullException>(() => Co.Timeout((Future)null!, 1));
     }
+
+    [Test]
+    public void Timeout_NestedEqualDeadlines_AroundAPlainFuture_OnlyTheOuterTimesOut_R43()
+    {
+        var t = new TestLoop();
+        var source = new FutureSource(t.Loop);
+        Future inner = Co.Timeout(source.Future, 1);   // created first: its timer fires first in the tick (R8)
+        Future outer = Co.Timeout(inner, 1);
+
+        t.AdvanceAndTick(1);
+        t.Tick();
+
+        Assert.That(outer.Exception, Is.InstanceOf<TimeoutException>(), "the outer timeout times out");
+        Assert.That(inner.IsCancelled, Is.True, "the inner one is drained by the outer: cancelled, not timed out");
+        Assert.That(source.Future.IsCancelled, Is.True);
+        Assert.That(t.Unhandled, Has.Count.EqualTo(1), "the outer's failure, which nobody awaits, is reported (R23)");
+        Assert.That(t.Unhandled[0], Is.SameAs(outer.Exception));
+    }
+
+    [Test]
+    public void Timeout_NestedThroughWhenAll_EqualDeadlines_OnlyTheOuterTimesOut_R43()
+    {
+        var t = new TestLoop();
+        var source = new FutureSource(t.Loop);
+        Future inner = Co.Timeout(source.Future, 1);
+        Future outer = Co.Timeout(Co.WhenAll(inner), 1);
+
+        t.AdvanceAndTick(1);
+        t.Tick();
+
+        Assert.That(outer.Exception, Is.InstanceOf<TimeoutException>());
+        Assert.That(inner.IsCancelled, Is.True);
+    }
+
+    [Test]
+    public void Timeout_InnerDeadlineEarlier_TheInnerTimesOut_R43()
+    {
+        var t = new TestLoop();
+        var source = new FutureSource(t.Loop);
+        Future inner = Co.Timeout(source.Future, 1);
+        Future outer = Co.Timeout(inner, 2);
+
+        t.AdvanceAndTick(1);
+        t.Tick();
+
+        Assert.That(inner.Exception, Is.InstanceOf<TimeoutException>(), "its own deadline came first");
+        Assert.That(outer.Exception, Is.SameAs(inner.Exception), "the outer passes the inner's failure on");
+        _ = outer.Exception;
+    }
 }

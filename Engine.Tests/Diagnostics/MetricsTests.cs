@@ -196,7 +196,8 @@ public class MetricsTests
 
         long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.That(recorder.Measurements, Has.Count.EqualTo(100_000), "one duration per step");
-        Assert.That(bytes, Is.LessThanOrEqualTo(256));
+        // 100,000 timed steps: an allocation per step would be 2 MB at least; a one-off growth under load stays far below.
+        Assert.That(bytes, Is.LessThanOrEqualTo(64 * 1024));
         loop.Close();
     }
 

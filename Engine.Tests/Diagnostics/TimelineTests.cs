@@ -289,7 +289,9 @@ public class TimelineTests
 
         long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.That(recorder.DroppedEvents, Is.GreaterThan(0), "the ring wrapped during the measurement");
-        Assert.That(bytes, Is.LessThanOrEqualTo(256), "20,000 recorded steps: an allocation per step would be 480 KB at least");
+        // A one-off growth (a runtime's tiering stub, a buffer doubling under load) has been seen at 8 KB; an allocation per
+        // step would be 480 KB at least, so 64 KB still catches it without failing on the one-offs.
+        Assert.That(bytes, Is.LessThanOrEqualTo(64 * 1024), "20,000 recorded steps: an allocation per step would be 480 KB at least");
     }
 
     private static IEnumerator<IAwaitable> Endless()

@@ -24,6 +24,7 @@ internal class TimeoutWatcher : CompositeWatcher
     private readonly double _seconds;
     private bool _armed;      // the timer is in the wheel (or queued) and should act when it fires
     private bool _timedOut;   // set only by the deadline: the cause of the inner work's cancellation
+    private long _due;        // the deadline in loop ticks, while armed
 
     internal TimeoutWatcher(Future result, Future inner, double seconds)
         : base(result)
@@ -50,7 +51,8 @@ internal class TimeoutWatcher : CompositeWatcher
 
         EventLoop loop = Result._loop;
         _armed = true;
-        loop.StartTimer(this, loop.NowTicks + ticks);
+        _due = loop.NowTicks + ticks;
+        loop.StartTimer(this, _due);
     }
 
     internal override void OnTimer()
@@ -61,11 +63,59 @@ internal class TimeoutWatcher : CompositeWatcher
         }
 
         _armed = false;
-        if (!Result.IsCompleted && !_inner.IsCompleted)
+        if (Result.IsCompleted || _inner.IsCompleted)
         {
-            Expire();
+            return;
         }
+
+        EventLoop loop = Result._loop;
+        if (EnclosingTimeoutIsDue(Result, loop.NowTicks, depth: 0))
+        {
+            // An enclosing timeout expires in this same tick (its timer runs after this one): only the outermost times
+            // out (R43), so leave the expiry to it; it drains this one, which then ends cancelled. Should nothing drain
+            // it after all, the timer fires again next tick.
+            _armed = true;
+            loop.StartTimer(this, loop.NowTicks);
+            return;
+        }
+
+        Expire();
     }
+
+    /// <summary>Whether a timeout enclosing <paramref name="future"/> (directly, or through other combinators) is armed
+    /// with a deadline at or before <paramref name="now"/>.</summary>
+    private static bool EnclosingTimeoutIsDue(Future future, long now, int depth)
+    {
+        if (depth > 64)
+        {
+            return false;
+        }
+
+        object? slot = future._slot;
+        if (slot is Internal.WaiterList list)
+        {
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (IsDueAbove(list.Items[i], future, now, depth))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return IsDueAbove(slot, future, now, depth);
+    }
+
+    // A combinator also watches its own result (to hear of its cancellation): that entry is not an enclosing one.
+    private static bool IsDueAbove(object? waiter, Future future, long now, int depth) => waiter switch
+    {
+        CompositeWatcher self when ReferenceEquals(self.Result, future) => false,
+        TimeoutWatcher outer when outer._armed && outer._due <= now && !outer.Result.IsCompleted => true,
+        CompositeWatcher other when !other.Result.IsCompleted => EnclosingTimeoutIsDue(other.Result, now, depth + 1),
+        _ => false,
+    };
 
     /// <summary>Completes the result with the inner work's value.</summary>
     protected virtual void SetSuccess() => Complete(FutureState.Succeeded, null);

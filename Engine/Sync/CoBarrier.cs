@@ -39,6 +39,7 @@ public sealed class CoBarrier
     public CoBarrier(EventLoop loop, int participants)
     {
         _loop = loop ?? throw new ArgumentNullException(nameof(loop));
+        loop.ThrowIfClosed();
         if (participants < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(participants), participants, "A barrier needs at least one participant.");

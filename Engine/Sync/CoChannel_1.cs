@@ -102,6 +102,7 @@ public sealed class CoChannel<T>
 
     internal CoChannel(EventLoop loop, int capacity)
     {
+        loop.ThrowIfClosed();
         _loop = loop;
         _capacity = capacity;
         _written = new Future(loop);

@@ -37,6 +37,7 @@ public sealed class CoEvent
     public CoEvent(EventLoop loop)
     {
         _loop = loop ?? throw new ArgumentNullException(nameof(loop));
+        loop.ThrowIfClosed();
         _completed = new Future(loop);
         _completed.TryComplete(FutureState.Succeeded, null);
     }

@@ -71,6 +71,7 @@ public sealed class CoLock : ITurnOwner
     public CoLock(EventLoop loop)
     {
         _loop = loop ?? throw new ArgumentNullException(nameof(loop));
+        loop.ThrowIfClosed();
         _granted = new Future(loop);
         _granted.TryComplete(FutureState.Succeeded, null);
     }

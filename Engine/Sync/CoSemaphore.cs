@@ -63,6 +63,7 @@ public sealed class CoSemaphore : ITurnOwner
     public CoSemaphore(EventLoop loop, int initialCount, int maxCount = int.MaxValue)
     {
         _loop = loop ?? throw new ArgumentNullException(nameof(loop));
+        loop.ThrowIfClosed();
         if (maxCount < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxCount), maxCount, "The maximum count of a semaphore must be at least 1.");

@@ -1,0 +1,751 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using NUnit.Framework;
+
+namespace YieldLoop.Tests.Acceptance;
+
+/// <summary>Acceptance scenarios for R50-R53: thread ownership, hand-overs, offloading, idle sleeping.</summary>
+[TestFixture]
+public sealed class ThreadAcceptanceTests
+{
+    private static Exception? OnOtherThread(Action action)
+    {
+        Exception? caught = null;
+        var t = new Thread(() =>
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex)
+            {
+                caught = ex;
+            }
+        });
+        t.Start();
+        Assert.That(t.Join(TimeSpan.FromSeconds(5)), Is.True, "the other thread hung");
+        return caught;
+    }
+
+    private static void AssertThrowsIoeOnOtherThread(string what, Action action)
+    {
+        Exception? ex = OnOtherThread(action);
+        Assert.That(ex, Is.InstanceOf<InvalidOperationException>(), $"{what} from another thread: got {ex?.GetType().Name ?? "no exception"}");
+    }
+
+    private static IEnumerator<IAwaitable> Nothing()
+    {
+        yield return Co.NextTick;
+    }
+
+    // ---------------- R50 ----------------
+
+    [Test]
+    public void R50_LoopOnlyApis_FromAnotherThread_ThrowInvalidOperation_LoopIntact()
+    {
+        var clock = new ManualClock();
+        var loop = new EventLoop(clock, "owner");
+        var unhandled = new List<Exception>();
+        loop.UnhandledExceptionHandler = unhandled.Add;
+        var src = new FutureSource(loop);
+        var srcT = new FutureSource<int>(loop);
+        var running = loop.Start(Forever());
+        var scope = new Scope(loop, "s");
+        var game = new GameClock(loop, "g");
+        var lck = new CoLock(loop);
+        var ev = new CoEvent(loop);
+        var sem = new CoSemaphore(loop, 1);
+        var ch = CoChannel.Unbounded<int>(loop);
+        loop.Tick();
+
+        AssertThrowsIoeOnOtherThread("Tick", () => loop.Tick());
+        AssertThrowsIoeOnOtherThread("Start", () => loop.Start(Nothing()));
+        AssertThrowsIoeOnOtherThread("Start<T>", () => loop.Start<int>(Nothing()));
+        AssertThrowsIoeOnOtherThread("CallSoon", () => loop.CallSoon(() => { }));
+        AssertThrowsIoeOnOtherThread("CallLater", () => loop.CallLater(1.0, () => { }));
+        AssertThrowsIoeOnOtherThread("RunForever", () => loop.RunForever());
+        AssertThrowsIoeOnOtherThread("RunUntilComplete", () => loop.RunUntilComplete(src.Future));
+        AssertThrowsIoeOnOtherThread("Close", () => loop.Close());
+        AssertThrowsIoeOnOtherThread("task.Cancel", () => running.Cancel());
+        AssertThrowsIoeOnOtherThread("future.Cancel", () => src.Future.Cancel());
+        AssertThrowsIoeOnOtherThread("AddCallback", () => src.Future.AddCallback(_ => { }));
+        AssertThrowsIoeOnOtherThread("SetResult", () => src.SetResult());
+        AssertThrowsIoeOnOtherThread("TrySetResult", () => src.TrySetResult());
+        AssertThrowsIoeOnOtherThread("SetException", () => src.SetException(new InvalidCastException()));
+        AssertThrowsIoeOnOtherThread("SetCanceled", () => src.SetCanceled());
+        AssertThrowsIoeOnOtherThread("SetResult<T>", () => srcT.SetResult(1));
+        AssertThrowsIoeOnOtherThread("TrySetResult<T>", () => srcT.TrySetResult(1));
+        AssertThrowsIoeOnOtherThread("Scope.Pause", () => scope.Pause());
+        AssertThrowsIoeOnOtherThread("Scope.Resume", () => scope.Resume());
+        AssertThrowsIoeOnOtherThread("Scope.CancelAll", () => scope.CancelAll());
+        AssertThrowsIoeOnOtherThread("GameClock.Scale", () => game.Scale = 0.5);
+        AssertThrowsIoeOnOtherThread("GameClock.Pause", () => game.Pause());
+        AssertThrowsIoeOnOtherThread("CoLock.Acquire", () => lck.Acquire());
+        AssertThrowsIoeOnOtherThread("CoLock.TryAcquire", () => lck.TryAcquire());
+        AssertThrowsIoeOnOtherThread("CoEvent.Set", () => ev.Set());
+        AssertThrowsIoeOnOtherThread("CoSemaphore.Release", () => sem.Release());
+        AssertThrowsIoeOnOtherThread("CoChannel.TryWrite", () => ch.TryWrite(1));
+        AssertThrowsIoeOnOtherThread("Co.WhenAll", () => Co.WhenAll(src.Future));
+        AssertThrowsIoeOnOtherThread("Co.Timeout", () => Co.Timeout(src.Future, 1));
+        AssertThrowsIoeOnOtherThread("new TaskGroup", () => new TaskGroup(loop).Dispose());
+
+        // Nothing above changed the loop.
+        Assert.That(src.Future.IsCompleted, Is.False);
+        Assert.That(srcT.Future.IsCompleted, Is.False);
+        Assert.That(running.IsCompleted, Is.False);
+        Assert.That(scope.IsPaused, Is.False);
+        Assert.That(game.Scale, Is.EqualTo(1.0));
+        Assert.That(lck.IsLocked, Is.False);
+        Assert.That(ev.IsSet, Is.False);
+        Assert.That(sem.CurrentCount, Is.EqualTo(1));
+        Assert.That(ch.Count, Is.EqualTo(0));
+        Assert.That(loop.IsClosed, Is.False);
+        src.SetResult();
+        loop.Tick();
+        Assert.That(src.Future.IsSucceeded, Is.True);
+        Assert.That(unhandled, Is.Empty);
+        loop.Close();
+    }
+
+    [Test]
+    public void R50_ThreadSafeMembers_WorkFromAnotherThread()
+    {
+        var loop = new EventLoop(new ManualClock(), "owner");
+        var src = new FutureSource<int>(loop);
+        Exception? ex = OnOtherThread(() =>
+        {
+            _ = loop.Name;
+            _ = loop.TickCount;
+            _ = loop.IsClosed;
+            _ = src.Future.State;
+            _ = src.Future.IsCompleted;
+            loop.Post(() => { });
+            Assert.That(loop.TryPost(() => { }), Is.True);
+            src.PostResult(5);
+            loop.Stop();
+        });
+        Assert.That(ex, Is.Null);
+        loop.Tick();
+        Assert.That(src.Future.Result, Is.EqualTo(5));
+        loop.Close();
+    }
+
+    private static IEnumerator<IAwaitable> Forever()
+    {
+        while (true)
+        {
+            yield return Co.Sleep(1000);
+        }
+    }
+
+    // ---------------- R51 ----------------
+
+    [Test]
+    public void R51_PostsFromManyThreads_FifoPerThread_NoneLost()
+    {
+        const int threads = 6;
+        const int perThread = 3000;
+        var loop = new EventLoop(new RealClock(), "posts");
+        var seen = new List<int>[threads];
+        for (int i = 0; i < threads; i++)
+        {
+            seen[i] = new List<int>();
+        }
+
+        int total = 0;
+        using var go = new ManualResetEventSlim(false);
+        var posters = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            go.Wait();
+            for (int k = 0; k < perThread; k++)
+            {
+                int kk = k;
+                loop.Post(() =>
+                {
+                    seen[t].Add(kk);
+                    if (++total == threads * perThread)
+                    {
+                        loop.Stop();
+                    }
+                });
+                if (k % 500 == 0)
+                {
+                    Thread.Yield();
+                }
+            }
+        })).ToList();
+        posters.ForEach(p => p.Start());
+        go.Set();
+        var watchdog = new Timer(_ => loop.Stop(), null, 10000, Timeout.Infinite);
+        loop.RunForever();
+        watchdog.Dispose();
+        posters.ForEach(p => p.Join());
+        Assert.That(total, Is.EqualTo(threads * perThread), "posts were lost");
+        for (int t = 0; t < threads; t++)
+        {
+            Assert.That(seen[t], Is.EqualTo(Enumerable.Range(0, perThread)), $"thread {t} out of order");
+        }
+
+        loop.Close();
+    }
+
+    [Test]
+    public void R51_PostRunsOnLoopThread_InNextTick()
+    {
+        var loop = new EventLoop(new ManualClock(), "t");
+        int loopThread = Environment.CurrentManagedThreadId;
+        int ranOn = -1;
+        OnOtherThread(() => loop.Post(() => ranOn = Environment.CurrentManagedThreadId));
+        Assert.That(ranOn, Is.EqualTo(-1), "a post ran inline on the posting thread");
+        loop.Tick();
+        Assert.That(ranOn, Is.EqualTo(loopThread));
+        loop.Close();
+    }
+
+    [Test]
+    public void R51_PostWakesIdleRunForever_Promptly()
+    {
+        var loop = new EventLoop(new RealClock(), "idle");
+        loop.CallLater(60, () => { });   // a far timer: the loop must sleep, not wait for it
+        var latencies = new List<double>();
+        var poster = new Thread(() =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                Thread.Sleep(60);
+                var sw = Stopwatch.StartNew();
+                using var ran = new ManualResetEventSlim(false);
+                loop.Post(() => ran.Set());
+                ran.Wait(2000);
+                lock (latencies)
+                {
+                    latencies.Add(sw.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            loop.Stop();
+        });
+        poster.Start();
+        var watchdog = new Timer(_ => loop.Stop(), null, 5000, Timeout.Infinite);
+        loop.RunForever();
+        watchdog.Dispose();
+        poster.Join();
+        Assert.That(latencies, Has.Count.EqualTo(5));
+        Assert.That(latencies.Max(), Is.LessThan(100), "a post did not wake the idle loop promptly: " + string.Join(", ", latencies));
+        loop.Close();
+    }
+
+    [Test]
+    public void R51_PostWakesIdleRunForever_OnManualClock()
+    {
+        var loop = new EventLoop(new ManualClock(), "manual-idle");
+        var sw = new Stopwatch();
+        double latency = -1;
+        var poster = new Thread(() =>
+        {
+            Thread.Sleep(80);
+            sw.Start();
+            loop.Post(() =>
+            {
+                latency = sw.Elapsed.TotalMilliseconds;
+                loop.Stop();
+            });
+        });
+        poster.Start();
+        var watchdog = new Timer(_ => loop.Stop(), null, 5000, Timeout.Infinite);
+        loop.RunForever();
+        watchdog.Dispose();
+        poster.Join();
+        Assert.That(latency, Is.InRange(0, 100));
+        loop.Close();
+    }
+
+    [Test]
+    public void R51_PostResultFromAnotherThread_WaiterResumesOnLoopThread()
+    {
+        var loop = new EventLoop(new RealClock(), "post-result");
+        var src = new FutureSource<string>(loop);
+        int loopThread = Environment.CurrentManagedThreadId;
+        int resumedOn = -1;
+        IEnumerator<IAwaitable> Waiter()
+        {
+            yield return src.Future;
+            resumedOn = Environment.CurrentManagedThreadId;
+            yield return Co.Return(src.Future.Result);
+        }
+
+        var t = loop.Start<string>(Waiter());
+        var poster = new Thread(() =>
+        {
+            Thread.Sleep(30);
+            src.PostResult("hi");
+        });
+        poster.Start();
+        string r = loop.RunUntilComplete(t);
+        poster.Join();
+        Assert.That(r, Is.EqualTo("hi"));
+        Assert.That(resumedOn, Is.EqualTo(loopThread));
+        loop.Close();
+    }
+
+    [Test]
+    public void R51_RacingPostResults_FirstWins_OthersDroppedSilently()
+    {
+        var loop = new EventLoop(new ManualClock(), "race");
+        var unhandled = new List<Exception>();
+        loop.UnhandledExceptionHandler = unhandled.Add;
+        var src = new FutureSource<int>(loop);
+        var threads = Enumerable.Range(1, 8).Select(i => new Thread(() => src.PostResult(i))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        loop.Tick();
+        Assert.That(src.Future.Result, Is.InRange(1, 8));
+        loop.Tick();
+        Assert.That(unhandled, Is.Empty);
+        loop.Close();
+    }
+
+    [Test]
+    public void R51_PostExceptionAndPostCanceled_FromAnotherThread()
+    {
+        var loop = new EventLoop(new ManualClock(), "post-ex");
+        var unhandled = new List<Exception>();
+        loop.UnhandledExceptionHandler = unhandled.Add;
+        var s1 = new FutureSource(loop);
+        var s2 = new FutureSource(loop);
+        var boom = new InvalidOperationException("boom");
+        OnOtherThread(() =>
+        {
+            s1.PostException(boom);
+            s2.PostCanceled();
+        });
+        Assert.That(s1.Future.IsCompleted || s2.Future.IsCompleted, Is.False, "a post completed the future off the loop thread");
+        loop.Tick();
+        Assert.That(s1.Future.Exception, Is.SameAs(boom));
+        Assert.That(s2.Future.IsCancelled, Is.True);
+        loop.Close();
+    }
+
+    [Test]
+    public void R51_PostsRacingClose_EveryAcceptedPostRunsOrIsReported_TryPostFalseAfter()
+    {
+        for (int round = 0; round < 10; round++)
+        {
+            var loop = new EventLoop(new ManualClock(), "close-race");
+            int accepted = 0;
+            int ran = 0;
+            int refused = 0;
+            using var go = new ManualResetEventSlim(false);
+            var stop = 0;
+            var posters = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+            {
+                go.Wait();
+                for (int k = 0; k < 20000 && Volatile.Read(ref stop) == 0; k++)
+                {
+                    if (k % 64 == 0)
+                    {
+                        Thread.Yield();
+                    }
+
+                    if (loop.TryPost(() => Interlocked.Increment(ref ran)))
+                    {
+                        Interlocked.Increment(ref accepted);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref refused);
+                        break;
+                    }
+                }
+            })).ToList();
+            posters.ForEach(p => p.Start());
+            go.Set();
+            for (int i = 0; i < 5; i++)
+            {
+                loop.Tick();
+                Thread.Sleep(1);
+            }
+
+            IReadOnlyList<LoopTask> pending = loop.Close();
+            posters.ForEach(p => Assert.That(p.Join(5000), Is.True));
+            Volatile.Write(ref stop, 1);
+            Assert.That(refused, Is.LessThanOrEqualTo(4));
+            Assert.That(ran + pending.Count, Is.EqualTo(accepted),
+                $"round {round}: accepted {accepted}, ran {ran}, reported pending {pending.Count}");
+            Assert.That(loop.TryPost(() => { }), Is.False);
+            Assert.Throws<ObjectDisposedException>(() => loop.Post(() => { }));
+        }
+    }
+
+    [Test]
+    public void R51_PostCompletionAcceptedBeforeClose_IsApplied()
+    {
+        var loop = new EventLoop(new ManualClock(), "close-apply");
+        loop.UnhandledExceptionHandler = _ => { };
+        var src = new FutureSource<int>(loop);
+        OnOtherThread(() => src.PostResult(7));
+        loop.Close();
+        Assert.That(src.Future.IsSucceeded, Is.True, $"state {src.Future.State}");
+        Assert.That(src.Future.Result, Is.EqualTo(7));
+        Assert.That(src.TryPostResult(8), Is.False);
+        Assert.Throws<ObjectDisposedException>(() => src.PostResult(9));
+    }
+
+    [Test]
+    public void R51_StopFromAnotherThread_EndsRunForever()
+    {
+        var loop = new EventLoop(new RealClock(), "stop");
+        var t = new Thread(() =>
+        {
+            Thread.Sleep(50);
+            loop.Stop();
+        });
+        var sw = Stopwatch.StartNew();
+        t.Start();
+        loop.RunForever();
+        t.Join();
+        Assert.That(sw.Elapsed.TotalMilliseconds, Is.LessThan(1000));
+        loop.Close();
+    }
+
+    // ---------------- R52 ----------------
+
+    [Test]
+    public void R52_Offload_ResumesOnLoopThread_WithResult_LoopKeepsTicking()
+    {
+        var loop = new EventLoop(new RealClock(), "offload");
+        int loopThread = Environment.CurrentManagedThreadId;
+        int workThread = -1;
+        int resumedOn = -1;
+        int ticksWhileWorking = 0;
+        using var release = new ManualResetEventSlim(false);
+        IEnumerator<IAwaitable> Main()
+        {
+            var f = Co.Offload(() =>
+            {
+                workThread = Environment.CurrentManagedThreadId;
+                release.Wait(3000);
+                return 21 * 2;
+            });
+            yield return f;
+            resumedOn = Environment.CurrentManagedThreadId;
+            yield return Co.Return(f.Result);
+        }
+
+        IEnumerator<IAwaitable> Ticker()
+        {
+            while (true)
+            {
+                ticksWhileWorking++;
+                if (ticksWhileWorking == 5)
+                {
+                    release.Set();
+                }
+
+                yield return Co.Sleep(0.005);
+            }
+        }
+
+        var ticker = loop.Start(Ticker());
+        int r = loop.RunUntilComplete<int>(Main());
+        Assert.That(r, Is.EqualTo(42));
+        Assert.That(workThread, Is.Not.EqualTo(loopThread));
+        Assert.That(resumedOn, Is.EqualTo(loopThread));
+        Assert.That(ticksWhileWorking, Is.GreaterThanOrEqualTo(5), "the loop was blocked while the work ran");
+        ticker.Cancel();
+        loop.Close();
+    }
+
+    [Test]
+    public void R52_Offload_Exception_SameObject_OnLoopThread()
+    {
+        var loop = new EventLoop(new RealClock(), "offload-ex");
+        var boom = new FormatException("bad data");
+        int loopThread = Environment.CurrentManagedThreadId;
+        int resumedOn = -1;
+        Future? f = null;
+        IEnumerator<IAwaitable> Main()
+        {
+            f = Co.Offload(() => throw boom);
+            yield return Co.Settle(f);
+            resumedOn = Environment.CurrentManagedThreadId;
+        }
+
+        loop.RunUntilComplete(Main());
+        Assert.That(f!.Exception, Is.SameAs(boom));
+        Assert.That(resumedOn, Is.EqualTo(loopThread));
+
+        IEnumerator<IAwaitable> Plain()
+        {
+            yield return Co.Offload(() => throw boom);
+        }
+
+        var ex = Assert.Throws<FormatException>(() => loop.RunUntilComplete(Plain()));
+        Assert.That(ex, Is.SameAs(boom));
+        loop.Close();
+    }
+
+    [Test]
+    public void R52_Offload_CancellingWaiter_CancelsTokenAndFuture_LateResultDropped()
+    {
+        var loop = new EventLoop(new RealClock(), "offload-cancel");
+        var unhandled = new List<Exception>();
+        loop.UnhandledExceptionHandler = unhandled.Add;
+        using var tokenFired = new ManualResetEventSlim(false);
+        using var started = new ManualResetEventSlim(false);
+        Future<int>? f = null;
+        IEnumerator<IAwaitable> Main()
+        {
+            f = Co.Offload(ct =>
+            {
+                started.Set();
+                ct.WaitHandle.WaitOne(3000);
+                if (ct.IsCancellationRequested)
+                {
+                    tokenFired.Set();
+                }
+
+                return 1;
+            });
+            yield return f;
+        }
+
+        var t = loop.Start(Main());
+        while (!started.IsSet)
+        {
+            loop.Tick();
+            Thread.Sleep(1);
+        }
+
+        t.Cancel();
+        loop.Tick();
+        loop.Tick();
+        Assert.That(t.IsCancelled, Is.True);
+        Assert.That(f!.IsCancelled, Is.True);
+        Assert.That(tokenFired.Wait(2000), Is.True, "the work's token never fired");
+        var sw = Stopwatch.StartNew();
+        while (sw.ElapsedMilliseconds < 100)
+        {
+            loop.Tick();
+            Thread.Sleep(2);
+        }
+
+        Assert.That(f.IsCancelled, Is.True);
+        Assert.That(unhandled, Is.Empty);
+        loop.Close();
+    }
+
+    [Test]
+    public void R52_Offload_TimeoutCancelsWork()
+    {
+        var loop = new EventLoop(new RealClock(), "offload-timeout");
+        using var tokenFired = new ManualResetEventSlim(false);
+        Future? t = null;
+        IEnumerator<IAwaitable> Main()
+        {
+            t = Co.Timeout(Co.Offload(ct =>
+            {
+                ct.WaitHandle.WaitOne(3000);
+                if (ct.IsCancellationRequested)
+                {
+                    tokenFired.Set();
+                }
+            }), 0.05);
+            yield return Co.Settle(t);
+        }
+
+        loop.RunUntilComplete(Main());
+        Assert.That(t!.Exception, Is.InstanceOf<TimeoutException>());
+        Assert.That(tokenFired.Wait(2000), Is.True);
+        loop.Close();
+    }
+
+    [Test]
+    public void R52_Offload_OutsideALoop_Throws()
+    {
+        Assert.Throws<InvalidOperationException>(() => Co.Offload(() => 1));
+    }
+
+    [Test]
+    public void R52_AwaitTask_ResumesOnLoopThread()
+    {
+        var loop = new EventLoop(new RealClock(), "await");
+        int loopThread = Environment.CurrentManagedThreadId;
+        int resumedOn = -1;
+        IEnumerator<IAwaitable> Main()
+        {
+            var f = Co.Await(Task.Run(async () =>
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+                return "done";
+            }));
+            yield return f;
+            resumedOn = Environment.CurrentManagedThreadId;
+            yield return Co.Return(f.Result);
+        }
+
+        Assert.That(loop.RunUntilComplete<string>(Main()), Is.EqualTo("done"));
+        Assert.That(resumedOn, Is.EqualTo(loopThread));
+        loop.Close();
+    }
+
+    // ---------------- R53 ----------------
+
+    [Test]
+    public void R53_IdleRealTimeLoop_DoesNotSpin_AndWakesForTimerOnTime()
+    {
+        var loop = new EventLoop(new RealClock(), "sleepy");
+        var sw = new Stopwatch();
+        double firedAtMs = -1;
+        loop.CallLater(0.25, () =>
+        {
+            firedAtMs = sw.Elapsed.TotalMilliseconds;
+            loop.Stop();
+        });
+        var proc = Process.GetCurrentProcess();
+        proc.Refresh();
+        TimeSpan cpu0 = proc.TotalProcessorTime;
+        sw.Start();
+        var watchdog = new Timer(_ => loop.Stop(), null, 5000, Timeout.Infinite);
+        loop.RunForever();
+        watchdog.Dispose();
+        sw.Stop();
+        proc.Refresh();
+        double cpuMs = (proc.TotalProcessorTime - cpu0).TotalMilliseconds;
+        Assert.That(firedAtMs, Is.GreaterThanOrEqualTo(249), "the timer fired early");
+        Assert.That(firedAtMs, Is.LessThan(330), "the timer fired late: the idle loop overslept");
+        Assert.That(cpuMs, Is.LessThan(0.4 * sw.Elapsed.TotalMilliseconds), $"the idle loop spun: {cpuMs} ms CPU in {sw.Elapsed.TotalMilliseconds} ms");
+        loop.Close();
+    }
+
+    [Test]
+    public void R53_IdleManualClockLoop_BlocksWithoutSpinning_UntilStop()
+    {
+        var loop = new EventLoop(new ManualClock(), "manual-sleepy");
+        loop.CallLater(10, () => { });
+        long ticksBefore = loop.TickCount;
+        var stopper = new Thread(() =>
+        {
+            Thread.Sleep(200);
+            loop.Stop();
+        });
+        var proc = Process.GetCurrentProcess();
+        proc.Refresh();
+        TimeSpan cpu0 = proc.TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        stopper.Start();
+        loop.RunForever();
+        stopper.Join();
+        proc.Refresh();
+        double cpuMs = (proc.TotalProcessorTime - cpu0).TotalMilliseconds;
+        Assert.That(loop.TickCount - ticksBefore, Is.LessThan(50), "the idle loop kept ticking");
+        Assert.That(cpuMs, Is.LessThan(0.4 * sw.Elapsed.TotalMilliseconds), $"{cpuMs} ms CPU");
+        Assert.That(loop.PendingTimerCount, Is.EqualTo(1), "the manual clock must not jump on its own");
+        loop.Close();
+    }
+
+    [Test]
+    public void R53_RunUntilComplete_SleepsUntilTimer_RealClock()
+    {
+        var loop = new EventLoop(new RealClock(), "ruc");
+        IEnumerator<IAwaitable> Main()
+        {
+            yield return Co.Sleep(0.2);
+        }
+
+        var proc = Process.GetCurrentProcess();
+        proc.Refresh();
+        TimeSpan cpu0 = proc.TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        long ticks0 = loop.TickCount;
+        loop.RunUntilComplete(Main());
+        proc.Refresh();
+        double cpuMs = (proc.TotalProcessorTime - cpu0).TotalMilliseconds;
+        Assert.That(sw.Elapsed.TotalMilliseconds, Is.InRange(195, 400));
+        Assert.That(loop.TickCount - ticks0, Is.LessThan(50), "the loop spun while waiting");
+        Assert.That(cpuMs, Is.LessThan(0.4 * sw.Elapsed.TotalMilliseconds));
+        loop.Close();
+    }
+
+    // ---------------- LoopGroup and cross-loop ----------------
+
+    [Test]
+    public void LoopGroup_CoroutineRunsOnItsLoopThread_CrossLoopWait()
+    {
+        using var group = new LoopGroup(2, "grp");
+        var threads = new ConcurrentDictionary<string, int>();
+        var src = new TaskCompletionSource<Future<int>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        IEnumerator<IAwaitable> Producer()
+        {
+            threads["producer"] = Environment.CurrentManagedThreadId;
+            var s = new FutureSource<int>(EventLoop.Current!);
+            src.SetResult(s.Future);
+            yield return Co.Sleep(0.02);
+            s.SetResult(99);
+        }
+
+        IEnumerator<IAwaitable> Consumer(Future<int> other)
+        {
+            threads["consumer"] = Environment.CurrentManagedThreadId;
+            var mine = other.On(EventLoop.Current!);
+            yield return mine;
+            threads["consumer-resumed"] = Environment.CurrentManagedThreadId;
+            yield return Co.Return(mine.Result);
+        }
+
+        Task p = group.Start(0, Producer);
+        Assert.That(src.Task.Wait(3000), Is.True);
+        Task<int> c = group.Start<int>(1, () => Consumer(src.Task.Result));
+        Assert.That(c.Wait(3000), Is.True);
+        Assert.That(c.Result, Is.EqualTo(99));
+        Assert.That(p.Wait(3000), Is.True);
+        Assert.That(threads["producer"], Is.Not.EqualTo(threads["consumer"]));
+        Assert.That(threads["consumer-resumed"], Is.EqualTo(threads["consumer"]));
+    }
+
+    [Test]
+    [Category("Stress")]
+    public void R51_Stress_PostResultsRacingTicks_NeverLost()
+    {
+        var loop = new EventLoop(new RealClock(), "stress");
+        const int n = 20000;
+        var sources = Enumerable.Range(0, n).Select(_ => new FutureSource<int>(loop)).ToArray();
+        int resumed = 0;
+        IEnumerator<IAwaitable> Waiter(FutureSource<int> s, int i)
+        {
+            yield return s.Future;
+            if (s.Future.Result == i)
+            {
+                resumed++;
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            loop.Start(Waiter(sources[i], i));
+        }
+
+        var posters = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            for (int i = t; i < n; i += 4)
+            {
+                sources[i].PostResult(i);
+            }
+        })).ToList();
+        posters.ForEach(p => p.Start());
+        var sw = Stopwatch.StartNew();
+        while (resumed < n && sw.Elapsed.TotalSeconds < 20)
+        {
+            loop.Tick();
+        }
+
+        posters.ForEach(p => p.Join());
+        Assert.That(resumed, Is.EqualTo(n));
+        loop.Close();
+    }
+}
