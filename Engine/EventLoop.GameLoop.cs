@@ -169,6 +169,54 @@ public sealed partial class EventLoop
         (_firedClocks ??= new List<GameClock>()).Add(driver.Clock);
     }
 
+    /// <summary>
+    /// A game clock fired in this tick: its due waits were queued at its driver's place, all at once. In a late tick that
+    /// covers several deadlines, put the timers fired in this tick (ready entries from <paramref name="from"/> on) back
+    /// in real-deadline order (R1), keeping their order for equal deadlines (a stable sort).
+    /// </summary>
+    /// <remarks>Equal real deadlines across different clocks keep the order in which they were queued (grouped per
+    /// clock), not their scheduling order: that would need a global sequence number in every task (docs/design.md).</remarks>
+    private void OrderFiredTimers(int from)
+    {
+        int n = _readyCount - from;
+        if (n < 2)
+        {
+            return;
+        }
+
+        var due = new long[n];
+        bool sorted = true;
+        for (int i = 0; i < n; i++)
+        {
+            due[i] = RealDue(_ready[from + i].Task);
+            sorted &= i == 0 || due[i] >= due[i - 1];
+        }
+
+        if (sorted)
+        {
+            return;
+        }
+
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => due[a] != due[b] ? due[a].CompareTo(due[b]) : a.CompareTo(b));
+        var copy = new ReadyEntry[n];
+        Array.Copy(_ready, from, copy, 0, n);
+        for (int i = 0; i < n; i++)
+        {
+            _ready[from + i] = copy[order[i]];
+        }
+    }
+
+    /// <summary>The real time at which a just-fired timer node was due.</summary>
+    private static long RealDue(LoopTask node) => (node._state & StateBits.ClockTimer) != 0 && node._frame is FrameStack { TimerClock: { } clock }
+        ? clock.RealAt(node._deadline)
+        : node._deadline;
+
     private void RearmFiredClocks()
     {
         List<GameClock> fired = _firedClocks!;

@@ -565,9 +565,11 @@ public sealed partial class EventLoop
         }
 
         _tickCount++;
+        int timersFrom = _readyCount;
         _timers.Advance(_now, this);
         if (_firedClocks is { Count: > 0 })
         {
+            OrderFiredTimers(timersFrom);
             RearmFiredClocks();
         }
 

@@ -1080,4 +1080,30 @@ public class GameClockTests
             return ex;
         }
     }
+
+    [Test]
+    public void A_late_tick_runs_clock_waits_and_loop_timers_in_real_deadline_order_R1()
+    {
+        var clock = new ManualClock();
+        var loop = new EventLoop(clock);
+        var world = new GameClock(loop, "world") { Scale = 0.5 };
+        var order = new List<string>();
+        IEnumerator<IAwaitable> Sleeper(string name, double seconds)
+        {
+            yield return Co.Sleep(seconds);
+            order.Add(name);
+        }
+
+        world.Start(Sleeper("world, real 1", 0.5));
+        world.Start(Sleeper("world, real 4", 2));
+        loop.Start(Sleeper("loop, real 3", 3));
+        loop.CallLater(2, () => order.Add("callback, real 2"));
+        loop.Tick();
+
+        clock.Set(TimeSpan.FromSeconds(10));   // one late tick: everything is due
+        loop.Tick();
+        loop.Tick();   // the callback ran in the late tick; the tasks resume there too (they were queued by the timers)
+
+        Assert.That(order, Is.EqualTo(new[] { "world, real 1", "callback, real 2", "loop, real 3", "world, real 4" }));
+    }
 }
