@@ -1,4 +1,5 @@
 using System;
+using YieldLoop.Internal;
 using System.Collections.Generic;
 
 namespace YieldLoop;
@@ -14,7 +15,7 @@ namespace YieldLoop;
 /// of a result that vanishes at the next yield, a trap for every caller.) <see cref="Co.Call(IEnumerator{IAwaitable})"/>,
 /// which has no result, is pooled and allocates nothing.
 /// </remarks>
-public sealed class Call<T> : Call
+public sealed class Call<T> : Call, IResultTarget
 {
     internal T _result = default!;
 
@@ -48,5 +49,13 @@ public sealed class Call<T> : Call
     {
         _inUse = false;
         _coroutine = null;
+    }
+
+    bool IResultTarget.Accepts(object? value) => ResultTargets.Accepts<T>(value);
+
+    void IResultTarget.SetBoxed(object? value)
+    {
+        _result = (T)value!;
+        _hasResult = true;
     }
 }

@@ -91,7 +91,10 @@ public static partial class Co
     /// Ends the coroutine with a result: for a task started with <c>Start&lt;T&gt;</c>, or a caller that used
     /// <see cref="Call{T}(IEnumerator{IAwaitable})"/>. The coroutine's pending <c>finally</c> blocks run.
     /// </summary>
-    /// <typeparam name="T">The type of the result; it must match what the caller expects.</typeparam>
+    /// <typeparam name="T">The type of the result: the caller's type, or one assignable to it without a conversion (a
+    /// <c>string</c> for <c>Start&lt;object&gt;</c>, a <c>List&lt;int&gt;</c> for <c>Co.Call&lt;IReadOnlyList&lt;int&gt;&gt;</c>),
+    /// as a C# <c>return</c> would accept; a value that needs a conversion (an <c>int</c> for a <c>long</c>) faults the task
+    /// with a message naming both types.</typeparam>
     /// <param name="value">The result.</param>
     /// <returns>A one-shot wait to yield at once.</returns>
     public static IAwaitable Return<T>(T value) => ReturnRequest<T>.Rent(value);

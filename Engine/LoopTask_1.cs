@@ -1,4 +1,5 @@
 using System;
+using YieldLoop.Internal;
 
 namespace YieldLoop;
 
@@ -9,7 +10,7 @@ namespace YieldLoop;
 /// <c>finally</c> blocks run). A coroutine started this way that ends without <c>Co.Return</c>, or returns a value
 /// of another type, faults the task with an <see cref="InvalidOperationException"/> that says so.
 /// </remarks>
-public sealed class LoopTask<T> : LoopTask, IFuture<T>
+public sealed class LoopTask<T> : LoopTask, IFuture<T>, IResultTarget
 {
     internal T _result = default!;
 
@@ -30,4 +31,8 @@ public sealed class LoopTask<T> : LoopTask, IFuture<T>
             return _result;
         }
     }
+
+    bool IResultTarget.Accepts(object? value) => ResultTargets.Accepts<T>(value);
+
+    void IResultTarget.SetBoxed(object? value) => _result = (T)value!;
 }

@@ -118,6 +118,9 @@ internal sealed class ReturnRequest<T> : ReturnRequest
             case LoopTask<T> task:
                 task._result = _value;
                 return true;
+            case IResultTarget other when other.Accepts(_value):
+                other.SetBoxed(_value);   // an assignable value (a string to LoopTask<object>): boxed, on this slow path only
+                return true;
             default:
                 return false;
         }
@@ -160,4 +163,24 @@ internal sealed class SettleRequest : IAwaitable
         _future = null;
         (t_pool ??= new Stack<SettleRequest>()).Push(this);
     }
+}
+
+/// <summary>
+/// A typed receiver of <c>Co.Return</c> (<see cref="LoopTask{T}"/>, <see cref="Call{T}"/>) that also accepts a value of
+/// another type assignable to its own (a <c>string</c> for <c>LoopTask&lt;object&gt;</c>, a <c>List&lt;int&gt;</c> for
+/// <c>Call&lt;IReadOnlyList&lt;int&gt;&gt;</c>), as a C# return statement would.
+/// </summary>
+internal interface IResultTarget
+{
+    bool Accepts(object? value);
+
+    void SetBoxed(object? value);
+}
+
+internal static class ResultTargets
+{
+    /// <summary>Whether <paramref name="value"/> can be stored in a <typeparamref name="T"/> without a conversion.</summary>
+    internal static bool Accepts<T>(object? value) => value is null
+        ? !typeof(T).IsValueType || Nullable.GetUnderlyingType(typeof(T)) is not null
+        : value is T;
 }

@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using NUnit.Framework;
+
+namespace YieldLoop.Tests;
+
+/// <summary>Co.Return accepts a value assignable to the expected type, as a C# return statement would (R26).</summary>
+[TestFixture]
+public class ReturnAssignabilityTests
+{
+    private static IEnumerator<IAwaitable> Returns<TValue>(TValue value)
+    {
+        yield return Co.NextTick;
+        yield return Co.Return(value);
+    }
+
+    private static IEnumerator<IAwaitable> Caller<TExpected, TValue>(TValue value, List<TExpected> results)
+    {
+        Call<TExpected> call = Co.Call<TExpected>(Returns(value));
+        yield return call;
+        results.Add(call.Result);
+    }
+
+    [Test]
+    public void A_task_started_for_a_base_type_receives_a_derived_value()
+    {
+        var t = new TestLoop();
+        LoopTask<object> task = t.Loop.Start<object>(Returns("text"));
+        t.Tick(3);
+        Assert.That(task.Result, Is.EqualTo("text"));
+
+        var list = new List<int> { 1, 2 };
+        LoopTask<IReadOnlyList<int>> listTask = t.Loop.Start<IReadOnlyList<int>>(Returns(list));
+        t.Tick(3);
+        Assert.That(listTask.Result, Is.SameAs(list));
+
+        LoopTask<object> boxed = t.Loop.Start<object>(Returns(42));
+        LoopTask<int?> nullable = t.Loop.Start<int?>(Returns(7));
+        LoopTask<string?> nothing = t.Loop.Start<string?>(Returns<object?>(null));
+        t.Tick(3);
+        Assert.That(boxed.Result, Is.EqualTo(42));
+        Assert.That(nullable.Result, Is.EqualTo(7));
+        Assert.That(nothing.Result, Is.Null);
+        Assert.That(t.Unhandled, Is.Empty);
+    }
+
+    [Test]
+    public void An_inline_call_for_an_interface_receives_the_implementing_value()
+    {
+        var t = new TestLoop();
+        var results = new List<IEnumerable<char>>();
+        LoopTask task = t.Loop.Start(Caller<IEnumerable<char>, string>("abc", results));
+        t.Tick(3);
+        Assert.That(task.IsSucceeded, Is.True);
+        Assert.That(results, Is.EqualTo(new[] { "abc" }));
+    }
+
+    [Test]
+    public void Values_that_need_a_conversion_are_still_refused_with_a_clear_message()
+    {
+        var t = new TestLoop();
+        LoopTask<long> widened = t.Loop.Start<long>(Returns(5));            // int -> long needs a conversion
+        LoopTask<int> nullForValue = t.Loop.Start<int>(Returns<string?>(null));
+        LoopTask<string> wrong = t.Loop.Start<string>(Returns(3.5));
+        t.Tick(3);
+
+        Assert.That(widened.IsFaulted && nullForValue.IsFaulted && wrong.IsFaulted, Is.True);
+        Assert.That(widened.Exception!.Message, Does.Contain("Int32").And.Contain("LoopTask<Int64>"));
+        Assert.That(wrong.Exception!.Message, Does.Contain("Double").And.Contain("LoopTask<String>"));
+    }
+}
