@@ -117,34 +117,18 @@ public sealed partial class EventLoop
     /// milliseconds and ends with the clock exactly at the last deadline. <see cref="Stop"/> ends it early.</remarks>
     /// <exception cref="InvalidOperationException">Called inside a step (R5) or from another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public void RunUntilIdle()
+    public void RunUntilIdle() => RunTicks(untilIdle: true, nameof(RunUntilIdle));
+
+    /// <summary>Nothing can make progress without time passing by hand: no ready work, no hand-over, no external work
+    /// in flight, and no timer that a run may wait for (see <see cref="RunUntilIdle"/>).</summary>
+    private bool IsIdle()
     {
-        CheckAccess();
-        if (_inTick)
+        if (_readyCount != 0 || Volatile.Read(ref _inboxCount) != 0 || _externalWork != 0)
         {
-            throw Reentrant(nameof(RunUntilIdle));
+            return false;
         }
 
-        while (true)
-        {
-            Tick();
-            if (_stopRequested)
-            {
-                _stopRequested = false;
-                return;
-            }
-
-            if (_readyCount == 0 && Volatile.Read(ref _inboxCount) == 0 && _externalWork == 0)
-            {
-                long next = _timers.NextWakeTime();
-                if (next == long.MaxValue || (_manualClock && !((ManualClock)_clock).AutoJump))
-                {
-                    return;
-                }
-            }
-
-            WaitForWork();
-        }
+        return _timers.NextWakeTime() == long.MaxValue || (_manualClock && !((ManualClock)_clock).AutoJump);
     }
 
     // ---- clocks --------------------------------------------------------------------------------------------------

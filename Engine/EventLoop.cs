@@ -430,12 +430,16 @@ public sealed partial class EventLoop
     /// <summary>Runs the loop until <see cref="Stop"/> is called, sleeping whenever nothing is ready (R53).</summary>
     /// <exception cref="InvalidOperationException">Called inside a step (R5) or from another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public void RunForever()
+    public void RunForever() => RunTicks(untilIdle: false, nameof(RunForever));
+
+    /// <summary>The run loop of <see cref="RunForever"/> and <see cref="RunUntilIdle"/>: tick, stop when asked (or, for
+    /// the latter, when idle), else sleep until there is work (R53).</summary>
+    private void RunTicks(bool untilIdle, string member)
     {
         CheckAccess();
         if (_inTick)
         {
-            throw Reentrant(nameof(RunForever));
+            throw Reentrant(member);
         }
 
         while (true)
@@ -444,6 +448,11 @@ public sealed partial class EventLoop
             if (_stopRequested)
             {
                 _stopRequested = false;
+                return;
+            }
+
+            if (untilIdle && IsIdle())
+            {
                 return;
             }
 

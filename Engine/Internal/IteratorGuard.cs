@@ -30,20 +30,23 @@ internal static class IteratorGuard
 
     internal static bool HasStarted(IEnumerator<IAwaitable> iterator)
     {
-        Type type = iterator.GetType();
-        Func<object, int>? accessor;
+        Func<object, int>? accessor = StateAccessor(iterator.GetType());
+        return accessor is not null && accessor(iterator) != 0;
+    }
+
+    /// <summary>The compiled reader of <paramref name="type"/>'s <c>&lt;&gt;1__state</c> field, or null when it has none
+    /// (also used by <see cref="YieldLocator"/> to find where a frame is parked).</summary>
+    internal static Func<object, int>? StateAccessor(Type type)
+    {
         if (ReferenceEquals(type, t_lastType))
         {
-            accessor = t_lastAccessor;
-        }
-        else
-        {
-            accessor = s_accessors.GetOrAdd(type, Build);
-            t_lastType = type;
-            t_lastAccessor = accessor;
+            return t_lastAccessor;
         }
 
-        return accessor is not null && accessor(iterator) != 0;
+        Func<object, int>? accessor = s_accessors.GetOrAdd(type, Build);
+        t_lastType = type;
+        t_lastAccessor = accessor;
+        return accessor;
     }
 
     private static Func<object, int>? Build(Type type)

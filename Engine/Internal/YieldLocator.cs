@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Linq.Expressions;
 using System.Reflection;
 #if NET
 using System.Diagnostics;
@@ -59,32 +58,13 @@ internal static class YieldLocator
         public override string ToString() => File + ":line " + Line.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static readonly ConcurrentDictionary<Type, Func<object, int>?> s_stateReaders = new();
-
-    [ThreadStatic]
-    private static Type? t_lastType;
-
-    [ThreadStatic]
-    private static Func<object, int>? t_lastReader;
-
     /// <summary>Reads the resume state of a compiler-generated iterator, or <see cref="NoState"/>.</summary>
+    /// <remarks>The field accessor is <see cref="IteratorGuard"/>'s, compiled once per iterator type.</remarks>
     internal static int ReadState(object iterator)
     {
         try
         {
-            Type type = iterator.GetType();
-            Func<object, int>? reader;
-            if (ReferenceEquals(type, t_lastType))
-            {
-                reader = t_lastReader;
-            }
-            else
-            {
-                reader = s_stateReaders.GetOrAdd(type, BuildStateReader);
-                t_lastType = type;
-                t_lastReader = reader;
-            }
-
+            Func<object, int>? reader = IteratorGuard.StateAccessor(iterator.GetType());
             return reader is null ? NoState : reader(iterator);
         }
 #pragma warning disable CA1031 // Trace building must never throw: a trace without a location is the fallback.
@@ -97,26 +77,6 @@ internal static class YieldLocator
 
     /// <summary>Whether <paramref name="state"/> is one where the iterator is suspended at a <c>yield return</c>.</summary>
     internal static bool IsParked(int state) => state >= 1;
-
-    private static Func<object, int>? BuildStateReader(Type type)
-    {
-        FieldInfo? field = type.GetField(StateField, BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
-        if (field is null || field.FieldType != typeof(int))
-        {
-            return null;
-        }
-
-        try
-        {
-            ParameterExpression parameter = Expression.Parameter(typeof(object), "iterator");
-            Expression body = Expression.Field(Expression.Convert(parameter, type), field);
-            return Expression.Lambda<Func<object, int>>(body, parameter).Compile();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or MemberAccessException)
-        {
-            return it => (int)field.GetValue(it)!;
-        }
-    }
 
 #if NET
     // Guards the symbol readers and the IL decoding tables: printing a trace is rare, so one lock is simpler than making
