@@ -7,10 +7,10 @@ namespace YieldLoop.Tests;
 /// <summary>Shared helpers: a loop on a manual clock that records unhandled exceptions instead of printing them.</summary>
 internal sealed class TestLoop
 {
-    public TestLoop(double startSeconds = 0)
+    public TestLoop(double startSeconds = 0, string name = "test-loop")
     {
         Clock = new ManualClock(TimeSpan.FromSeconds(startSeconds));
-        Loop = new EventLoop(Clock, "test-loop");
+        Loop = new EventLoop(Clock, name);
         Loop.UnhandledExceptionHandler = Unhandled.Add;
     }
 

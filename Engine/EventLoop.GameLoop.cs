@@ -82,27 +82,10 @@ public sealed partial class EventLoop
                 "A tick budget must be zero or more (zero runs one entry); use Tick() for a tick without a budget.");
         }
 
-        CheckAccess();
-        if (_inTick)
-        {
-            throw Reentrant(nameof(Tick));
-        }
-
-        _inTick = true;
-        EventLoop? previous = t_current;
-        t_current = this;
+        CheckAccess();   // before touching loop fields from a wrong thread (R50); RunTick checks re-entrancy
         _deferred = 0;
         _budgetTimer = timer;
-        try
-        {
-            TickCore(budget.Ticks);
-        }
-        finally
-        {
-            _inTick = false;
-            t_current = previous;
-        }
-
+        RunTick(budget.Ticks);
         return _deferred;
     }
 

@@ -282,7 +282,10 @@ public sealed partial class EventLoop
     /// <exception cref="InvalidOperationException">Called from inside a step or callback of this loop (R5), or from
     /// another thread (R50).</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public void Tick()
+    public void Tick() => RunTick(budget: -1);
+
+    /// <summary>One tick, with its checks (R5, R50) and the current-loop bookkeeping; a budget of -1 means none.</summary>
+    private void RunTick(long budget)
     {
         CheckAccess();
         if (_inTick)
@@ -295,7 +298,7 @@ public sealed partial class EventLoop
         t_current = this;
         try
         {
-            TickCore();
+            TickCore(budget);
         }
         finally
         {
@@ -565,7 +568,7 @@ public sealed partial class EventLoop
 
     // ---- the tick -----------------------------------------------------------------------------------------------
 
-    private void TickCore(long budget = -1)
+    private void TickCore(long budget)
     {
         long clock = _clock.Now.Ticks;
         if (clock > _now)

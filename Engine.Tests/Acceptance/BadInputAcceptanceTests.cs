@@ -7,29 +7,13 @@ namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>Acceptance scenarios for R60-R61: custom awaitables that break their contract, and misuse at run time.</summary>
 [TestFixture]
-public sealed class BadInputAcceptanceTests
+public sealed class BadInputAcceptanceTests : AcceptanceFixture
 {
-    private ManualClock _clock = null!;
-    private EventLoop _loop = null!;
-    private List<Exception> _unhandled = null!;
-
-    [SetUp]
-    public void SetUp()
+    public BadInputAcceptanceTests()
+        : base("bad-input")
     {
-        _clock = new ManualClock();
-        _loop = new EventLoop(_clock, "bad-input");
-        _unhandled = new List<Exception>();
-        _loop.UnhandledExceptionHandler = _unhandled.Add;
     }
 
-    [TearDown]
-    public void TearDown()
-    {
-        if (!_loop.IsClosed)
-        {
-            _loop.Close();
-        }
-    }
 
     private void Ticks(int n)
     {

@@ -9,36 +9,11 @@ namespace YieldLoop.Tests.Acceptance;
 /// Acceptance scenarios for cancellation, Close and stopped runs (SEMANTICS.md R30-R37), written from the rules.
 /// </summary>
 [TestFixture]
-public class CancellationAcceptanceTests
+public class CancellationAcceptanceTests : AcceptanceFixture
 {
-    private ManualClock _clock = null!;
-    private EventLoop _loop = null!;
-    private List<Exception> _unhandled = null!;
-
-    [SetUp]
-    public void SetUp()
+    public CancellationAcceptanceTests()
+        : base("cancel-acceptance")
     {
-        _clock = new ManualClock();
-        _loop = new EventLoop(_clock, "cancel-acceptance");
-        _unhandled = new List<Exception>();
-        _loop.UnhandledExceptionHandler = _unhandled.Add;
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        if (!_loop.IsClosed)
-        {
-            _loop.Close();
-        }
-    }
-
-    private void Tick(int n = 1)
-    {
-        for (int i = 0; i < n; i++)
-        {
-            _loop.Tick();
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

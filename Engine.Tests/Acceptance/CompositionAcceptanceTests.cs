@@ -8,30 +8,19 @@ namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>Acceptance scenarios for R40-R44, written from SEMANTICS.md (outsider's view).</summary>
 [TestFixture]
-public sealed class CompositionAcceptanceTests
+public sealed class CompositionAcceptanceTests : AcceptanceFixture
 {
-    private ManualClock _clock = null!;
-    private EventLoop _loop = null!;
-    private List<Exception> _unhandled = null!;
+    public CompositionAcceptanceTests()
+        : base("comp")
+    {
+    }
+
     private List<string> _log = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _clock = new ManualClock();
-        _loop = new EventLoop(_clock, "comp");
-        _unhandled = new List<Exception>();
-        _loop.UnhandledExceptionHandler = _unhandled.Add;
         _log = new List<string>();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        if (!_loop.IsClosed)
-        {
-            _loop.Close();
-        }
     }
 
     private void Advance(double seconds)

@@ -7,30 +7,19 @@ namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>Acceptance scenarios for the coordination primitives: FIFO fairness, cancel safety, channel capacity and close.</summary>
 [TestFixture]
-public sealed class CompositionSyncAcceptanceTests
+public sealed class CompositionSyncAcceptanceTests : AcceptanceFixture
 {
-    private ManualClock _clock = null!;
-    private EventLoop _loop = null!;
-    private List<Exception> _unhandled = null!;
+    public CompositionSyncAcceptanceTests()
+        : base("sync")
+    {
+    }
+
     private List<string> _log = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _clock = new ManualClock();
-        _loop = new EventLoop(_clock, "sync");
-        _unhandled = new List<Exception>();
-        _loop.UnhandledExceptionHandler = _unhandled.Add;
         _log = new List<string>();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        if (!_loop.IsClosed)
-        {
-            _loop.Close();
-        }
     }
 
     private void Ticks(int n)

@@ -8,36 +8,11 @@ namespace YieldLoop.Tests.Acceptance;
 /// Acceptance scenarios for futures, results, failures and nesting (SEMANTICS.md R14-R27), written from the rules.
 /// </summary>
 [TestFixture]
-public class FutureAcceptanceTests
+public class FutureAcceptanceTests : AcceptanceFixture
 {
-    private ManualClock _clock = null!;
-    private EventLoop _loop = null!;
-    private List<Exception> _unhandled = null!;
-
-    [SetUp]
-    public void SetUp()
+    public FutureAcceptanceTests()
+        : base("acceptance")
     {
-        _clock = new ManualClock();
-        _loop = new EventLoop(_clock, "acceptance");
-        _unhandled = new List<Exception>();
-        _loop.UnhandledExceptionHandler = _unhandled.Add;
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        if (!_loop.IsClosed)
-        {
-            _loop.Close();
-        }
-    }
-
-    private void Tick(int n = 1)
-    {
-        for (int i = 0; i < n; i++)
-        {
-            _loop.Tick();
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -9,31 +9,17 @@ namespace YieldLoop.Tests.Acceptance;
 /// Acceptance scenarios written from SEMANTICS.md R1-R6 (ticks, ordering, fairness, re-entrancy) and the game-loop
 /// features (LoopPhase, Tick(budget)), as an outsider reads them.
 /// </summary>
-public class TimeAcceptanceTests
+public class TimeAcceptanceTests : AcceptanceFixture
 {
-    private ManualClock _clock = null!;
-    private EventLoop _loop = null!;
-    private List<Exception> _unhandled = null!;
+    public TimeAcceptanceTests()
+        : base("acceptance")
+    {
+    }
+
     private List<string> _log = null!;
 
     [SetUp]
-    public void SetUp()
-    {
-        _clock = new ManualClock();
-        _loop = new EventLoop(_clock, "acceptance");
-        _unhandled = new List<Exception>();
-        _loop.UnhandledExceptionHandler = _unhandled.Add;
-        _log = new List<string>();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        if (!_loop.IsClosed)
-        {
-            _loop.Close();
-        }
-    }
+    public void SetUpLog() => _log = new List<string>();
 
     private void Log(string what) => _log.Add(what + "@" + _loop.TickCount);
 

@@ -28,21 +28,21 @@ public static class FutureInteropExtensions
     /// <exception cref="ArgumentNullException"><paramref name="future"/> is null.</exception>
     /// <remarks>The task takes over the failure: a future that faults counts as observed (R23) when the task was asked
     /// for before the fault, as with any waiter.</remarks>
-    public static Task AsTask(this Future future) => TaskSourceWatcher<NoResult>.Start(future ?? throw new ArgumentNullException(nameof(future)));
+    public static Task AsTask(this Future future) => TaskCompletionWatcher<NoResult>.Start(future ?? throw new ArgumentNullException(nameof(future)));
 
     /// <summary>Returns a <see cref="Task{TResult}"/> that completes like <paramref name="future"/> (see <see cref="AsTask(Future)"/>).</summary>
     /// <typeparam name="T">The type of the result.</typeparam>
     /// <param name="future">The future.</param>
     /// <returns>The task.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="future"/> is null.</exception>
-    public static Task<T> AsTask<T>(this Future<T> future) => TaskSourceWatcher<T>.Start(future ?? throw new ArgumentNullException(nameof(future)));
+    public static Task<T> AsTask<T>(this Future<T> future) => TaskCompletionWatcher<T>.Start(future ?? throw new ArgumentNullException(nameof(future)));
 
     /// <summary>Returns a <see cref="Task{TResult}"/> that completes like <paramref name="task"/> (see <see cref="AsTask(Future)"/>).</summary>
     /// <typeparam name="T">The type of the result.</typeparam>
     /// <param name="task">The loop task.</param>
     /// <returns>The task.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="task"/> is null.</exception>
-    public static Task<T> AsTask<T>(this LoopTask<T> task) => TaskSourceWatcher<T>.Start(task ?? throw new ArgumentNullException(nameof(task)));
+    public static Task<T> AsTask<T>(this LoopTask<T> task) => TaskCompletionWatcher<T>.Start(task ?? throw new ArgumentNullException(nameof(task)));
 
     /// <summary>
     /// Cancels <paramref name="future"/> (a task: at its next turn, R30) when <paramref name="token"/> fires. The token's

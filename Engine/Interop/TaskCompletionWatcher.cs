@@ -3,8 +3,9 @@ using System.Threading.Tasks;
 namespace YieldLoop;
 
 /// <summary>
-/// Completes a given <see cref="TaskCompletionSource{TResult}"/> like a future (for <see cref="LoopGroup.Start"/>,
-/// whose task exists before the loop task does). The source must be created with
+/// Completes a <see cref="TaskCompletionSource{TResult}"/> like a future: the engine side of
+/// <see cref="FutureInteropExtensions.AsTask(Future)"/> (<see cref="Start"/>), and of <see cref="LoopGroup.Start"/>, whose
+/// task exists before the loop task does. The source must be created with
 /// <see cref="TaskCreationOptions.RunContinuationsAsynchronously"/> so nothing runs inline on the loop thread (R4).
 /// </summary>
 /// <typeparam name="T">The task's result type (<see cref="NoResult"/> for a plain task).</typeparam>
@@ -18,6 +19,15 @@ internal sealed class TaskCompletionWatcher<T> : InteropWatcher
         _source = source;
     }
 
+    /// <summary>Creates the task for <paramref name="future"/>; any thread.</summary>
+    internal static Task<T> Start(Future future)
+    {
+        var source = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        new TaskCompletionWatcher<T>(future._loop, source).Attach(future);
+        return source.Task;
+    }
+
+    // The task takes the failure over (whoever awaits it sees it), so this watcher observes it (R23).
     protected override void OnFutureCompleted(Future future)
     {
         switch (future.State)
