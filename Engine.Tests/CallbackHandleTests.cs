@@ -14,6 +14,20 @@ namespace YieldLoop.Tests;
 public class CallbackHandleTests
 {
     [Test]
+    public void ACallbackThatCancelsItsOwnHandle_EndsCancelled_AsCancelPromised_R16_R33()
+    {
+        var t = new TestLoop();
+        CallbackHandle? handle = null;
+        bool? cancelled = null;
+        handle = t.Loop.CallSoon(() => cancelled = handle!.Cancel());
+        t.Tick();
+
+        Assert.That(cancelled, Is.True);
+        Assert.That(handle.IsCancelled, Is.True);
+        Assert.That(handle.Cancel(), Is.False);
+    }
+
+    [Test]
     public void CallSoon_RunsInTheNextTickNotInline_R4()
     {
         var t = new TestLoop();

@@ -97,7 +97,7 @@ public partial class EventLoopTests
     }
 
     [Test]
-    public void CustomAwaitable_ThatInvokesItsContinuationTwice_ReportsTheSecondToTheHandler_R60()
+    public void CustomAwaitable_ThatInvokesItsContinuationTwiceBeforeTheTaskResumed_FaultsTheTask_R60()
     {
         var t = new TestLoop();
         var log = new List<string>();
@@ -108,13 +108,56 @@ public partial class EventLoopTests
         awaitable.Continuation!();
         t.Tick(2);
 
-        Assert.That(log, Is.EqualTo(new[] { "before", "after" }), "the task resumed once");
+        Assert.That(log, Is.EqualTo(new[] { "before" }), "the task never resumed past the broken wait");
+        Assert.That(task.IsFaulted, Is.True);
+        Assert.That(task.Exception, Is.TypeOf<InvalidOperationException>());
+        Assert.That(task.Exception!.Message, Is.EqualTo(
+            $"The custom awaitable {typeof(TestAwaitable).FullName} that coroutine 'Twice' waited on invoked its continuation more than once; an awaitable must complete exactly once."));
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { task.Exception }), "nobody waited on the task: its failure is reported once (R23)");
+    }
+
+    [Test]
+    public void CustomAwaitable_ThatInvokesItsContinuationTwiceInsideOnCompleted_FaultsTheTask_AndTheLoopGoesOn_R60()
+    {
+        var t = new TestLoop();
+        var log = new List<string>();
+        LoopTask task = t.Loop.Start(AwaitThenLog(new DoubleCompleter(), log), "Eager");
+        LoopTask other = t.Loop.Start(TwoSteps(new List<string>()));
+        t.Tick(3);
+
+        Assert.That(log, Is.EqualTo(new[] { "before" }));
+        Assert.That(task.Exception, Is.TypeOf<InvalidOperationException>());
+        Assert.That(task.Exception!.Message, Does.Contain("coroutine 'Eager'").And.Contain(typeof(DoubleCompleter).FullName!).And.Contain("more than once"));
+        Assert.That(other.IsSucceeded, Is.True, "the loop goes on");
+    }
+
+    [Test]
+    public void CustomAwaitable_ThatInvokesItsContinuationOnceInsideOnCompleted_ResumesTheTaskNormally_R60()
+    {
+        var t = new TestLoop();
+        var log = new List<string>();
+        LoopTask task = t.Loop.Start(AwaitThenLog(new DoubleCompleter { Calls = 1 }, log), "Eager");
+        t.Tick(2);
+
+        Assert.That(log, Is.EqualTo(new[] { "before", "after" }));
         Assert.That(task.IsSucceeded, Is.True);
-        Assert.That(t.Unhandled, Has.Count.EqualTo(1));
-        Assert.That(t.Unhandled[0], Is.TypeOf<InvalidOperationException>());
-        Assert.That(t.Unhandled[0].Message, Does.Contain("invoked its continuation more than once"));
-        Assert.That(t.Unhandled[0].Message, Does.Contain("'Twice'"));
-        Assert.That(t.Unhandled[0].Message, Does.Contain(typeof(TestAwaitable).FullName));
+        Assert.That(t.Unhandled, Is.Empty);
+    }
+
+    /// <summary>Completes inside OnCompleted, by invoking the continuation <see cref="Calls"/> times.</summary>
+    private sealed class DoubleCompleter : IAwaitable
+    {
+        public int Calls { get; set; } = 2;
+
+        public bool IsCompleted => false;
+
+        public void OnCompleted(Action continuation)
+        {
+            for (int i = 0; i < Calls; i++)
+            {
+                continuation();
+            }
+        }
     }
 
     [Test]

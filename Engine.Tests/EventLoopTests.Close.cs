@@ -279,16 +279,122 @@ public partial class EventLoopTests
     }
 
     [Test]
-    public void Close_CancelsWorkPostedBeforeItAndReturnsIt_R36()
+    public void Close_RunsTheCallbacksPostedBeforeIt_ThenCancelsWhatTheyStarted_R51_R36()
     {
         var t = new TestLoop();
-        bool ran = false;
-        Assert.That(OnOtherThread(() => t.Loop.Post(() => ran = true)), Is.Null);
+        var log = new List<string>();
+        LoopTask? started = null;
+        Assert.That(OnOtherThread(() =>
+        {
+            t.Loop.Post(() => log.Add("first post"));
+            t.Loop.Post(() =>
+            {
+                log.Add("second post");
+                started = t.Loop.Start(LogFinally(log));
+            });
+        }), Is.Null);
+
         IReadOnlyList<LoopTask> pending = t.Loop.Close();
-        Assert.That(pending, Has.Count.EqualTo(1));
-        Assert.That(pending[0], Is.TypeOf<CallbackHandle>());
-        Assert.That(pending[0].IsCancelled, Is.True);
-        Assert.That(ran, Is.False);
+
+        Assert.That(log, Is.EqualTo(new[] { "first post", "second post" }), "the started task is cancelled before its first step (R32)");
+        Assert.That(started!.IsCancelled, Is.True);
+        Assert.That(pending, Is.EqualTo(new[] { started }), "the posts ran, so only the task they started was pending");
+        Assert.That(t.Unhandled, Is.Empty);
+    }
+
+    [Test]
+    public void Close_RunsAcceptedPostsBeforeItCancelsTheTasks_R51_R36()
+    {
+        var t = new TestLoop();
+        var log = new List<string>();
+        LoopTask sleeper = t.Loop.Start(SleepAndLogFinally(log));
+        t.Tick();
+        Assert.That(OnOtherThread(() => t.Loop.Post(() => log.Add("post (sleeper " + sleeper.State + ")"))), Is.Null);
+
+        t.Loop.Close();
+
+        Assert.That(log, Is.EqualTo(new[] { "post (sleeper Pending)", "sleeper finally" }));
+    }
+
+    [Test]
+    public void Close_APostedCallbackThatThrows_IsReported_AndCloseGoesOn_R51_R18()
+    {
+        var t = new TestLoop();
+        var boom = new InvalidOperationException("post threw");
+        bool secondRan = false;
+        Assert.That(OnOtherThread(() =>
+        {
+            t.Loop.Post(() => throw boom);
+            t.Loop.Post(() => secondRan = true);
+        }), Is.Null);
+
+        t.Loop.Close();
+
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { boom }));
+        Assert.That(secondRan, Is.True);
+        Assert.That(t.Loop.IsClosed, Is.True);
+    }
+
+    [Test]
+    public void Post_FromInsideClose_Throws_AndTryPostReturnsFalse_R36_R51()
+    {
+        var t = new TestLoop();
+        Exception? fromPost = null;
+        bool? fromTryPost = null;
+        t.Loop.Start(FinallyThatPosts(t.Loop, e => fromPost = e, b => fromTryPost = b));
+        t.Tick();
+
+        t.Loop.Close();
+
+        Assert.That(fromPost, Is.TypeOf<ObjectDisposedException>());
+        Assert.That(fromTryPost, Is.False);
+    }
+
+    private static IEnumerator<IAwaitable> LogFinally(List<string> log)
+    {
+        try
+        {
+            log.Add("body");
+            yield return Co.NextTick;
+        }
+        finally
+        {
+            log.Add("finally of a task that never ran");
+        }
+    }
+
+    private static IEnumerator<IAwaitable> SleepAndLogFinally(List<string> log)
+    {
+        try
+        {
+            yield return Co.Sleep(100);
+        }
+        finally
+        {
+            log.Add("sleeper finally");
+        }
+    }
+
+    private static IEnumerator<IAwaitable> FinallyThatPosts(EventLoop loop, Action<Exception?> post, Action<bool> tryPost)
+    {
+        try
+        {
+            yield return Co.Sleep(100);
+        }
+        finally
+        {
+            try
+            {
+                loop.Post(() => { });
+                post(null);
+            }
+            catch (ObjectDisposedException ex)
+            {
+                post(ex);
+            }
+
+            tryPost(loop.TryPost(() => { }));
+        }
     }
 
     [Test]
@@ -397,6 +503,49 @@ public partial class EventLoopTests
         Assert.That(task.Cancel(), Is.True);
         Assert.That(t.Loop.TryRunUntilComplete(task), Is.True, "the stop request was used up by the first run");
         Assert.That(task.IsCancelled, Is.True);
+    }
+
+    [Test]
+    public void Stop_CalledDuringARunThatThenCompletes_DoesNotStopTheNextRun_R37()
+    {
+        var t = new TestLoop();
+        LoopTask first = t.Loop.Start(StopThenEnd(t.Loop));
+        Assert.That(t.Loop.TryRunUntilComplete(first), Is.True);
+
+        var gate = new FutureSource(t.Loop);
+        LoopTask second = t.Loop.Start(WaitThenLog(gate.Future, new List<string>(), "done"));
+        t.Loop.CallLater(0, () => t.Loop.CallSoon(() => gate.SetResult()));
+        Assert.That(t.Loop.TryRunUntilComplete(second), Is.True, "the first run's stop request ended with the first run");
+        Assert.That(second.IsSucceeded, Is.True);
+
+        static IEnumerator<IAwaitable> StopThenEnd(EventLoop loop)
+        {
+            loop.Stop();
+            yield break;
+        }
+    }
+
+    [Test]
+    public void TryRunUntilComplete_StoppedFirst_ALaterFailureOfTheTaskIsStillReported_R37_R23()
+    {
+        var t = new TestLoop();
+        var gate = new FutureSource(t.Loop);
+        var boom = new InvalidOperationException("later failure");
+        LoopTask task = t.Loop.Start(WaitThenThrow(gate.Future, boom));
+        t.Loop.CallSoon(() => t.Loop.Stop());
+        Assert.That(t.Loop.TryRunUntilComplete(task), Is.False);
+
+        gate.SetResult();
+        t.Tick(2);
+
+        Assert.That(task.IsFaulted, Is.True);
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { boom }), "nobody waits on it any more, so its failure is reported (R23)");
+
+        static IEnumerator<IAwaitable> WaitThenThrow(Future gate, Exception failure)
+        {
+            yield return gate;
+            throw failure;
+        }
     }
 
     [Test]

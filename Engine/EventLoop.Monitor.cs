@@ -110,7 +110,7 @@ public sealed partial class EventLoop
         }
         catch (Exception ex)
         {
-            Fault(run[i].Task, ex, "threw " + ex.GetType().Name);
+            Threw(run[i].Task, ex);
         }
     }
 

@@ -91,25 +91,6 @@ public sealed partial class EventLoop
     }
 
     /// <summary>
-    /// Close, right after draining the inbox: applies the completions handed over before Close began, in posting order,
-    /// before any task is cancelled, so a future completed from another thread keeps that outcome (R51).
-    /// </summary>
-    private void ApplyHandOversOnClose()
-    {
-        // The drained hand-overs sit at the end of the ready queue. Applying one may enqueue waiters (and grow _ready),
-        // so the array and count are read again each time round; waiters are tasks, not hand-overs, and are skipped.
-        for (int i = 0; i < _readyCount; i++)
-        {
-            LoopTask node = _ready[i].Task;
-            int st = node._state;
-            if ((st & StateBits.HandOver) != 0 && (st & StateBits.StateMask) == 0)
-            {
-                RunCallback(node, st);
-            }
-        }
-    }
-
-    /// <summary>
     /// Close, after every task was cancelled: interop watchers whose future is still pending (a plain future that
     /// nobody completed) are told the loop closed, so awaiting async code ends with ObjectDisposedException.
     /// </summary>

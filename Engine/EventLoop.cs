@@ -251,7 +251,9 @@ public sealed partial class EventLoop
             throw new ArgumentNullException(nameof(callback));
         }
 
-        return TryPostHandle(new CallbackHandle(this, callback));
+        var handle = new CallbackHandle(this, callback);
+        handle._state |= StateBits.Posted;
+        return TryPostHandle(handle);
     }
 
     /// <summary>Queues a hand-over in the inbox (any thread); false once the loop is closing.</summary>
@@ -408,7 +410,9 @@ public sealed partial class EventLoop
                 $"The {future.Describe()} belongs to another loop ('{future._loop.Name}'); run it on that loop.", nameof(future));
         }
 
-        // The caller waits for this future, so its failure is observed (R23): it is thrown to the caller instead.
+        // The caller waits for this future, so its failure is observed (R23): it is thrown to the caller instead. A run
+        // stopped early gives that back: the future is still pending, and a later failure must still be reported.
+        bool observedBefore = (future._state & StateBits.Observed) != 0;
         future._state |= StateBits.Observed;
         while (!future.IsCompleted)
         {
@@ -421,12 +425,18 @@ public sealed partial class EventLoop
             if (_stopRequested)
             {
                 _stopRequested = false;
+                if (!observedBefore)
+                {
+                    future._state &= ~StateBits.Observed;
+                }
+
                 return false;
             }
 
             WaitForWork();
         }
 
+        _stopRequested = false;   // a Stop asked for during this run ends with it; it does not stop the next run
         return true;
     }
 
@@ -472,98 +482,6 @@ public sealed partial class EventLoop
     {
         _stopRequested = true;
         _wake.Set();
-    }
-
-    /// <summary>
-    /// Closes the loop: cancels every pending task and callback (their <c>finally</c> blocks run), and returns what
-    /// was pending (R36). Closing twice is a no-op that returns an empty list.
-    /// </summary>
-    /// <returns>The tasks and callbacks that were still pending, in no particular order.</returns>
-    /// <remarks>After closing, the state, result and exception of tasks and futures can still be read; every other
-    /// use of the loop throws <see cref="ObjectDisposedException"/>, and <see cref="TryPost"/> returns false. The list
-    /// is also written to <see cref="Trace"/>. Failures that happen while closing are reported before this returns.</remarks>
-    /// <exception cref="InvalidOperationException">Called inside a step or callback of this loop, or from another thread.</exception>
-    public IReadOnlyList<LoopTask> Close()
-    {
-        CheckThread();
-        if (_closed)
-        {
-            return Array.Empty<LoopTask>();
-        }
-
-        if (_inTick)
-        {
-            throw new InvalidOperationException(
-                $"EventLoop '{Name}' cannot be closed from inside one of its own steps or callbacks. Call Stop() there, and Close() after the run returns.");
-        }
-
-        _inTick = true;   // finally blocks run below: they must not tick or close the loop again
-        var pending = new List<LoopTask>();
-        try
-        {
-            lock (_inboxLock)
-            {
-                _closing = true;
-            }
-
-            DrainInbox();
-            ApplyHandOversOnClose();   // completions accepted before Close are applied, not cancelled (R51)
-
-            // Finally blocks may start new work while we cancel; go round until nothing is left (bounded).
-            for (int round = 0; round < 64 && _registry.Count > 0; round++)
-            {
-                foreach (LoopTask task in _registry.Snapshot())
-                {
-                    if (task.IsCompleted)
-                    {
-                        _registry.Remove(task);
-                        continue;
-                    }
-
-                    pending.Add(task);
-                    task._state |= StateBits.CancelRequested;
-                    Future? parkedOn = Detach(task);
-                    EndTask(task, FutureState.Cancelled, null);
-                    if (task.IsFaulted && (task._state & StateBits.Reported) == 0 && task._slot is Exception closing)
-                    {
-                        // A finally threw while Close cancelled it (R35). Whoever waited on it is being cancelled by this
-                        // Close too, so nobody will ever receive the failure: report it now (once per exception, R23).
-                        task._state |= StateBits.Reported;
-                        if (!CoroutineTraceRecord.MarkReported(closing))
-                        {
-                            Report(closing);
-                        }
-                    }
-
-                    if (parkedOn is not null)
-                    {
-                        RequestCancel(parkedOn);   // as any cancellation does (R31)
-                    }
-                }
-            }
-
-            ReleaseInteropWatchersOnClose();   // awaiters of futures left pending end with ObjectDisposedException
-            ReportUnobserved();
-        }
-        finally
-        {
-            _closed = true;
-            _inTick = false;
-            _timers.Clear();
-            _diagnostics?.OnLoopClosed();
-            _driversInWheel = 0;
-            ClockTimerCount = 0;
-            Array.Clear(_ready, 0, _readyCount);
-            _readyCount = 0;
-            _unstarted.Clear();
-        }
-
-        if (pending.Count > 0)
-        {
-            Trace.TraceWarning($"YieldLoop: EventLoop '{Name}' was closed with {pending.Count} pending task(s); they were cancelled.");
-        }
-
-        return pending;
     }
 
     // ---- the tick -----------------------------------------------------------------------------------------------
@@ -632,10 +550,8 @@ public sealed partial class EventLoop
             }
             catch (Exception ex)
             {
-                // A coroutine's MoveNext threw: its frame has already run its own finally blocks.
                 i = _runIndex;
-                LoopTask task = run[i].Task;
-                Fault(task, ex, "threw " + ex.GetType().Name);
+                Threw(run[i].Task, ex);
                 i++;
             }
         }
@@ -753,8 +669,8 @@ public sealed partial class EventLoop
             object? waited = (st & StateBits.InWheel) == 0 ? task._link : null;
             if (waited is not null)
             {
-                // Woken by a drained combinator it waited on (RequestCancelOne): leave it, and if a child's finally
-                // threw during that cancellation, that exception is the outcome, not lost (R35).
+                // Still parked on a child task or a drained combinator, which unwound first (RequestCancel): leave it,
+                // and if a child's finally threw during that cancellation, that exception is the outcome, not lost (R35).
                 Future? drained = waited as Future;
                 if (waited is SettleRequest settle)
                 {
@@ -1263,7 +1179,10 @@ public sealed partial class EventLoop
 
         if (failure is null)
         {
-            CompleteTask(node, FutureState.Succeeded, null);
+            // A callback that cancelled its own handle while it ran ends cancelled, as a task that cancels itself does
+            // (R33): Cancel returned true, so the handle must end cancelled (R16).
+            CompleteTask(node, (node._state & StateBits.CancelRequested) != 0 ? FutureState.Cancelled : FutureState.Succeeded,
+                (node._state & StateBits.CancelRequested) != 0 ? Future.CancelledMarker : null);
             return;
         }
 
@@ -1274,6 +1193,23 @@ public sealed partial class EventLoop
     }
 
     // ---- ending tasks -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A coroutine's MoveNext threw (its own frame has already run its finally blocks): the task faults with the
+    /// exception (R21), except that an <see cref="OperationCanceledException"/> ends it cancelled, as it does an
+    /// <c>async</c> method, a UniTask or an asyncio task raising <c>CancelledError</c>: its waiters see a cancellation
+    /// (R22), it is never reported as an unobserved failure (R23), and reading it gives back that exception object.
+    /// </summary>
+    private void Threw(LoopTask task, Exception exception)
+    {
+        if (exception is OperationCanceledException cancelled)
+        {
+            EndTask(task, FutureState.Cancelled, null, cancelled);
+            return;
+        }
+
+        Fault(task, exception, "threw " + exception.GetType().Name);
+    }
 
     private void Fault(LoopTask task, Exception exception, string note)
     {
@@ -1287,7 +1223,7 @@ public sealed partial class EventLoop
     /// it. A finally that throws is not lost (R35): it becomes the outcome of a cancellation, and is attached to an
     /// existing failure; later ones are attached to the first.
     /// </summary>
-    private void EndTask(LoopTask task, FutureState target, Exception? failure)
+    private void EndTask(LoopTask task, FutureState target, Exception? failure, OperationCanceledException? cancellation = null)
     {
         int st = task._state;
         if ((st & StateBits.Fresh) != 0)
@@ -1344,7 +1280,7 @@ public sealed partial class EventLoop
             return;
         }
 
-        CompleteTask(task, target, target == FutureState.Cancelled ? Future.CancelledMarker : null);
+        CompleteTask(task, target, target == FutureState.Cancelled ? cancellation ?? Future.CancelledMarker : null);
     }
 
     private static void DisposeFrame(IEnumerator<IAwaitable> frame, ref Exception? first, ref List<Exception>? more)
@@ -1531,7 +1467,15 @@ public sealed partial class EventLoop
             return;
         }
 
+        if (waker.Queued)
+        {
+            // A second call before the resumed step (R60): the queued turn faults the task instead of resuming it.
+            waker.Failure ??= failure;
+            return;
+        }
+
         waker.Failure = failure;
+        waker.Queued = true;
         Enqueue(task);
     }
 
@@ -1539,20 +1483,61 @@ public sealed partial class EventLoop
     /// Requests cancellation of a future or task, and of what each cancelled task is parked on (R31), with a loop
     /// instead of recursion so a long chain of waiting tasks cannot overflow the stack.
     /// </summary>
+    /// <remarks>
+    /// <para><b>Innermost first across tasks (R31).</b> A chain P waits on C waits on D is cancelled as one unwind:
+    /// every task in it is marked first, outermost to innermost, and their turns are queued in the opposite order, D,
+    /// C, P, so in the tick that runs them the innermost task's <c>finally</c> blocks run first and each waiter ends
+    /// after the task it waited on, as a call stack unwinds (asyncio and Trio order). A task waiting on a child task
+    /// stays parked on it until its turn, exactly as a task parked on a combinator stays parked while the combinator
+    /// drains (<see cref="CompositeWatcher.TryDrain"/>): so a child whose <c>finally</c> throws hands that exception
+    /// to its waiter (R35), whichever way the waiter waited.</para>
+    /// <para>Rejected: queueing each turn as it is requested (outermost first: the parent's <c>finally</c> ran before
+    /// the child's, unlike a combinator's); and recursing to the innermost task first (a chain of 100,000 waiting
+    /// tasks must not overflow the stack, R26).</para>
+    /// </remarks>
     internal bool RequestCancel(Future target)
     {
-        bool result = RequestCancelOne(target, out Future? next);
+        bool result = RequestCancelOne(target, out Future? next, out LoopTask? turn);
+        if (next is null)
+        {
+            if (turn is not null)
+            {
+                Enqueue(turn);
+            }
+
+            return result;
+        }
+
+        // A chain: collect the turns outermost first, queue them innermost first.
+        var turns = new List<LoopTask>();
+        if (turn is not null)
+        {
+            turns.Add(turn);
+        }
+
         while (next is not null)
         {
-            RequestCancelOne(next, out next);
+            RequestCancelOne(next, out next, out turn);
+            if (turn is not null)
+            {
+                turns.Add(turn);
+            }
+        }
+
+        for (int i = turns.Count - 1; i >= 0; i--)
+        {
+            Enqueue(turns[i]);
         }
 
         return result;
     }
 
-    private bool RequestCancelOne(Future future, out Future? next)
+    /// <summary>Marks one future or task cancelled; <paramref name="next"/> is what it waits on and is cancelled with
+    /// it (R31), <paramref name="turn"/> the task whose cancelled turn the caller queues (R30).</summary>
+    private bool RequestCancelOne(Future future, out Future? next, out LoopTask? turn)
     {
         next = null;
+        turn = null;
         if (future is not LoopTask task)
         {
             return future.TryComplete(FutureState.Cancelled, Future.CancelledMarker);
@@ -1571,6 +1556,7 @@ public sealed partial class EventLoop
             return true;    // its step is on the stack: it stops at its next yield (R33)
         }
 
+        turn = task;        // its turn (R30); a second queue entry, if any, is skipped once it completed
         object? link = (task._state & StateBits.InWheel) == 0 ? task._link : null;
         Future? parked = link as Future ?? (link as SettleRequest)?._future;
         if (parked is not null && CompositeWatcher.TryDrain(parked))
@@ -1579,12 +1565,17 @@ public sealed partial class EventLoop
             // first, so in the next tick their finally blocks run before this task's turn (asyncio's gather and
             // TaskGroup, Trio's nursery); the task stays parked until then, and a child's finally that throws becomes
             // its outcome (R35; see Step).
-            Enqueue(task);
+            return true;
+        }
+
+        if (parked is LoopTask child && (child._state & (StateBits.StateMask | StateBits.InternalKinds)) == 0)
+        {
+            // Parked on a child task: it stays parked while the child unwinds first (see RequestCancel).
+            next = child;
             return true;
         }
 
         next = Detach(task);
-        Enqueue(task);      // its turn (R30); a second queue entry, if any, is skipped once it completed
         return true;
     }
 

@@ -7,9 +7,11 @@ namespace YieldLoop;
 /// <para><b>Model.</b> A <c>Post*</c> call hands the completion to the loop through its inbox, like
 /// <see cref="EventLoop.Post"/>: it is applied on the loop thread in the next tick, in posting order with the other
 /// hand-overs of the same thread, and the future's waiters resume in the tick after that (R17). Applying it is engine
-/// code (it runs no user code), and first completion wins (R14): a completion that arrives when the future is already
-/// complete (set on the loop, cancelled, or an earlier post) is dropped silently, which is what a race between
-/// producers needs.</para>
+/// code (it runs no user code), and first completion wins (R14): a result or a cancellation that arrives when the
+/// future is already complete (set on the loop, cancelled, or an earlier post) changes nothing, which is what a race
+/// between producers needs; an <i>exception</i> that arrives too late is not dropped: the loop reports it to its
+/// <see cref="EventLoop.UnhandledExceptionHandler"/> at the end of the tick that applied it (R51). Of two racing
+/// exceptions, the first wins and the second is reported.</para>
 /// <para><b>Races with the loop.</b> The inbox lock orders every post against <see cref="EventLoop.Close"/>: a post
 /// accepted before Close began is applied by Close itself, before it cancels the pending tasks, so the future keeps
 /// that outcome (readable after Close, R36); a post after that is refused: the <c>TryPost*</c> forms return
@@ -39,7 +41,9 @@ public sealed partial class FutureSource
 
     /// <summary>Completes the future with an exception, from any thread, unless the loop is closed.</summary>
     /// <param name="exception">The failure that waiters will see (the same object).</param>
-    /// <returns><see langword="true"/> if the completion was accepted; <see langword="false"/> if the loop is closed or closing.</returns>
+    /// <returns><see langword="true"/> if the completion was accepted (it is applied on the loop thread; if the future is
+    /// complete by then, the exception is reported to the loop's handler instead); <see langword="false"/> if the loop
+    /// is closed or closing.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="exception"/> is null.</exception>
     public bool TryPostException(Exception exception)
     {
@@ -48,7 +52,7 @@ public sealed partial class FutureSource
             throw new ArgumentNullException(nameof(exception));
         }
 
-        return Future._loop.TryPostHandOver(() => Future.TryComplete(FutureState.Faulted, exception));
+        return Future._loop.TryPostHandOver(() => Outcome.FaultOrReport(Future, exception));
     }
 
     /// <summary>Completes the future as cancelled, from any thread.</summary>

@@ -33,7 +33,7 @@ public sealed partial class FutureSource<T>
             throw new ArgumentNullException(nameof(exception));
         }
 
-        return Future._loop.TryPostHandOver(() => Future.TryComplete(FutureState.Faulted, exception));
+        return Future._loop.TryPostHandOver(() => Outcome.FaultOrReport(Future, exception));
     }
 
     /// <summary>Completes the future as cancelled, from any thread.</summary>

@@ -99,21 +99,79 @@ public class FutureSourceInteropTests
     }
 
     [Test]
-    public void LateCompletion_IsDroppedSilently_FirstOutcomeWins_R14()
+    public void LateCompletion_ChangesNothing_FirstOutcomeWins_ButTheLosingExceptionIsReported_R14_R51()
     {
         var t = new TestLoop();
         var source = new FutureSource<int>(t.Loop);
+        var late = new InvalidOperationException("late");
         Assert.That(OnOtherThread(() =>
         {
             Assert.That(source.TryPostResult(1), Is.True);
             Assert.That(source.TryPostResult(2), Is.True);
-            Assert.That(source.TryPostException(new InvalidOperationException()), Is.True);
+            Assert.That(source.TryPostCanceled(), Is.True);
+            Assert.That(source.TryPostException(late), Is.True);
         }), Is.Null);
 
         t.Tick();
 
         Assert.That(source.Future.Result, Is.EqualTo(1));
-        Assert.That(t.Unhandled, Is.Empty);
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { late }), "a losing result or cancellation changes nothing; a losing exception is reported");
+    }
+
+    [Test]
+    public void TwoRacingExceptions_TheFirstWins_AndTheSecondIsReported_R51()
+    {
+        var t = new TestLoop();
+        var source = new FutureSource(t.Loop);
+        var first = new InvalidOperationException("first");
+        var second = new InvalidOperationException("second");
+        LoopTask waiter = t.Loop.Start(SettleOn(source.Future));
+        t.Tick();
+        Assert.That(OnOtherThread(() =>
+        {
+            source.PostException(first);
+            source.PostException(second);
+        }), Is.Null);
+
+        t.Tick(2);
+
+        Assert.That(source.Future.Exception, Is.SameAs(first));
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { second }));
+        Assert.That(waiter.IsSucceeded, Is.True);
+
+        static IEnumerator<IAwaitable> SettleOn(Future future)
+        {
+            yield return Co.Settle(future);
+        }
+    }
+
+    [Test]
+    public void ALosingException_AfterTheFutureWasCancelledOnTheLoop_IsReported_R51()
+    {
+        var t = new TestLoop();
+        var source = new FutureSource<int>(t.Loop);
+        var late = new InvalidOperationException("late");
+        source.Future.Cancel();
+        Assert.That(OnOtherThread(() => source.PostException(late)), Is.Null);
+
+        t.Tick();
+
+        Assert.That(source.Future.IsCancelled, Is.True);
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { late }));
+    }
+
+    [Test]
+    public void ALosingException_AppliedByClose_IsReportedBeforeCloseReturns_R51_R36()
+    {
+        var t = new TestLoop();
+        var source = new FutureSource(t.Loop);
+        var late = new InvalidOperationException("late");
+        source.SetResult();
+        Assert.That(OnOtherThread(() => source.PostException(late)), Is.Null);
+
+        t.Loop.Close();
+
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { late }));
     }
 
     [Test]

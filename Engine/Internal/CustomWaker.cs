@@ -29,36 +29,36 @@ internal sealed class CustomWaker
 
     internal string AwaitableType => _awaitable.GetType().FullName ?? _awaitable.GetType().Name;
 
+    /// <summary>Set by the loop once the task's resumed turn is queued (loop thread only): a later failure only
+    /// replaces a missing one, and the task is never queued twice for one wake-up.</summary>
+    internal bool Queued { get; set; }
+
     private void Wake()
     {
         bool onLoopThread = _loop.IsLoopThread;
+        Exception? failure = null;
         if (Interlocked.Increment(ref _calls) > 1)
         {
-            var error = new InvalidOperationException(
+            // R60: while the task is still parked here (the second call came inside OnCompleted, or before the resumed
+            // step), the task faults with this; once it moved on, the loop reports it (WakeCustom decides).
+            failure = new InvalidOperationException(
                 $"The custom awaitable {AwaitableType} that coroutine '{_task.Name}' waited on invoked its continuation more than once; an awaitable must complete exactly once.");
-            if (onLoopThread)
-            {
-                _loop.Report(error);
-            }
-            else
-            {
-                _loop.TryPost(() => _loop.Report(error));
-            }
-
-            return;
+        }
+        else if (!onLoopThread)
+        {
+            failure = new InvalidOperationException(
+                $"The custom awaitable {AwaitableType} that coroutine '{_task.Name}' waited on invoked its continuation from thread {Environment.CurrentManagedThreadId}, not the loop's thread. Complete it on the loop's thread, or hand the completion over with EventLoop.Post.");
         }
 
         if (onLoopThread)
         {
-            _loop.WakeCustom(_task, this, null);
+            _loop.WakeCustom(_task, this, failure);
             return;
         }
 
-        var wrongThread = new InvalidOperationException(
-            $"The custom awaitable {AwaitableType} that coroutine '{_task.Name}' waited on invoked its continuation from thread {Environment.CurrentManagedThreadId}, not the loop's thread. Complete it on the loop's thread, or hand the completion over with EventLoop.Post.");
-        if (!_loop.TryPost(() => _loop.WakeCustom(_task, this, wrongThread)))
+        if (!_loop.TryPost(() => _loop.WakeCustom(_task, this, failure)))
         {
-            System.Diagnostics.Trace.TraceError(wrongThread.ToString());
+            System.Diagnostics.Trace.TraceError(failure!.ToString());
         }
     }
 }

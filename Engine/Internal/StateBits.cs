@@ -81,6 +81,10 @@ internal static class StateBits
     /// </summary>
     internal const int ClockTimer = 1 << 24;
 
+    /// <summary>A <see cref="CallbackHandle"/> accepted by <see cref="EventLoop.Post"/> or <see cref="EventLoop.TryPost"/>:
+    /// <see cref="EventLoop.Close"/> runs it instead of cancelling it (R51).</summary>
+    internal const int Posted = 1 << 25;
+
     /// <summary>The conditions that send a step off the fast path.</summary>
     internal const int SlowStep = CancelRequested | Fresh | Scoped;
 }

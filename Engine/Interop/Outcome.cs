@@ -91,12 +91,30 @@ internal static class Outcome
         }
     }
 
-    /// <summary>Faults <paramref name="future"/>, or reports the failure if the future was already cancelled.</summary>
+    /// <summary>Faults <paramref name="future"/>, or reports the failure if the future was already cancelled (a
+    /// cancellation arriving late is no news and is not reported).</summary>
     internal static void Fault(Future future, Exception failure)
     {
         if (!future.TryComplete(FutureState.Faulted, failure) && failure is not OperationCanceledException)
         {
-            new Future(future._loop).TryComplete(FutureState.Faulted, failure);
+            ReportLost(future._loop, failure);
         }
     }
+
+    /// <summary>
+    /// Faults <paramref name="future"/>, or, when it is already complete, reports <paramref name="failure"/> (R51: a
+    /// thread-safe completion that loses the race changes nothing, but a losing exception is never dropped).
+    /// </summary>
+    internal static void FaultOrReport(Future future, Exception failure)
+    {
+        if (!future.TryComplete(FutureState.Faulted, failure))
+        {
+            ReportLost(future._loop, failure);
+        }
+    }
+
+    /// <summary>Reports a failure that no future can take any more: it is raised on a fresh future nobody waits on, so
+    /// the loop reports it at the end of the tick (or during Close) like any unobserved failure, once (R23).</summary>
+    private static void ReportLost(EventLoop loop, Exception failure) =>
+        new Future(loop).TryComplete(FutureState.Faulted, failure);
 }
