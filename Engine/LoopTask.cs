@@ -17,12 +17,13 @@ namespace YieldLoop;
 /// next tick when requested outside a step) its whole iterator chain is disposed innermost-first, so every pending
 /// <c>finally</c> and <c>using</c> runs exactly once, and the task completes as cancelled (R30). Until then
 /// <see cref="Future.State"/> stays <see cref="FutureState.Pending"/>. Cancelling also cancels what the task is
-/// parked on: a future or child task it waits for, a timer it sleeps on (R31; see <see cref="Co.Shield"/>). A task
-/// parked on a combinator (<c>Co.WhenAll</c>, <c>Co.Race</c>, <c>Co.Timeout</c>...) or a <see cref="TaskGroup"/>'s wait
-/// has that wait cancel its children first: their cancelled turns come before the task's in the next tick, so their
-/// <c>finally</c> blocks run before the task's own (asyncio's gather and TaskGroup, Trio's nursery); if one of them
-/// throws, the task faults with that exception (R35). (Children that need more than their own turn to end, such as a
-/// child parked on a further combinator, may still be ending when the task's turn comes.)
+/// parked on: a future or child task it waits for, a timer it sleeps on (R31; see <see cref="Co.Shield"/>). The
+/// unwind goes innermost task first, like a call stack's: a task waiting on a child task, whether it yielded the child
+/// directly or through a combinator (<c>Co.WhenAll</c>, <c>Co.Race</c>, <c>Co.Timeout</c>...) or a
+/// <see cref="TaskGroup"/>'s wait, has the child cancelled first: the child's cancelled turn comes before the task's in
+/// the same tick, so its <c>finally</c> blocks run before the task's own and the task completes after it (asyncio's
+/// gather and TaskGroup, Trio's nursery); if one of them throws, the task faults with that exception (R35).
+/// A coroutine that throws <see cref="OperationCanceledException"/> ends its task cancelled, not faulted (R21).
 /// A task cancelled before its first step never runs its body (R32). A task that cancels itself from inside a step
 /// stops at its next <c>yield return</c> or at its end, in the same tick, and ends cancelled (R33). An exception
 /// thrown by a <c>finally</c> during cancellation becomes the outcome (R35).</para>
