@@ -42,8 +42,8 @@ namespace YieldLoop;
 /// </remarks>
 public static partial class Co
 {
-    // "No timeout": a deadline that is never reached (loop time is below 2^58 ticks, see TimeMath).
-    private const long NoTimeout = long.MaxValue;
+    // "No timeout": a deadline that is never reached (loop time stops at TimeMath.EndOfTime, below it).
+    private const long NoTimeout = TimeMath.Never;
 
     /// <summary>
     /// Waits until <paramref name="predicate"/> returns <see langword="true"/>: checked at the yield (already true:
@@ -245,7 +245,7 @@ public static partial class Co
 
         loop = RequireLoop();
         long now = loop.NowTicks;
-        return timeout <= 0 ? now : now + timeout;
+        return timeout <= 0 ? now : TimeMath.After(now, timeout);   // a finite timeout saturates at the end of time (R10)
     }
 
     /// <summary>The loop ticking on this thread; the condition waits and periodic helpers run inside its steps.</summary>

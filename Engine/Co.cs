@@ -147,6 +147,8 @@ public static partial class Co
     /// <param name="seconds">The period in seconds; must be positive and finite.</param>
     /// <returns>The interval; yield it each time round the loop.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is not positive and finite.</exception>
+    /// <remarks>The grid is exact and absolute: a grid point past the end of time (see <see cref="EventLoop.Time"/>)
+    /// is never reached, so the wait for it stays pending until cancelled.</remarks>
     public static Interval Every(double seconds)
     {
         long ticks = TimeMath.CheckedSeconds(seconds, nameof(seconds));
@@ -169,6 +171,6 @@ public static partial class Co
             throw new ArgumentOutOfRangeException(nameof(period), period, "A period must be positive (at least 100 ns).");
         }
 
-        return new Interval(TimeMath.Saturate(period.Ticks));
+        return new Interval(period.Ticks);   // exact, not saturated: grid points past the end of time are never (R10)
     }
 }

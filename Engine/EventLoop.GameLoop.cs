@@ -42,8 +42,8 @@ public sealed partial class EventLoop
 
     /// <summary>
     /// Gets the loop time of the earliest pending timer (a sleep, a periodic wait, a delayed callback, a game clock's
-    /// next wait at its current rate), or null when no timer is pending. A host that sleeps between frames can sleep
-    /// until then.
+    /// next wait at its current rate), or null when no timer is pending or none will ever come due (their times lie past
+    /// the end of time, see <see cref="Time"/>). A host that sleeps between frames can sleep until then.
     /// </summary>
     /// <exception cref="InvalidOperationException">Read from another thread.</exception>
     public TimeSpan? NextWakeTime
@@ -51,7 +51,7 @@ public sealed partial class EventLoop
         get
         {
             CheckThread();
-            long next = _timers.NextWakeTime();
+            long next = NextTimerTicks();
             return next == long.MaxValue ? null : new TimeSpan(Math.Max(next, _now));
         }
     }
@@ -111,7 +111,16 @@ public sealed partial class EventLoop
             return false;
         }
 
-        return _timers.NextWakeTime() == long.MaxValue || (_manualClock && !((ManualClock)_clock).AutoJump);
+        return NextTimerTicks() == long.MaxValue || (_manualClock && !((ManualClock)_clock).AutoJump);
+    }
+
+    /// <summary>The earliest time a pending timer comes due, or long.MaxValue when none will: a timer past the end of time
+    /// (<see cref="TimeMath.Never"/>) is not waited for, so a host does not sleep for it and an auto-jumping clock does not
+    /// jump to it (R10).</summary>
+    private long NextTimerTicks()
+    {
+        long next = _timers.NextWakeTime();
+        return next <= TimeMath.EndOfTime ? next : long.MaxValue;
     }
 
     // ---- clocks --------------------------------------------------------------------------------------------------
@@ -314,7 +323,7 @@ public sealed partial class EventLoop
     /// <summary>Runs a phase's parked tasks (see <see cref="LoopPhase.Run"/>); the caller checked thread and re-entrancy.</summary>
     internal void RunPhase(ReadyEntry[] run, int count)
     {
-        long clock = _clock.Now.Ticks;
+        long clock = ReadClock();
         if (clock > _now)
         {
             _now = clock;   // steps see the current time (clocks' Now too), as in a tick; timers still wait for Tick

@@ -76,7 +76,7 @@ public sealed partial class EventLoop
     // is on the call stack (R33), without a store per resume (a reference store would cost a GC write barrier).
     private ReadyEntry[]? _runArray;
     private int _runIndex;
-    private long _now;             // loop time in ticks: the time of the current (or last) tick; never decreases
+    private long _now;             // loop time in ticks: the current (or last) tick's; never decreases nor passes EndOfTime
     private long _tickCount;
     private bool _inTick;          // true while Tick (or Close) may run user code: no re-entrant Tick (R5)
     private bool _closing;
@@ -92,7 +92,7 @@ public sealed partial class EventLoop
         _manualClock = _clock is ManualClock;
         _threadId = Environment.CurrentManagedThreadId;
         Name = name ?? "loop-" + Interlocked.Increment(ref s_loopCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _now = Math.Max(0, _clock.Now.Ticks);
+        _now = Math.Max(0, ReadClock());
     }
 
     /// <summary>Gets the loop that is ticking on the current thread, or null outside a tick.</summary>
@@ -108,6 +108,21 @@ public sealed partial class EventLoop
     /// Gets the loop's time: the time of the current tick while ticking (the same for every step of a tick), else
     /// the clock's time (never earlier than the last tick).
     /// </summary>
+    /// <remarks>
+    /// <para>Time never moves backwards (R10): a clock that reads earlier than before is treated as standing still.</para>
+    /// <para><b>The end of time.</b> Loop time saturates at the end of time, 2^62 - 1 ticks of 100 ns
+    /// (<c>TimeSpan.FromTicks(4611686018427387903)</c>, 5,337,599.56 days: about 14,600 years), the end shared by
+    /// <see cref="ManualClock"/> and every <see cref="GameClock"/>: a clock that reads later (a custom
+    /// <see cref="IClock"/>) reads as the end of time. The rule for deadlines there (docs/design.md, "Time at its
+    /// limits"): a deadline computed from a delay (<see cref="Co.Sleep(double)"/>, <see cref="CallLater(double, Action)"/>,
+    /// <see cref="Co.Timeout(Future, double)"/>, the timeouts of condition waits) saturates at the end of time, so it
+    /// comes due in the first tick whose time is the end of time, never earlier (R7): a 10 s sleep begun one second
+    /// before the end comes due one second later, and one begun at the end comes due in the next tick. A time past the
+    /// end of time is never reached: <see cref="CallAt"/> past it, or a periodic grid point t0 + k * p past it
+    /// (<see cref="Co.Every(double)"/>, <see cref="CallEvery(TimeSpan, Action{PeriodicTick})"/>), never comes due; the
+    /// wait stays pending (counted in <see cref="PendingTimerCount"/>) and can be cancelled, and
+    /// <see cref="NextWakeTime"/> does not report it.</para>
+    /// </remarks>
     public TimeSpan Time => new(NowTicks);
 
     /// <summary>Gets how many ticks the loop has run.</summary>
@@ -137,7 +152,10 @@ public sealed partial class EventLoop
     /// </remarks>
     public Action<Exception>? UnhandledExceptionHandler { get; set; }
 
-    internal long NowTicks => _inTick ? _now : Math.Max(_now, _clock.Now.Ticks);
+    internal long NowTicks => _inTick ? _now : Math.Max(_now, ReadClock());
+
+    /// <summary>The clock's reading, saturated at the end of time (R10): a custom clock may read later.</summary>
+    private long ReadClock() => TimeMath.ClampToEnd(_clock.Now.Ticks);
 
     internal bool IsLoopThread => Environment.CurrentManagedThreadId == _threadId;
 
@@ -203,7 +221,8 @@ public sealed partial class EventLoop
     /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public CallbackHandle CallLater(TimeSpan delay, Action callback) => ScheduleAt(NowTicks, TimeMath.Saturate(delay.Ticks), callback);
+    public CallbackHandle CallLater(TimeSpan delay, Action callback) =>
+        ScheduleAt(TimeMath.After(NowTicks, TimeMath.Saturate(delay.Ticks)), callback);
 
     /// <summary>Schedules <paramref name="callback"/> to run once <paramref name="seconds"/> of loop time have passed.</summary>
     /// <param name="seconds">The delay in seconds; zero or less means the next tick (R9).</param>
@@ -214,16 +233,18 @@ public sealed partial class EventLoop
     /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
     public CallbackHandle CallLater(double seconds, Action callback) =>
-        ScheduleAt(NowTicks, TimeMath.CheckedSeconds(seconds, nameof(seconds)), callback);
+        ScheduleAt(TimeMath.After(NowTicks, TimeMath.CheckedSeconds(seconds, nameof(seconds))), callback);
 
     /// <summary>Schedules <paramref name="callback"/> to run at loop time <paramref name="when"/> (see <see cref="Time"/>).</summary>
-    /// <param name="when">The loop time; a time already past means the next tick.</param>
+    /// <param name="when">The loop time; a time already past means the next tick. A time past the end of time (see
+    /// <see cref="Time"/>) is never reached: the call stays pending until cancelled.</param>
     /// <param name="callback">The callback.</param>
     /// <returns>A handle that can cancel the call.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public CallbackHandle CallAt(TimeSpan when, Action callback) => ScheduleAt(0, Math.Max(0, when.Ticks), callback);
+    public CallbackHandle CallAt(TimeSpan when, Action callback) =>
+        ScheduleAt(when.Ticks > TimeMath.EndOfTime ? TimeMath.Never : when.Ticks, callback);
 
     /// <summary>
     /// Hands <paramref name="callback"/> to the loop from any thread; it runs in the next tick, in the order it was
@@ -488,7 +509,7 @@ public sealed partial class EventLoop
 
     private void TickCore(long budget)
     {
-        long clock = _clock.Now.Ticks;
+        long clock = ReadClock();
         if (clock > _now)
         {
             _now = clock;   // a clock that goes backwards is treated as standing still (R10)
@@ -828,7 +849,8 @@ public sealed partial class EventLoop
                 sleep.Release();
                 if (clock is null || ticks <= 0)
                 {
-                    InsertTimer(task, ticks <= 0 ? _now : _now + ticks);   // R9: zero or less is the next tick, paused or not
+                    // R9: zero or less is the next tick, paused or not. A delay saturates at the end of time (R10).
+                    InsertTimer(task, ticks <= 0 ? _now : TimeMath.After(_now, ticks));
                 }
                 else
                 {
@@ -1426,7 +1448,7 @@ public sealed partial class EventLoop
         else
         {
             _timers.Remove(task);
-            task._deadline = Math.Max(0, task._deadline - NowTicks);
+            task._deadline = TimeMath.Remaining(task._deadline, NowTicks);   // a 'never' deadline stays never
         }
 
         task._state |= StateBits.Frozen;
@@ -1442,7 +1464,7 @@ public sealed partial class EventLoop
         }
         else
         {
-            _timers.Insert(task, NowTicks + task._deadline);
+            _timers.Insert(task, TimeMath.Resume(NowTicks, task._deadline));
         }
     }
 
@@ -1817,10 +1839,10 @@ public sealed partial class EventLoop
         return handle;
     }
 
-    private CallbackHandle ScheduleAt(long origin, long delay, Action callback)
+    /// <summary>Schedules a callback at <paramref name="deadline"/> (loop ticks; <see cref="TimeMath.Never"/>: never).</summary>
+    private CallbackHandle ScheduleAt(long deadline, Action callback)
     {
         CallbackHandle handle = NewCallback(callback);
-        long deadline = delay <= 0 ? origin : origin + delay;
         _timers.Insert(handle, Math.Max(deadline, NowTicks));
         return handle;
     }
@@ -1878,11 +1900,11 @@ public sealed partial class EventLoop
             return;
         }
 
-        long next = _timers.NextWakeTime();
+        long next = NextTimerTicks();
         int timeoutMs = Timeout.Infinite;
         if (next != long.MaxValue)
         {
-            long now = Math.Max(_now, _clock.Now.Ticks);
+            long now = Math.Max(_now, ReadClock());
             if (next <= now)
             {
                 return;

@@ -11,9 +11,12 @@ namespace YieldLoop;
 /// periodic waits too), else loop time; the first yield fixes it for the interval's life.
 /// </summary>
 /// <remarks>
-/// If a tick comes several periods late, the coroutine resumes once; the missed deadlines are skipped and the next
+/// <para>If a tick comes several periods late, the coroutine resumes once; the missed deadlines are skipped and the next
 /// one stays on the grid. <see cref="Skipped"/> tells how many were skipped at the last resumption. One interval
-/// serves one coroutine at a time.
+/// serves one coroutine at a time.</para>
+/// <para>The grid is absolute and exact (a period given as a <see cref="TimeSpan"/> is not shortened): a grid point past
+/// the end of time (see <see cref="EventLoop.Time"/>, or a game clock's time, which ends at the same point) is never
+/// reached, so the wait for it stays pending until the task is cancelled (R10).</para>
 /// </remarks>
 public sealed class Interval : IAwaitable
 {
@@ -83,24 +86,108 @@ public sealed class Interval : IAwaitable
 
     private long Now(EventLoop loop) => _clock is null ? loop.NowTicks : _clock.LocalAt(loop.NowTicks);
 
-    internal long DeadlineOf(long k) => _seconds > 0
-        ? _origin + (long)Math.Round(k * _seconds * TimeSpan.TicksPerSecond)
-        : _origin + (k * _period);
+    /// <summary>Grid point <paramref name="k"/> (k &gt;= 0): t0 + k * p, or <see cref="TimeMath.Never"/> when it lies past
+    /// the end of time (R10: an absolute time past the end is never reached). Non-decreasing in k.</summary>
+    internal long DeadlineOf(long k)
+    {
+        long room = TimeMath.EndOfTime - _origin;
+        if (_seconds > 0)
+        {
+            double offset = Math.Round(k * _seconds * TimeSpan.TicksPerSecond);
+            if (offset >= TimeMath.EndOfTimeAsDouble)
+            {
+                return TimeMath.Never;   // infinity too
+            }
 
-    /// <summary>How many deadlines lie at or before <paramref name="now"/>.</summary>
+            long ticks = (long)offset;   // below 2^62: exact, and at most EndOfTime
+            return ticks <= room ? _origin + ticks : TimeMath.Never;
+        }
+
+        // Both factors below 2^31: the product is below 2^62 and adds to _origin without overflow. Else divide (periods of
+        // more than 214 s, or late grid points): never multiply into an overflow.
+        if ((ulong)k < (1UL << 31) && _period < (1L << 31))
+        {
+            long offset = k * _period;
+            return offset <= room ? _origin + offset : TimeMath.Never;
+        }
+
+        return k <= room / _period ? _origin + (k * _period) : TimeMath.Never;
+    }
+
+    /// <summary>How many deadlines lie at or before <paramref name="now"/>: the largest k with DeadlineOf(k) &lt;= now.</summary>
+    /// <remarks>Never a walk of one k at a time: far from t0 the estimate can be off by many periods (a fractional period
+    /// of 1.5 ticks estimated as 2 is off by 10^16 periods after 2^58 ticks), so the search is bounded: an exact division
+    /// for a whole number of ticks; else an estimate checked with two calls (the common case), and a galloping search
+    /// from it when it is off (at most about 3 * 63 calls, whatever the clock's time).</remarks>
     internal long PassedAt(long now)
     {
-        long k = (now - _origin) / _period;   // an estimate when the period is fractional: correct it either way
-        while (k > 0 && DeadlineOf(k) > now)
+        if (now <= _origin)
         {
-            k--;
+            return 0;
         }
 
-        while (DeadlineOf(k + 1) <= now)
+        if (_seconds <= 0)
         {
-            k++;
+            return (now - _origin) / _period;   // exact: DeadlineOf(k) = t0 + k * p, and k * p <= now - t0 does not overflow
         }
 
-        return k;
+        // DeadlineOf rounds k * seconds: non-decreasing in k, DeadlineOf(0) = t0 <= now, and DeadlineOf(long.MaxValue) is
+        // Never (a period rounds to at least one tick, so it is at least half a tick: 2^63 of them pass the end of time).
+        double estimate = Math.Floor((now - _origin) / (_seconds * TimeSpan.TicksPerSecond));
+        long k = estimate < 9.2e18 ? (long)estimate : long.MaxValue - 1;
+        long lo;
+        long hi;   // invariant: DeadlineOf(lo) <= now < DeadlineOf(hi)
+        if (DeadlineOf(k) <= now)
+        {
+            if (DeadlineOf(k + 1) > now)
+            {
+                return k;
+            }
+
+            lo = k + 1;
+            long step = 1;
+            while (true)
+            {
+                hi = long.MaxValue - lo <= step ? long.MaxValue : lo + step;
+                if (hi == long.MaxValue || DeadlineOf(hi) > now)
+                {
+                    break;
+                }
+
+                lo = hi;
+                step = step < (1L << 61) ? step << 1 : step;
+            }
+        }
+        else
+        {
+            hi = k;
+            long step = 1;
+            while (true)
+            {
+                lo = hi > step ? hi - step : 0;
+                if (lo == 0 || DeadlineOf(lo) <= now)
+                {
+                    break;
+                }
+
+                hi = lo;
+                step = step < (1L << 61) ? step << 1 : step;
+            }
+        }
+
+        while (hi - lo > 1)
+        {
+            long mid = lo + ((hi - lo) / 2);
+            if (DeadlineOf(mid) <= now)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 }

@@ -51,7 +51,7 @@ internal class TimeoutWatcher : CompositeWatcher
 
         EventLoop loop = Result._loop;
         _armed = true;
-        _due = loop.NowTicks + ticks;
+        _due = Internal.TimeMath.After(loop.NowTicks, ticks);   // saturates at the end of time (R10)
         loop.StartTimer(this, _due);
     }
 

@@ -276,7 +276,9 @@ internal sealed class WaitGraph
         if ((st & StateBits.Frozen) != 0)
         {
             node.State = TaskActivity.Paused;
-            node.WaitsOn = $"scope '{scope?.Name}' (paused with {FormatSeconds(task._deadline)} of sleep left)";
+            node.WaitsOn = task._deadline == Internal.TimeMath.Never
+                ? $"scope '{scope?.Name}' (paused, waiting for a time past the end of time: never)"
+                : $"scope '{scope?.Name}' (paused with {FormatSeconds(task._deadline)} of sleep left)";
             return node;
         }
 
@@ -324,6 +326,13 @@ internal sealed class WaitGraph
     private void DescribeTimer(LoopTask task, Node node)
     {
         long deadline = task._deadline;
+        if (deadline > Internal.TimeMath.EndOfTime)
+        {
+            // A time past the end of time (a grid point, a CallAt): never due (R10).
+            node.WaitsOn = "timer past the end of time (never due)";
+            return;
+        }
+
         if ((task._state & StateBits.ClockTimer) == 0)
         {
             node.Deadline = new TimeSpan(deadline);
@@ -346,7 +355,9 @@ internal sealed class WaitGraph
 
         long real = clock.RealAt(deadline);
         node.Deadline = real == long.MaxValue ? null : new TimeSpan(real);
-        node.WaitsOn = $"{at} (in {FormatSeconds(left)} of clock time)";
+        node.WaitsOn = real == long.MaxValue
+            ? $"{at} (in {FormatSeconds(left)} of clock time, reached only after the end of time at its current scale)"
+            : $"{at} (in {FormatSeconds(left)} of clock time)";
     }
 
     private string DescribeFuture(Future future, Node node)

@@ -29,6 +29,12 @@ namespace YieldLoop.Internal;
 /// 3 times slower on 100,000 sleeps of up to 10 ms). Coarse slots put delays under 6.5 ms straight into level 0
 /// and longer ones cascade less, at the price of a sort when a slot fires (insertion sort for small slots, a counting
 /// sort on the low bits for large ones, both stable).</para>
+/// <para><b>Range (R10).</b> Nine levels of 6 bits above 14 resolution bits cover 68 bits, more than a long: a slot of
+/// the top level spans 2^62 ticks. Every time a clock reads and every finite deadline lies in [0, 2^62 - 1]
+/// (<see cref="TimeMath.EndOfTime"/>), the top level's first slot, so two of them differ below the top level and a
+/// deadline is never a full rotation away from <see cref="_elapsed"/>. <see cref="TimeMath.Never"/> (long.MaxValue) lies
+/// in the top level's next slot, which starts at 2^62: <see cref="_elapsed"/> never gets there, so a "never" node is
+/// never cascaded nor fired, and stays cancellable.</para>
 /// <para><b>Rejected.</b> A binary heap keyed by (deadline, sequence) is exact but pays a cache miss per level on every
 /// wake-up (ARCHITECTURE.md: about 3 times slower than a wheel); struct arrays of (deadline, task) per slot avoid
 /// touching nodes while cascading but cost every sleeping task 16-32 more bytes (issue 3, W5).</para>
@@ -137,8 +143,9 @@ internal sealed class TimerWheel
         Debug.Fail("A node flagged InWheel was not found in its slot.");
     }
 
-    /// <summary>The earliest pending deadline, or long.MaxValue when empty (a slot holding only cancelled nodes gives its
-    /// start: a harmless early wake-up until the purge at the end of the tick).</summary>
+    /// <summary>The earliest pending deadline, or long.MaxValue when empty or when only <see cref="TimeMath.Never"/> nodes
+    /// are pending (a slot holding only cancelled nodes gives its start: a harmless early wake-up until the purge at the
+    /// end of the tick; a caller reads a time past the end of time as "none").</summary>
     internal long NextWakeTime()
     {
         for (int level = 0; level < Levels; level++)
@@ -153,15 +160,17 @@ internal sealed class TimerWheel
             // host or an auto-jumping clock wakes at the deadline itself, not at a cascade point before it.
             int slot = NextSlot(level);
             long earliest = long.MaxValue;
+            bool live = false;
             for (LoopTask? node = _heads[(level << Bits) | slot]; node is not null; node = (LoopTask?)node._link)
             {
-                if ((node._state & StateBits.TimerCancelled) == 0 && node._deadline < earliest)
+                if ((node._state & StateBits.TimerCancelled) == 0)
                 {
-                    earliest = node._deadline;
+                    live = true;
+                    earliest = Math.Min(earliest, node._deadline);
                 }
             }
 
-            return earliest == long.MaxValue ? SlotStart(level, slot) : earliest;
+            return live ? earliest : SlotStart(level, slot);
         }
 
         return long.MaxValue;

@@ -55,7 +55,17 @@ public sealed class FixedTimestep
     public TimeSpan Accumulated => new(_accumulator);
 
     /// <summary>Gets the leftover fraction of a step, in [0, 1): how far the present lies between the last two steps.</summary>
-    public double Alpha => (double)_accumulator / _step;
+    public double Alpha
+    {
+        get
+        {
+            // The quotient is rounded: with a step near TimeSpan.MaxValue, an accumulator a few ticks short of it reads as 1.
+            double alpha = (double)_accumulator / _step;
+            return alpha < 1.0 ? alpha : LargestBelowOne;
+        }
+    }
+
+    private const double LargestBelowOne = 1.0 - (1.0 / (1L << 53));
 
     /// <summary>Gets how many steps all frames so far were given.</summary>
     public long TotalSteps { get; private set; }
@@ -94,8 +104,9 @@ public sealed class FixedTimestep
     private int AdvanceTicks(long delta)
     {
         // Whole steps of the delta first, then its remainder against the accumulator: _accumulator + delta would overflow
-        // a long when Step is close to TimeSpan.MaxValue (both terms can be near 2^63), giving a negative count.
-        delta = Math.Min(delta, TimeMath.MaxDelayTicks);
+        // a long when Step is close to TimeSpan.MaxValue (both terms can be near 2^63), giving a negative count. A delta
+        // saturates at the end of time (R10), like every step of time in the engine.
+        delta = Math.Min(delta, TimeMath.EndOfTime);
         long steps = delta / _step;
         long rest = delta - (steps * _step);
         if (_accumulator >= _step - rest)

@@ -33,6 +33,15 @@ namespace YieldLoop;
 /// <para>Loop-only: create, change and read a clock on the loop's thread. Time is kept in 100 ns ticks: a clock's time
 /// is the exact time it had at its last change plus the real time since, times its rate, rounded down to a tick (never
 /// ahead of the exact line), so waits do not drift however long the game runs.</para>
+/// <para><b>The end of time (R10).</b> A clock's time saturates at the same end of time as the loop's
+/// (<see cref="EventLoop.Time"/>): 2^62 - 1 ticks of 100 ns (<c>TimeSpan.FromTicks(4611686018427387903)</c>, about
+/// 14,600 years). A fast clock (a scale of 1e12 gets there in under half a real second) stops there and stays there,
+/// whatever its scale later. Its waits follow the loop's rule: a wait computed from a delay saturates at the end of time
+/// and comes due in the first tick at which the clock reads it (at once, once the clock is there); a grid point past the
+/// end is never reached. A wait that the clock's current line reaches only after the loop's own end of time (a slow
+/// clock near the end of real time), or never (rate 0), does not come due: it stays pending and cancellable, and a change
+/// of scale or a resume that makes it reachable puts it back on time. No computation of a deadline loops without bound,
+/// whatever the scale.</para>
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
 public sealed class GameClock
@@ -52,6 +61,9 @@ public sealed class GameClock
     private ClockDriver? _driver;
     private long _armedLocal = long.MaxValue;   // the local deadline the driver is armed for (MaxValue: not armed)
     private bool _dirty;
+
+    // A rate is kept finite: scales multiply down the tree, and 1e300 * 1e300 would be infinity (then 0 * infinity, NaN).
+    private const double MaxRate = double.MaxValue;
 
     /// <summary>Creates a root clock that runs at real time (scale 1) on <paramref name="loop"/>.</summary>
     /// <param name="loop">The loop whose real time the clock scales.</param>
@@ -114,13 +126,14 @@ public sealed class GameClock
 
     /// <summary>
     /// Gets the rate at which this clock runs relative to real time: the product of the scales from this clock to its
-    /// root, or 0 when any of them is paused.
+    /// root (at most <see cref="double.MaxValue"/>: the product never overflows to infinity), or 0 when any of them is
+    /// paused.
     /// </summary>
     public double EffectiveScale => _rate;
 
     /// <summary>
     /// Gets the clock's time: how much time has passed on it since it was created (the loop's tick time inside a step,
-    /// else the loop clock's current reading).
+    /// else the loop clock's current reading). It saturates at the end of time (see the remarks on <see cref="GameClock"/>).
     /// </summary>
     public TimeSpan Now => new(LocalAt(_loop.NowTicks));
 
@@ -200,7 +213,8 @@ public sealed class GameClock
 
     // ---- engine side --------------------------------------------------------------------------------------------
 
-    /// <summary>The clock's local time at loop time <paramref name="real"/> on the current line.</summary>
+    /// <summary>The clock's local time at loop time <paramref name="real"/> on the current line, saturated at the end of
+    /// time. Non-decreasing in <paramref name="real"/>.</summary>
     internal long LocalAt(long real)
     {
         long elapsed = real - _anchorReal;
@@ -211,55 +225,109 @@ public sealed class GameClock
 
         if (_rate == 1.0)
         {
-            return _anchorLocal + elapsed;
+            return TimeMath.After(_anchorLocal, elapsed);
         }
 
         // Floor, so a clock never runs ahead of its exact line; the 1e-6 absorbs the last-bit error of the multiply
         // (0.3 s at scale 0.3 is 2999999.9999999995 ticks in binary floating point, and must count as 3000000).
         double scaled = Math.Floor((elapsed * _rate) + 1e-6);
-        return scaled >= TimeMath.MaxDelayTicks ? _anchorLocal + TimeMath.MaxDelayTicks : _anchorLocal + (long)scaled;
+        return scaled >= TimeMath.EndOfTimeAsDouble ? TimeMath.EndOfTime : TimeMath.After(_anchorLocal, (long)scaled);
     }
 
-    /// <summary>The first loop time at which the local time reaches <paramref name="local"/>, or MaxValue (never).</summary>
+    /// <summary>The first loop time at which the local time reaches <paramref name="local"/> on the current line, or
+    /// <see cref="TimeMath.Never"/> when it does not by the loop's end of time (or at all: rate 0).</summary>
+    /// <remarks><see cref="LocalAt"/> is the rule, so this settles on its first tick exactly. The inverse of the line gives
+    /// an estimate that is right or a tick off in the common case (two calls of LocalAt to confirm it); when it is further
+    /// off — a tiny rate, where the 1e-6 allowance spans up to 10^11 real ticks, or a local time that saturates at the end —
+    /// a galloping search and a bisection over [anchor, end of time] settle it: at most about 3 * 63 calls, never a walk
+    /// of one tick at a time (which spun forever at scale 1e12 once the local time reached its end).</remarks>
     internal long RealAt(long local)
     {
-        long d = local - _anchorLocal;
+        long d = local - _anchorLocal;   // local <= EndOfTime or Never, _anchorLocal >= 0: no overflow
         if (d <= 0)
         {
             return _anchorReal;
         }
 
-        if (_rate == 0)
+        if (_rate == 0 || local > TimeMath.EndOfTime)
         {
-            return long.MaxValue;
+            return TimeMath.Never;
         }
 
+        long room = TimeMath.EndOfTime - _anchorReal;
+        if (_rate == 1.0)
+        {
+            return d <= room ? _anchorReal + d : TimeMath.Never;   // LocalAt adds elapsed exactly
+        }
+
+        // An estimate below 'room' as a double converts to a long of at most 'room'; infinity and beyond go to the end.
         double estimate = Math.Ceiling(d / _rate);
-        if (estimate >= TimeMath.MaxDelayTicks)
+        long t = estimate < room ? _anchorReal + (long)estimate : TimeMath.EndOfTime;
+        long lo;   // invariant: LocalAt(lo) < local <= LocalAt(hi); LocalAt(_anchorReal) = _anchorLocal < local
+        long hi;
+        if (LocalAt(t) >= local)
         {
-            return long.MaxValue;
+            if (LocalAt(t - 1) < local)
+            {
+                return t;   // t > _anchorReal here, since LocalAt(_anchorReal) < local
+            }
+
+            hi = t - 1;
+            long step = 1;
+            while (true)
+            {
+                lo = hi - _anchorReal > step ? hi - step : _anchorReal;
+                if (lo == _anchorReal || LocalAt(lo) < local)
+                {
+                    break;
+                }
+
+                hi = lo;
+                step = step < (1L << 61) ? step << 1 : step;
+            }
+        }
+        else
+        {
+            if (t == TimeMath.EndOfTime || LocalAt(TimeMath.EndOfTime) < local)
+            {
+                return TimeMath.Never;   // the line reaches it only after the end of time
+            }
+
+            lo = t;
+            long step = 1;
+            while (true)
+            {
+                hi = TimeMath.EndOfTime - lo > step ? lo + step : TimeMath.EndOfTime;
+                if (hi == TimeMath.EndOfTime || LocalAt(hi) >= local)
+                {
+                    break;
+                }
+
+                lo = hi;
+                step = step < (1L << 61) ? step << 1 : step;
+            }
         }
 
-        // The estimate may be a tick off after rounding; LocalAt is the rule, so settle on its first tick exactly.
-        long t = _anchorReal + Math.Max(0, (long)estimate);
-        while (t > _anchorReal && LocalAt(t - 1) >= local)
+        while (hi - lo > 1)
         {
-            t--;
+            long mid = lo + ((hi - lo) / 2);
+            if (LocalAt(mid) >= local)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid;
+            }
         }
 
-        while (LocalAt(t) < local)
-        {
-            t++;
-        }
-
-        return t;
+        return hi;
     }
 
     /// <summary>Puts a sleeping task on this clock's wheel (loop thread, inside its step).</summary>
     internal void InsertTimer(LoopTask task, long delayTicks)
     {
-        long deadline = LocalAt(_loop.NowTicks) + delayTicks;
-        InsertAt(task, deadline);
+        InsertAt(task, TimeMath.After(LocalAt(_loop.NowTicks), delayTicks));   // saturates at the end of time (R10)
     }
 
     /// <summary>Puts a task on this clock's wheel at local time <paramref name="deadline"/>.</summary>
@@ -297,11 +365,11 @@ public sealed class GameClock
         wheel.Remove(task);
         _loop.ClockTimerCount += wheel.Count - before;
         RearmIfArmed();   // the driver may be armed for the frozen timer: a stale driver would wake (or auto-jump) the loop
-        return Math.Max(0, task._deadline - LocalAt(_loop.NowTicks));
+        return TimeMath.Remaining(task._deadline, LocalAt(_loop.NowTicks));   // a 'never' deadline stays never
     }
 
     /// <summary>Puts a frozen timer back with the local time it had left.</summary>
-    internal void RestoreTimer(LoopTask task, long remaining) => InsertAt(task, LocalAt(_loop.NowTicks) + remaining);
+    internal void RestoreTimer(LoopTask task, long remaining) => InsertAt(task, TimeMath.Resume(LocalAt(_loop.NowTicks), remaining));
 
     /// <summary>The driver came due in a tick at loop time <paramref name="now"/>: queue this clock's due tasks.</summary>
     /// <remarks>Called while the loop's wheel is advancing, so it must not touch that wheel: the loop re-arms the
@@ -372,7 +440,7 @@ public sealed class GameClock
     {
         _anchorLocal = LocalAt(now);
         _anchorReal = now;
-        _rate = _paused ? 0 : (Parent is null ? 1.0 : Parent._rate) * _scale;
+        _rate = _paused ? 0 : Math.Min((Parent is null ? 1.0 : Parent._rate) * _scale, MaxRate);
         if (_wheel is { Count: > 0 } || (_driver is not null && (_driver._state & StateBits.InWheel) != 0))
         {
             Arm();   // never called while the loop's wheel advances: no user code runs then

@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using YieldLoop.Internal;
 
 namespace YieldLoop;
 
@@ -7,17 +8,25 @@ namespace YieldLoop;
 /// A clock that moves only when told to: for deterministic tests, headless simulation and fixed-step games.
 /// </summary>
 /// <remarks>
-/// Time never moves backwards (SEMANTICS R10): a negative, NaN or infinite step, or a <see cref="Set"/> to an
+/// <para>Time never moves backwards (SEMANTICS R10): a negative, NaN or infinite step, or a <see cref="Set"/> to an
 /// earlier time, throws <see cref="ArgumentOutOfRangeException"/> and leaves the clock unchanged. Reading
-/// <see cref="Now"/> is safe from any thread; an idle <see cref="EventLoop.RunUntilComplete(Future)"/> on a manual
-/// clock does not notice a move made from another thread until something is posted to the loop (R53).
+/// <see cref="Now"/> is safe from any thread, and so are <see cref="Advance(TimeSpan)"/>, <see cref="Advance(double)"/>
+/// and <see cref="Set"/> (each is one atomic move); an idle <see cref="EventLoop.RunUntilComplete(Future)"/> on a manual
+/// clock does not notice a move made from another thread until something is posted to the loop (R53).</para>
+/// <para><b>The end of time.</b> Time saturates at the end of time, 2^62 - 1 ticks of 100 ns
+/// (<c>TimeSpan.FromTicks(4611686018427387903)</c>, 5,337,599.56 days: about 14,600 years), the same end as the loop's
+/// (<see cref="EventLoop.Time"/>) and every <see cref="GameClock"/>'s. No step wraps: a start, an advance or a
+/// <see cref="Set"/> past it stops the clock there, without an exception, and every later advance leaves it there.
+/// Waits computed from a delay saturate there too, so they come due when the clock reads the end of time; a time past
+/// it is never reached (docs/design.md, "Time at its limits").</para>
 /// </remarks>
 public sealed class ManualClock : IClock
 {
-    private long _ticks;
+    private long _ticks;   // in [0, TimeMath.EndOfTime]; changed only by compare-and-swap, so every move is atomic
 
     /// <summary>Creates a manual clock that starts at <paramref name="start"/> (zero by default).</summary>
-    /// <param name="start">The initial time; must not be negative.</param>
+    /// <param name="start">The initial time; must not be negative. A time past the end of time starts the clock at the
+    /// end of time.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is negative.</exception>
     public ManualClock(TimeSpan start = default)
     {
@@ -26,7 +35,7 @@ public sealed class ManualClock : IClock
             throw new ArgumentOutOfRangeException(nameof(start), start, "A manual clock cannot start before zero.");
         }
 
-        _ticks = start.Ticks;
+        _ticks = TimeMath.ClampToEnd(start.Ticks);
     }
 
     /// <inheritdoc/>
@@ -52,6 +61,7 @@ public sealed class ManualClock : IClock
     /// <summary>Moves the clock to <paramref name="ticks"/> unless it is already there or later (a loop's auto-jump).</summary>
     internal void JumpTo(long ticks)
     {
+        ticks = TimeMath.ClampToEnd(ticks);
         long current = Volatile.Read(ref _ticks);
         while (ticks > current)
         {
@@ -65,8 +75,8 @@ public sealed class ManualClock : IClock
         }
     }
 
-    /// <summary>Moves the clock forward by <paramref name="delta"/>.</summary>
-    /// <param name="delta">How far to move; zero is allowed.</param>
+    /// <summary>Moves the clock forward by <paramref name="delta"/>, stopping at the end of time (see the remarks).</summary>
+    /// <param name="delta">How far to move; zero is allowed, and so is <see cref="TimeSpan.MaxValue"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is negative.</exception>
     public void Advance(TimeSpan delta)
     {
@@ -76,11 +86,12 @@ public sealed class ManualClock : IClock
                 "Time never moves backwards: a manual clock can only be advanced by zero or more.");
         }
 
-        Interlocked.Add(ref _ticks, delta.Ticks);
+        AddSaturating(delta.Ticks);
     }
 
-    /// <summary>Moves the clock forward by <paramref name="seconds"/> seconds (rounded to 100 ns).</summary>
-    /// <param name="seconds">How far to move, in seconds; zero is allowed.</param>
+    /// <summary>Moves the clock forward by <paramref name="seconds"/> seconds (rounded to 100 ns), stopping at the end of
+    /// time (see the remarks).</summary>
+    /// <param name="seconds">How far to move, in seconds; zero is allowed, and so is <see cref="double.MaxValue"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is negative, NaN or infinite.</exception>
     public void Advance(double seconds)
     {
@@ -90,21 +101,54 @@ public sealed class ManualClock : IClock
                 "Time never moves backwards: advance a manual clock by a finite, non-negative number of seconds.");
         }
 
-        Interlocked.Add(ref _ticks, Internal.TimeMath.SecondsToTicks(seconds));
+        AddSaturating(TimeMath.SecondsToTicks(seconds));
     }
 
-    /// <summary>Sets the clock to <paramref name="now"/>, which must not be earlier than the current time.</summary>
+    /// <summary>Sets the clock to <paramref name="now"/>, which must not be earlier than the current time; a time past
+    /// the end of time sets the end of time.</summary>
     /// <param name="now">The new time.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="now"/> is earlier than <see cref="Now"/>.</exception>
     public void Set(TimeSpan now)
     {
+        long target = TimeMath.ClampToEnd(now.Ticks);
         long current = Volatile.Read(ref _ticks);
-        if (now.Ticks < current)
+        while (true)
         {
-            throw new ArgumentOutOfRangeException(nameof(now), now,
-                $"Time never moves backwards: the clock is at {new TimeSpan(current)}, so it cannot be set to {now}.");
-        }
+            // Checked against the value the swap replaces: a concurrent advance that moved the clock past 'now' makes this
+            // a backwards move, as if it had come after that advance.
+            if (now.Ticks < current)
+            {
+                throw new ArgumentOutOfRangeException(nameof(now), now,
+                    $"Time never moves backwards: the clock is at {new TimeSpan(current)}, so it cannot be set to {now}.");
+            }
 
-        Volatile.Write(ref _ticks, now.Ticks);
+            long seen = Interlocked.CompareExchange(ref _ticks, target, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>Adds a non-negative step, stopping at the end of time.</summary>
+    /// <remarks>A compare-and-swap loop, not <see cref="Interlocked.Add(ref long, long)"/>: a sum that passed the end
+    /// would be visible to other threads (wrapped, or past the end) before it could be corrected.</remarks>
+    private void AddSaturating(long delta)
+    {
+        long current = Volatile.Read(ref _ticks);
+        while (true)
+        {
+            // current <= EndOfTime and delta >= 0: compare before adding, so nothing overflows.
+            long next = delta >= TimeMath.EndOfTime - current ? TimeMath.EndOfTime : current + delta;
+            long seen = Interlocked.CompareExchange(ref _ticks, next, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 }
