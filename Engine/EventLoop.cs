@@ -125,6 +125,13 @@ public sealed partial class EventLoop
     /// </remarks>
     public TimeSpan Time => new(NowTicks);
 
+    /// <summary>
+    /// Gets the end of time: the latest time the loop, <see cref="ManualClock"/> and every <see cref="GameClock"/> can
+    /// represent, 2^62 - 1 ticks of 100 ns (about 14,600 years). Clocks saturate there instead of wrapping (R10); see
+    /// <see cref="Time"/> for the rule for deadlines at the end of time.
+    /// </summary>
+    public static TimeSpan EndOfTime => new(TimeMath.EndOfTime);
+
     /// <summary>Gets how many ticks the loop has run.</summary>
     public long TickCount => Volatile.Read(ref _tickCount);
 

@@ -59,6 +59,7 @@ public class TimeLimitTests
     public void EndOfTime_Is2Pow62MinusOneTicks_AboutFourteenThousandSixHundredYears_SharedByTheEngine_R10()
     {
         Assert.That(TimeMath.EndOfTime, Is.EqualTo(End), "the engine's constant is the documented one");
+        Assert.That(EventLoop.EndOfTime, Is.EqualTo(EndOfTime), "and the public one says the same");
         Assert.That(new ManualClock(TimeSpan.MaxValue).Now, Is.EqualTo(EndOfTime), "a manual clock starts no later than the end of time");
         Assert.That(EndOfTime.TotalDays / 365.25, Is.EqualTo(14_613).Within(1), "the docs say 'about 14,600 years'");
     }
