@@ -196,6 +196,19 @@ public sealed partial class EventLoop
         return handle;
     }
 
+    /// <summary>
+    /// <see cref="CallSoon"/> for work posted from the loop thread that must not be lost (an
+    /// <see cref="EventLoopSynchronizationContext"/> post, which an awaiting async method depends on): flagged
+    /// <see cref="StateBits.Posted"/>, so <see cref="Close"/> runs it like an accepted <see cref="Post"/> instead of
+    /// cancelling it (R51). Loop thread, loop open.
+    /// </summary>
+    internal void CallSoonPosted(Action callback)
+    {
+        CallbackHandle handle = NewCallback(callback);
+        handle._state |= StateBits.Posted;
+        Enqueue(handle);
+    }
+
     /// <summary>Schedules <paramref name="callback"/> to run once <paramref name="delay"/> of loop time has passed.</summary>
     /// <param name="delay">The delay; zero or less means the next tick (R9).</param>
     /// <param name="callback">The callback; if it throws, the exception goes to <see cref="UnhandledExceptionHandler"/>.</param>
