@@ -945,11 +945,11 @@ public sealed partial class EventLoop
                 long deadline;
                 try
                 {
-                    deadline = interval.NextDeadline(this, (task._state & StateBits.Clocked) != 0 ? ((FrameStack)task._frame!).Clock : null);
+                    deadline = interval.NextDeadline(this, task, (task._state & StateBits.Clocked) != 0 ? ((FrameStack)task._frame!).Clock : null);
                 }
                 catch (InvalidOperationException ex)
                 {
-                    Fault(task, ex, "yielded an Interval of another loop");
+                    Fault(task, ex, "yielded an Interval it cannot use");   // of another loop, or in use by another task
                     return;
                 }
 
