@@ -1677,7 +1677,9 @@ public sealed partial class EventLoop
         _watch.Clear();
     }
 
-    private static void WriteFallback(string headline, Exception exception, Exception? handlerFailure)
+    /// <summary>Writes a failure that no handler took (or whose handler threw) to <see cref="Trace"/> and standard
+    /// error, whole: type, message, stack trace, inner exceptions and coroutine trace (R18). Any thread.</summary>
+    internal static void WriteFallback(string headline, Exception exception, Exception? handlerFailure)
     {
         string trace = exception.GetCoroutineTrace() is { } t ? "Coroutine trace:\n" + t : string.Empty;
         string text = handlerFailure is null
