@@ -343,6 +343,36 @@ public class FutureTests
     }
 
     [Test]
+    public void RemoveCallback_Null_ThrowsArgumentNullException_OnPendingAndCompletedFutures_R60()
+    {
+        var t = new TestLoop();
+        var source = new FutureSource(t.Loop);
+        source.Future.AddCallback(_ => { });
+
+        Assert.That(() => source.Future.RemoveCallback(null!),
+            Throws.ArgumentNullException.With.Property(nameof(ArgumentNullException.ParamName)).EqualTo("callback"));
+        source.SetResult();
+        Assert.That(() => source.Future.RemoveCallback(null!),
+            Throws.ArgumentNullException.With.Property(nameof(ArgumentNullException.ParamName)).EqualTo("callback"));
+
+        Exception? wrongThread = null;
+        var thread = new System.Threading.Thread(() =>
+        {
+            try
+            {
+                source.Future.RemoveCallback(null!);
+            }
+            catch (Exception ex)
+            {
+                wrongThread = ex;
+            }
+        });
+        thread.Start();
+        Assert.That(thread.Join(TimeSpan.FromSeconds(30)), Is.True, "the other thread did not end");
+        Assert.That(wrongThread, Is.TypeOf<InvalidOperationException>(), "the thread is checked first");
+    }
+
+    [Test]
     public void Callback_OfCancelledFuture_Runs_R17()
     {
         var t = new TestLoop();

@@ -233,6 +233,45 @@ public class IntervalTests
     }
 
     [Test]
+    public void Every_YieldedByASecondCoroutineWhileTheFirstUsesIt_FaultsTheSecond_AndTheFirstKeepsItsRate_R11()
+    {
+        var t = new TestLoop();
+        Interval shared = Co.Every(1);
+        var first = new List<(long Time, long Skipped)>();
+        var second = new List<(long Time, long Skipped)>();
+        LoopTask a = t.Loop.Start(Periodic(t.Loop, shared, first), "A");
+        LoopTask b = t.Loop.Start(Periodic(t.Loop, shared, second), "B");
+        t.Tick();   // A yields the interval first and keeps it; B's yield of it is refused
+
+        Assert.That(b.IsFaulted, Is.True);
+        Assert.That(b.Exception, Is.TypeOf<InvalidOperationException>());
+        Assert.That(b.Exception!.Message, Is.EqualTo(
+            "Coroutine 'B' yielded an Interval that coroutine 'A' is using; an Interval serves one coroutine at a time, because each yield advances its grid. Create one Interval per coroutine with Co.Every(...)."));
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { b.Exception }), "nobody waited on B: its failure is reported (R23)");
+
+        for (int k = 0; k < 3; k++)
+        {
+            t.AdvanceAndTick(1);
+        }
+
+        Assert.That(first, Is.EqualTo(new[] { (Sec(1), 0L), (Sec(2), 0L), (Sec(3), 0L) }), "A still resumes once a period");
+        Assert.That(second, Is.Empty);
+
+        // Once its coroutine has ended, another may take the interval over; the grid goes on where it was.
+        a.Cancel();
+        t.Tick();
+        var third = new List<(long Time, long Skipped)>();
+        LoopTask c = t.Loop.Start(Periodic(t.Loop, shared, third), "C");
+        t.Tick();
+        t.AdvanceAndTick(1);
+
+        Assert.That(c.IsCompleted, Is.False);
+        Assert.That(third, Is.EqualTo(new[] { (Sec(4), 0L) }));
+
+        static long Sec(double seconds) => TimeSpan.FromSeconds(seconds).Ticks;
+    }
+
+    [Test]
     public void Interval_AwaitedOutsideTheLoop_Throws()
     {
         IAwaitable interval = Co.Every(1);

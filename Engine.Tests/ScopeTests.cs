@@ -306,6 +306,31 @@ public class ScopeTests
         Assert.That(log, Is.EqualTo(new[] { "a finally" }));
     }
 
+    [Test]
+    public void Dispose_FromAnotherThread_ThrowsAndLeavesTheScopeAsItWas_SoDisposeOnTheLoopThreadStillCancels_R50()
+    {
+        var t = new TestLoop();
+        var log = new List<string>();
+        var scope = new Scope(t.Loop);
+        LoopTask task = scope.Start(GuardedForever(log, "a"));
+        t.Tick();
+        Exception? wrongThread = null;
+        var thread = new Thread(() => wrongThread = Catch(scope.Dispose));
+        thread.Start();
+        Assert.That(thread.Join(TimeSpan.FromSeconds(30)), Is.True, "the other thread did not end");
+
+        Assert.That(wrongThread, Is.InstanceOf<InvalidOperationException>());
+        Assert.That(task.IsCompleted, Is.False);
+        scope.Start(Counter(log, "b", 1));   // still open: the refused Dispose changed nothing
+
+        scope.Dispose();
+        t.Tick();
+
+        Assert.That(task.IsCancelled, Is.True, "the Dispose on the loop thread cancelled the scope's tasks");
+        Assert.That(log, Is.EqualTo(new[] { "a finally" }));
+        Assert.That(() => scope.Start(Counter(log, "c", 1)), Throws.TypeOf<ObjectDisposedException>());
+    }
+
     private static Exception? Catch(Action action)
     {
         try

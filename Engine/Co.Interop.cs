@@ -116,6 +116,10 @@ public static partial class Co
     /// dropped; a failure other than a cancellation goes to <see cref="EventLoop.UnhandledExceptionHandler"/>. If the
     /// token fires before the scheduler started the work, the work never runs. <see cref="EventLoop.Close"/> cancels
     /// the token of work still running.</para>
+    /// <para><b>After Close.</b> Work that ends once <see cref="EventLoop.Close"/> has begun has no loop left to take
+    /// its outcome: a result is dropped, and a failure other than a cancellation goes to
+    /// <see cref="EventLoop.UnhandledExceptionHandler"/> on the thread where the work ended (the scheduler's thread),
+    /// never dropped (R23).</para>
     /// <para><b>No home-made pool.</b> The work runs as a <see cref="Task"/> on <paramref name="scheduler"/>, so the
     /// .NET thread pool (or the user's scheduler) decides the threads.</para>
     /// </remarks>
@@ -152,7 +156,9 @@ public static partial class Co
     /// context, and hands the outcome to the loop through the inbox (at once if it completes on the loop thread).
     /// Cancelling the future does not cancel the task (nothing can); use <see cref="Await(Func{CancellationToken, Task})"/>
     /// to start work that should stop with the coroutine. A failure of the task after the future was cancelled goes to
-    /// <see cref="EventLoop.UnhandledExceptionHandler"/> unless it is a cancellation.</remarks>
+    /// <see cref="EventLoop.UnhandledExceptionHandler"/> unless it is a cancellation. So does a failure that arrives
+    /// after <see cref="EventLoop.Close"/> began (or while it runs): the handler is then called on the thread where the
+    /// task ended.</remarks>
     public static Future Await(Task task)
     {
         if (task is null)

@@ -38,9 +38,6 @@ public sealed partial class EventLoop
     /// <summary>Gets the managed id of the loop's thread (for messages of the interop types).</summary>
     internal int OwnerThreadId => _threadId;
 
-    /// <summary>Gets whether <see cref="Close"/> has begun (loop thread only: <c>_closing</c> is not volatile).</summary>
-    internal bool IsShuttingDown => _closing || _closed;
-
     /// <summary>Whether the calling thread may run engine code on this loop now: the loop thread, loop not closing.</summary>
     internal bool CanRunHereNow => Environment.CurrentManagedThreadId == _threadId && !_closing && !_closed;
 

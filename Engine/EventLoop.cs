@@ -221,6 +221,19 @@ public sealed partial class EventLoop
         return handle;
     }
 
+    /// <summary>
+    /// <see cref="CallSoon"/> for work posted from the loop thread that must not be lost (an
+    /// <see cref="EventLoopSynchronizationContext"/> post, which an awaiting async method depends on): flagged
+    /// <see cref="StateBits.Posted"/>, so <see cref="Close"/> runs it like an accepted <see cref="Post"/> instead of
+    /// cancelling it (R51). Loop thread, loop open.
+    /// </summary>
+    internal void CallSoonPosted(Action callback)
+    {
+        CallbackHandle handle = NewCallback(callback);
+        handle._state |= StateBits.Posted;
+        Enqueue(handle);
+    }
+
     /// <summary>Schedules <paramref name="callback"/> to run once <paramref name="delay"/> of loop time has passed.</summary>
     /// <param name="delay">The delay; zero or less means the next tick (R9).</param>
     /// <param name="callback">The callback; if it throws, the exception goes to <see cref="UnhandledExceptionHandler"/>.</param>
@@ -961,11 +974,11 @@ public sealed partial class EventLoop
                 long deadline;
                 try
                 {
-                    deadline = interval.NextDeadline(this, (task._state & StateBits.Clocked) != 0 ? ((FrameStack)task._frame!).Clock : null);
+                    deadline = interval.NextDeadline(this, task, (task._state & StateBits.Clocked) != 0 ? ((FrameStack)task._frame!).Clock : null);
                 }
                 catch (InvalidOperationException ex)
                 {
-                    Fault(task, ex, "yielded an Interval of another loop");
+                    Fault(task, ex, "yielded an Interval it cannot use");   // of another loop, or in use by another task
                     return;
                 }
 
@@ -1693,7 +1706,9 @@ public sealed partial class EventLoop
         _watch.Clear();
     }
 
-    private static void WriteFallback(string headline, Exception exception, Exception? handlerFailure)
+    /// <summary>Writes a failure that no handler took (or whose handler threw) to <see cref="Trace"/> and standard
+    /// error, whole: type, message, stack trace, inner exceptions and coroutine trace (R18). Any thread.</summary>
+    internal static void WriteFallback(string headline, Exception exception, Exception? handlerFailure)
     {
         string trace = exception.GetCoroutineTrace() is { } t ? "Coroutine trace:\n" + t : string.Empty;
         string text = handlerFailure is null

@@ -137,12 +137,18 @@ public class Future : IAwaitable
     /// <param name="callback">The callback to remove (compared with delegate equality).</param>
     /// <returns><see langword="true"/> if it was removed and will never run; <see langword="false"/> if it was not
     /// registered, or the future already completed (the callback is then already queued).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
     /// <exception cref="InvalidOperationException">Called from a thread other than the loop's.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
     public bool RemoveCallback(Action<Future> callback)
     {
         _loop.CheckAccess();
-        if (callback is null || IsCompleted)
+        if (callback is null)
+        {
+            throw new ArgumentNullException(nameof(callback));
+        }
+
+        if (IsCompleted)
         {
             return false;
         }

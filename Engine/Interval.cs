@@ -12,8 +12,12 @@ namespace YieldLoop;
 /// </summary>
 /// <remarks>
 /// <para>If a tick comes several periods late, the coroutine resumes once; the missed deadlines are skipped and the next
-/// one stays on the grid. <see cref="Skipped"/> tells how many were skipped at the last resumption. One interval
-/// serves one coroutine at a time.</para>
+/// one stays on the grid. <see cref="Skipped"/> tells how many were skipped at the last resumption.</para>
+/// <para>One interval serves one coroutine at a time, because each yield advances its grid: two coroutines sharing one
+/// would each resume at half the rate. The first task to yield it owns it; another task that yields it while the owner
+/// is still pending faults with <see cref="InvalidOperationException"/> (the owner goes on unharmed). Once the owner has
+/// completed, the next task to yield the interval takes it over: the grid stays where it was, and the new owner resumes
+/// at the first grid point after its yield. Create one interval per coroutine with <see cref="Co.Every(double)"/>.</para>
 /// <para>The grid is absolute and exact (a period given as a <see cref="TimeSpan"/> is not shortened): a grid point past
 /// the end of time (see <see cref="EventLoop.Time"/>, or a game clock's time, which ends at the same point) is never
 /// reached, so the wait for it stays pending until the task is cancelled (R10).</para>
@@ -29,6 +33,10 @@ public sealed class Interval : IAwaitable
     internal GameClock? _clock;   // the time base bound at the first yield: the yielding task's clock, or null (loop time)
     internal long _origin;
     internal long _k;          // the index of the deadline last waited for
+
+    // The task that yields this interval (set at its first yield), so a second pending task cannot share it and halve
+    // both rates: one reference compare per yield, no allocation. A completed owner is replaced by the next yielder.
+    internal LoopTask? _owner;
 
     internal Interval(long periodTicks, double seconds = 0)
     {
@@ -62,11 +70,13 @@ public sealed class Interval : IAwaitable
     void IAwaitable.OnCompleted(Action continuation) => throw new InvalidOperationException(
         "An Interval is consumed by the loop when a coroutine yields it; it cannot be awaited any other way.");
 
-    /// <summary>Computes the next deadline on the grid, skipping the ones already past (R11).</summary>
+    /// <summary>Computes the next deadline on the grid for <paramref name="task"/>, skipping the ones already past (R11).</summary>
     /// <remarks>The first yield binds the interval to its loop and time base: the yielding task's
     /// <see cref="GameClock"/> (<paramref name="clock"/>) or, for an unbound task, loop time. The deadline is in that
     /// time base.</remarks>
-    internal long NextDeadline(EventLoop loop, GameClock? clock)
+    /// <exception cref="InvalidOperationException">The interval belongs to another loop, or another task that is still
+    /// pending uses it (nothing changes then).</exception>
+    internal long NextDeadline(EventLoop loop, LoopTask task, GameClock? clock)
     {
         if (_loop is null)
         {
@@ -80,8 +90,31 @@ public sealed class Interval : IAwaitable
             throw new InvalidOperationException("This Interval is bound to another loop; create one interval per loop.");
         }
 
+        if (!ReferenceEquals(_owner, task))
+        {
+            TakeOver(task);
+        }
+
         _k = Math.Max(_k + 1, PassedAt(Now(loop)) + 1);   // skip the deadlines already past (R11)
         return DeadlineOf(_k);
+    }
+
+    /// <summary>A task other than the owner yielded the interval: it becomes the owner unless the owner is still
+    /// pending (cold: once per task that starts using the interval).</summary>
+    private void TakeOver(LoopTask task)
+    {
+        if (_owner is { IsCompleted: false } owner)
+        {
+            throw new InvalidOperationException(
+                $"Coroutine '{task.Name}' yielded an Interval that coroutine '{owner.Name}' is using; an Interval serves one coroutine at a time, because each yield advances its grid. Create one Interval per coroutine with Co.Every(...).");
+        }
+
+        if (_owner is not null)
+        {
+            _k = 0;   // the ended owner's pending deadline is nobody's now: the new owner waits for the next grid point
+        }
+
+        _owner = task;
     }
 
     private long Now(EventLoop loop) => _clock is null ? loop.NowTicks : _clock.LocalAt(loop.NowTicks);

@@ -204,9 +204,17 @@ public sealed partial class Scope : IDisposable
 
     /// <summary>Cancels every pending task of the scope and refuses new ones. Disposing twice does nothing.</summary>
     /// <remarks>If the loop is already closed, its tasks were cancelled by <see cref="EventLoop.Close"/> and this only
-    /// marks the scope disposed.</remarks>
+    /// marks the scope disposed (from any thread).</remarks>
+    /// <exception cref="InvalidOperationException">Called from a thread other than the loop's while the loop is open;
+    /// the scope is left as it was, so a later <see cref="Dispose"/> on the loop thread still cancels its tasks.</exception>
     public void Dispose()
     {
+        // The thread first: a refused Dispose must not leave the scope marked disposed with its tasks still running.
+        if (!_loop.IsClosed)
+        {
+            _loop.CheckThread();
+        }
+
         if (_disposed)
         {
             return;

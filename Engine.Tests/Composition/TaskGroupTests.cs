@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using NUnit.Framework;
 using static YieldLoop.Tests.Composition.CompositionWork;
 
@@ -294,6 +295,39 @@ public class TaskGroupTests
         Assert.That(ex!.Message, Is.EqualTo(
             "This TaskGroup is disposed, so it cannot start more children: no child may outlive its group. Start children inside the group's using block, before it ends."));
         Assert.That(t.Loop.PendingTaskCount, Is.Zero);
+    }
+
+    [Test]
+    public void TaskGroup_DisposeFromAnotherThread_ThrowsAndLeavesTheGroupOpen_SoDisposeOnTheLoopThreadStillCancels_R50()
+    {
+        var t = new TestLoop();
+        var log = new List<string>();
+        var group = new TaskGroup(t.Loop);
+        LoopTask child = group.Start(Forever(log, "child"));
+        t.Tick();
+        Exception? wrongThread = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                group.Dispose();
+            }
+            catch (Exception ex)
+            {
+                wrongThread = ex;
+            }
+        });
+        thread.Start();
+        Assert.That(thread.Join(TimeSpan.FromSeconds(30)), Is.True, "the other thread did not end");
+
+        Assert.That(wrongThread, Is.InstanceOf<InvalidOperationException>());
+        Assert.That(group.ToString(), Does.StartWith("TaskGroup (open, 1 pending"), "the refused Dispose changed nothing");
+
+        group.Dispose();
+        t.Tick();
+
+        Assert.That(child.IsCancelled, Is.True, "the Dispose on the loop thread cancelled the child");
+        Assert.That(log, Does.Contain("child finally"));
     }
 
     [Test]

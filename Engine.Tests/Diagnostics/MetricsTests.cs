@@ -202,6 +202,18 @@ public class MetricsTests
     }
 
     [Test]
+    public void EnableMetrics_on_a_closed_loop_throws_ObjectDisposedException_R36()
+    {
+        EventLoop loop = NewLoop(out string name);
+        loop.Close();
+
+        Assert.That(() => loop.Diagnostics.EnableMetrics(), Throws.TypeOf<ObjectDisposedException>().With.Message.StartsWith(
+            $"The event loop '{name}' is closed; create a new EventLoop to run more work."));
+        Assert.That(loop.IsMonitored, Is.False, "nothing was attached to the closed loop");
+        Assert.That(() => loop.Diagnostics.DisableMetrics(), Throws.Nothing, "turning off what is off stays harmless");
+    }
+
+    [Test]
     public void With_no_diagnostic_enabled_the_loop_has_no_monitor()
     {
         EventLoop loop = NewLoop(out _);

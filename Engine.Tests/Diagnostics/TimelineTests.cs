@@ -206,6 +206,17 @@ public class TimelineTests
     }
 
     [Test]
+    public void StartTimeline_on_a_closed_loop_throws_ObjectDisposedException_R36()
+    {
+        var test = new TestLoop(name: "closed");
+        test.Loop.Close();
+
+        Assert.That(() => test.Loop.Diagnostics.StartTimeline(), Throws.TypeOf<ObjectDisposedException>().With.Message.StartsWith(
+            "The event loop 'closed' is closed; create a new EventLoop to run more work."));
+        Assert.That(test.Loop.IsMonitored, Is.False, "nothing was attached to the closed loop");
+    }
+
+    [Test]
     public void StartTimeline_rejects_a_capacity_below_one()
     {
         var test = new TestLoop();

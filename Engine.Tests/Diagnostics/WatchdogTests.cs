@@ -126,6 +126,32 @@ public class WatchdogTests
     }
 
     [Test]
+    public void An_exception_from_the_slow_step_handler_is_written_whole_with_its_stack_trace_R18()
+    {
+        var loop = new EventLoop(new ManualClock(), "watched");
+        loop.Diagnostics.SlowStepHandler = HandlerThatFails;
+        var report = new SlowStepReport("watched", "crunch", "Crunch()", TimeSpan.FromSeconds(1), finished: true);
+        var error = Console.Error;
+        using var written = new System.IO.StringWriter();
+        Console.SetError(written);
+        try
+        {
+            loop.Diagnostics.Deliver(report);   // where the loop and the watchdog hand each report over
+        }
+        finally
+        {
+            Console.SetError(error);
+            loop.Close();
+        }
+
+        Assert.That(written.ToString(), Does.Contain("the slow-step handler of loop 'watched' threw")
+            .And.Contain("System.InvalidOperationException: handler bug")
+            .And.Contain(nameof(HandlerThatFails)), "the whole exception, stack trace included");
+
+        static void HandlerThatFails(SlowStepReport report) => throw new InvalidOperationException("handler bug");
+    }
+
+    [Test]
     public void Debug_mode_cannot_be_switched_on_after_Close_and_Close_stops_the_watchdog()
     {
         var loop = new EventLoop(new ManualClock());

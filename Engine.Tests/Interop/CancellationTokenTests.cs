@@ -166,6 +166,40 @@ public class CancellationTokenTests
     }
 
     [Test]
+    public void TaskToken_AskedForByAFinallyThatCloseRuns_FiresWhenTheSameCloseCancelsTheTask_R36()
+    {
+        var t = new TestLoop();
+        LoopTask? sibling = null;
+        CancellationToken token = default;
+        bool siblingPendingInFinally = false;
+        LoopTask inner = t.Loop.Start(AsksForTheSiblingsTokenInFinally());
+        sibling = t.Loop.Start(WaitOn(inner, new List<int>()));   // cancelled after inner: it waits on it (R31)
+        t.Tick();
+
+        t.Loop.Close();
+
+        Assert.That(siblingPendingInFinally, Is.True, "the token was asked for while Close still had the sibling to cancel");
+        Assert.That(sibling.IsCancelled, Is.True);
+        Assert.That(token.WaitHandle.WaitOne(TimeSpan.FromSeconds(30)), Is.True, "the token never fired");
+
+        IEnumerator<IAwaitable> AsksForTheSiblingsTokenInFinally()
+        {
+            try
+            {
+                while (true)
+                {
+                    yield return Co.NextTick;
+                }
+            }
+            finally
+            {
+                siblingPendingInFinally = !sibling!.IsCompleted;
+                token = sibling.GetCancellationToken();
+            }
+        }
+    }
+
+    [Test]
     public void ScopeToken_FiresWhenTheScopeIsDisposed_AndADisposedScopeGivesACancelledToken()
     {
         var t = new TestLoop();

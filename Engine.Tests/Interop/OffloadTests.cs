@@ -247,4 +247,85 @@ public class OffloadTests
             });
         }
     }
+
+    [Test]
+    public void Offload_WorkThatFailsAfterClose_IsReportedOnTheThreadWhereTheWorkEnded_R23()
+    {
+        var t = new TestLoop();
+        var scheduler = new HeldScheduler();
+        using var started = new ManualResetEventSlim(false);
+        using var closed = new ManualResetEventSlim(false);
+        var late = new InvalidOperationException("failed after close");
+        int reportedOn = -1;
+        t.Loop.UnhandledExceptionHandler = ex =>
+        {
+            reportedOn = Environment.CurrentManagedThreadId;
+            t.Unhandled.Add(ex);
+        };
+        t.Loop.Start(Work());
+        t.Tick();   // the work is queued on the scheduler
+
+        Thread worker = scheduler.RunOnNewThread();
+        Assert.That(started.Wait(TimeSpan.FromSeconds(30)), Is.True, "the work did not start");
+        t.Loop.Close();
+        closed.Set();   // the work fails now, with nobody on the loop left to take its outcome
+        Assert.That(worker.Join(TimeSpan.FromSeconds(30)), Is.True, "the work did not end");
+
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { late }), "the failure is reported, not dropped");
+        Assert.That(reportedOn, Is.EqualTo(worker.ManagedThreadId), "on the thread where the work ended");
+
+        IEnumerator<IAwaitable> Work()
+        {
+            yield return Co.Offload(_ =>
+            {
+                started.Set();
+                closed.Wait(TimeSpan.FromSeconds(30), CancellationToken.None);   // not the work's token: Close fires it
+                throw late;   // not a cancellation: it ignores the token that Close fired
+            }, scheduler);
+        }
+    }
+
+    /// <summary>Holds the tasks queued on it until a test runs them on a dedicated thread of its own.</summary>
+    private sealed class HeldScheduler : TaskScheduler
+    {
+        private readonly List<Task> _queued = new();
+
+        public Thread RunOnNewThread()
+        {
+            Task[] tasks;
+            lock (_queued)
+            {
+                tasks = _queued.ToArray();
+                _queued.Clear();
+            }
+
+            var thread = new Thread(() =>
+            {
+                foreach (Task task in tasks)
+                {
+                    TryExecuteTask(task);
+                }
+            });
+            thread.Start();
+            return thread;
+        }
+
+        protected override void QueueTask(Task task)
+        {
+            lock (_queued)
+            {
+                _queued.Add(task);
+            }
+        }
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks()
+        {
+            lock (_queued)
+            {
+                return _queued.ToArray();
+            }
+        }
+    }
 }

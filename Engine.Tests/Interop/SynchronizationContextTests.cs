@@ -188,4 +188,55 @@ public class SynchronizationContextTests
 
         Assert.That(Within(ranOn.Task), Is.Not.EqualTo(Environment.CurrentManagedThreadId));
     }
+
+    [Test]
+    public void AsyncContinuationPostedFromTheLoopThreadBeforeClose_RunsWhenTheLoopCloses_R51()
+    {
+        var t = new TestLoop();
+        using IDisposable installed = t.Loop.InstallSynchronizationContext();
+        var log = new List<string>();
+
+        Task work = WorkAsync();   // runs to its await on the loop thread, which posts the continuation to the loop
+        Assert.That(log, Is.EqualTo(new[] { "before" }));
+        t.Loop.Close();
+
+        Assert.That(log, Is.EqualTo(new[] { "before", "after", "finally" }), "Close ran the accepted post, as a tick would have");
+        Assert.That(work.IsCompletedSuccessfully, Is.True, "the async method is not left hanging");
+        Assert.That(t.Unhandled, Is.Empty);
+
+        async Task WorkAsync()
+        {
+            try
+            {
+                log.Add("before");
+                await Task.Yield();
+                log.Add("after");
+            }
+            finally
+            {
+                log.Add("finally");
+            }
+        }
+    }
+
+    [Test]
+    public void PostAfterClose_ThatThrows_GoesToTheUnhandledExceptionHandler_R18()
+    {
+        var t = new TestLoop();
+        var context = new EventLoopSynchronizationContext(t.Loop);
+        t.Loop.Close();
+        var failure = new InvalidOperationException("continuation failed after close");
+        using var reported = new ManualResetEventSlim(false);
+        Exception? seen = null;
+        t.Loop.UnhandledExceptionHandler = ex =>
+        {
+            seen = ex;
+            reported.Set();
+        };
+
+        context.Post(_ => throw failure, null);   // runs on the thread pool: the loop is closed
+
+        Assert.That(reported.Wait(TimeSpan.FromSeconds(30)), Is.True, "the exception reached no handler");
+        Assert.That(seen, Is.SameAs(failure));
+    }
 }

@@ -206,4 +206,36 @@ public class TaskAwaitTests
         task.AddCallback(_ => done.SetResult());
         return done.Future;
     }
+
+    [Test]
+    public void AwaitedTaskThatFailsAfterClose_IsReportedOnTheThreadWhereTheTaskEnded_R23()
+    {
+        var t = new TestLoop();
+        var tcs = new TaskCompletionSource<int>();   // its continuations run where it completes
+        var late = new InvalidOperationException("failed after close");
+        using var reported = new ManualResetEventSlim(false);
+        int reportedOn = -1;
+        t.Loop.UnhandledExceptionHandler = ex =>
+        {
+            reportedOn = Environment.CurrentManagedThreadId;
+            t.Unhandled.Add(ex);
+            reported.Set();
+        };
+        t.Loop.Start(Work());
+        t.Tick();   // the coroutine waits on the task
+        t.Loop.Close();
+
+        var completer = new Thread(() => tcs.SetException(late));
+        completer.Start();
+        Assert.That(completer.Join(TimeSpan.FromSeconds(30)), Is.True, "the completing thread did not end");
+        Assert.That(reported.Wait(TimeSpan.FromSeconds(30)), Is.True, "the failure was dropped");
+
+        Assert.That(t.Unhandled, Is.EqualTo(new[] { late }));
+        Assert.That(reportedOn, Is.EqualTo(completer.ManagedThreadId), "on the thread where the task ended");
+
+        IEnumerator<IAwaitable> Work()
+        {
+            yield return Co.Await(tcs.Task);
+        }
+    }
 }

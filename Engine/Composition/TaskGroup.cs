@@ -133,9 +133,18 @@ public sealed class TaskGroup : IDisposable
     /// </summary>
     /// <remarks>Failures of children that nobody waited for are not lost: the group's wait, which nobody observes,
     /// fails with them and is reported to <see cref="EventLoop.UnhandledExceptionHandler"/> (R23). After the loop was
-    /// closed, disposing does nothing (every task is already cancelled).</remarks>
+    /// closed, disposing does nothing (every task is already cancelled), from any thread.</remarks>
+    /// <exception cref="InvalidOperationException">Called from a thread other than the loop's while the loop is open;
+    /// the group is left as it was, so a later <see cref="Dispose"/> on the loop thread still cancels its
+    /// children.</exception>
     public void Dispose()
     {
+        // The thread first: a refused Dispose must not leave the group marked disposed with its children running.
+        if (!Loop.IsClosed)
+        {
+            Loop.CheckThread();
+        }
+
         if (_disposed)
         {
             return;
@@ -147,7 +156,6 @@ public sealed class TaskGroup : IDisposable
             return;
         }
 
-        Loop.CheckThread();
         _core.CancelChildren();
         _core.RequestWait();
     }

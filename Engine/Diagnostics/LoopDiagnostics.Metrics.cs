@@ -21,6 +21,7 @@ public sealed partial class LoopDiagnostics
     /// it again does nothing.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called from a thread other than the loop's.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed: it has nothing left to report.</exception>
     /// <exception cref="PlatformNotSupportedException">This is the netstandard2.1 build of YieldLoop, which has no
     /// System.Diagnostics.Metrics.</exception>
     /// <remarks>
@@ -45,7 +46,7 @@ public sealed partial class LoopDiagnostics
     /// </remarks>
     public void EnableMetrics()
     {
-        _loop.CheckThread();
+        _loop.CheckAccess();
 #if NET
         if (_metricsEnabled)
         {

@@ -19,11 +19,12 @@ public sealed partial class LoopDiagnostics
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is zero or negative.</exception>
     /// <exception cref="InvalidOperationException">A timeline is already recording on this loop, or this is not the
     /// loop's thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed: it has no steps left to record.</exception>
     /// <remarks>While a timeline records, the loop runs its monitored run loop: two timestamps and a few field writes per
     /// step. Recording starts now: timestamps in the trace count from this call.</remarks>
     public TimelineRecorder StartTimeline(int capacity = 100_000)
     {
-        _loop.CheckThread();
+        _loop.CheckAccess();
         if (capacity <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The timeline capacity must be at least one event.");

@@ -87,7 +87,7 @@ public sealed partial class LoopDiagnostics
     /// Gets or sets what receives slow-step reports in debug mode; when null they are written to standard error. The
     /// report of a step still running comes on the watchdog's thread (the loop thread is busy running the step); the
     /// report of a finished slow step comes on the loop thread, between steps. An exception from the handler is
-    /// caught and written to standard error.
+    /// caught and written whole (with its stack trace) to <see cref="Trace"/> and standard error.
     /// </summary>
     public Action<SlowStepReport>? SlowStepHandler { get; set; }
 
@@ -113,7 +113,8 @@ public sealed partial class LoopDiagnostics
         }
         catch (Exception ex)
         {
-            Console.Error.WriteLine($"YieldLoop: the slow-step handler of loop '{_loop.Name}' threw {ex.GetType().Name}: {ex.Message}");
+            // The whole exception, stack trace included, as the loop writes a throwing unhandled-exception handler's.
+            EventLoop.WriteFallback($"YieldLoop: the slow-step handler of loop '{_loop.Name}' threw while handling a report:", ex, null);
         }
     }
 }

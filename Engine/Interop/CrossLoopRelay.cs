@@ -13,6 +13,10 @@ namespace YieldLoop;
 /// of the target future to the target loop (<see cref="EventLoop.TryPostHandOver"/>), so no code of the target loop
 /// ever runs on the source loop's thread. The relay observes a failure (it hands it on, R23); the target future is
 /// reported on its own loop if nobody there observes it.
+/// <para><b>No failure is lost</b> (R23, R51). A failure that reaches a target future already cancelled is reported on
+/// the target loop (<see cref="Outcome.FaultOrReport"/>). A failure that finds the target loop closing or closed (the
+/// hand-over is refused) is reported on the source loop instead (<see cref="ReportOnSource"/>). A result or a
+/// cancellation in those cases has nobody left to tell and is let go.</para>
 /// </remarks>
 internal sealed class CrossLoopRelay<T> : InteropWatcher
 {
@@ -43,11 +47,38 @@ internal sealed class CrossLoopRelay<T> : InteropWatcher
                 break;
             case FutureState.Faulted:
                 Exception failure = Outcome.FailureOf(future);
-                target._loop.TryPostHandOver(() => target.TryComplete(FutureState.Faulted, failure));
+                if (!target._loop.TryPostHandOver(() => Outcome.FaultOrReport(target, failure)))
+                {
+                    ReportOnSource(failure);
+                }
+
                 break;
             default:
                 target._loop.TryPostHandOver(() => target.TryComplete(FutureState.Cancelled, Future.CancelledMarker));
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The target loop refused the hand-over (it is closing or closed), so the failure is reported on the source loop.
+    /// </summary>
+    /// <remarks>
+    /// This runs where <see cref="OnFutureCompleted"/> runs: on the source loop's thread while that loop is open or
+    /// closing, where a fresh faulted future nobody waits on is reported at the end of the tick (or before Close
+    /// returns), like any unobserved failure (R23); or, once the source loop is closed too, on whatever thread attached
+    /// the relay (see <see cref="InteropWatcher.Attach"/>), where no tick will come: it is reported at once, on that
+    /// thread.
+    /// </remarks>
+    private void ReportOnSource(Exception failure)
+    {
+        EventLoop source = _loop;
+        if (source.IsLoopThread && !source.IsClosed)
+        {
+            new Future(source).TryComplete(FutureState.Faulted, failure);
+        }
+        else
+        {
+            source.Report(failure);
         }
     }
 

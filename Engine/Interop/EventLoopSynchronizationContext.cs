@@ -9,18 +9,22 @@ namespace YieldLoop;
 /// <see cref="EventLoop.InstallSynchronizationContext"/>.
 /// </summary>
 /// <remarks>
-/// <para><b>Post</b> (what <c>await</c> uses to continue): from the loop thread it is <see cref="EventLoop.CallSoon"/>,
-/// so a continuation runs in the next tick in FIFO order with the callbacks and tasks made ready before and after it
-/// (R3); from another thread it is <see cref="EventLoop.Post"/>, through the inbox, in posting order per thread (R51),
-/// waking an idle loop (R53). Either way it never runs inline. A continuation that throws (an <c>async void</c> method)
-/// goes to <see cref="EventLoop.UnhandledExceptionHandler"/> like any callback (R18).</para>
+/// <para><b>Post</b> (what <c>await</c> uses to continue): from the loop thread it is queued like
+/// <see cref="EventLoop.CallSoon"/>, so a continuation runs in the next tick in FIFO order with the callbacks and tasks
+/// made ready before and after it (R3); from another thread it is <see cref="EventLoop.Post"/>, through the inbox, in
+/// posting order per thread (R51), waking an idle loop (R53). Either way it never runs inline, and either way it is an
+/// accepted post: if <see cref="EventLoop.Close"/> comes before the next tick, Close runs it before it cancels the
+/// tasks, as it runs what <see cref="EventLoop.Post"/> accepted (R51), so an awaiting async method is never left
+/// hanging. A continuation that throws (an <c>async void</c> method) goes to
+/// <see cref="EventLoop.UnhandledExceptionHandler"/> like any callback (R18).</para>
 /// <para><b>After Close</b> the loop can run nothing, and the caller of <see cref="Post"/> is .NET's await machinery on
 /// some thread, where an exception would crash the process. So, deliberately unlike <see cref="EventLoop.Post"/>
 /// (R36), a post to a closing or closed loop runs on the thread pool instead, like the base
 /// <see cref="SynchronizationContext"/>: async methods that were waiting (typically woken by a token that Close fired)
-/// can finish their cleanup, and any loop-only call they make throws <see cref="ObjectDisposedException"/>. Rejected:
-/// throwing (crashes the process from a timer or I/O thread) and dropping (the async method would hang forever and its
-/// <c>finally</c> blocks would never run).</para>
+/// can finish their cleanup, and any loop-only call they make throws <see cref="ObjectDisposedException"/>. An
+/// exception such a post throws goes to <see cref="EventLoop.UnhandledExceptionHandler"/>, on that pool thread, instead
+/// of crashing the process (R18). Rejected: throwing (crashes the process from a timer or I/O thread) and dropping (the
+/// async method would hang forever and its <c>finally</c> blocks would never run).</para>
 /// <para><b>Send</b> runs the callback inline when called on the loop thread (it is already there). From another thread
 /// it throws <see cref="InvalidOperationException"/> rather than blocking: a blocking Send deadlocks whenever the loop
 /// thread waits for the sender, and the loop may not tick at all while the host is paused. Use <see cref="Post"/>, or
@@ -52,13 +56,16 @@ public sealed class EventLoopSynchronizationContext : SynchronizationContext
 
         if (Loop.CanRunHereNow)
         {
-            Loop.CallSoon(() => d(state));
+            // Not a plain CallSoon: Close cancels those, and the async method waiting for this continuation would hang.
+            Loop.CallSoonPosted(() => d(state));
             return;
         }
 
         if (!Loop.TryPost(() => d(state)))
         {
-            base.Post(d, state);   // closing or closed: the thread pool (see the remarks)
+            // Closing or closed: the thread pool (see the remarks), where an escaping exception would end the process.
+            EventLoop loop = Loop;
+            base.Post(_ => RunOrReport(loop, d, state), null);
         }
     }
 
@@ -81,6 +88,19 @@ public sealed class EventLoopSynchronizationContext : SynchronizationContext
         }
 
         d(state);
+    }
+
+    /// <summary>A post that runs after Close, on the thread pool: its exception goes to the loop's handler (R18).</summary>
+    private static void RunOrReport(EventLoop loop, SendOrPostCallback d, object? state)
+    {
+        try
+        {
+            d(state);
+        }
+        catch (Exception ex)
+        {
+            loop.Report(ex);
+        }
     }
 
     /// <summary>Returns this context: posts do not depend on the instance, only on the loop.</summary>

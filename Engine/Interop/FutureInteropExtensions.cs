@@ -90,7 +90,8 @@ public static class FutureInteropExtensions
     /// </summary>
     /// <param name="future">The future or task.</param>
     /// <returns>A token that fires when the future is cancelled (for a task: when it completes as cancelled, after its
-    /// <c>finally</c> blocks ran, including when <see cref="EventLoop.Close"/> cancels it). An already cancelled future
+    /// <c>finally</c> blocks ran, including when <see cref="EventLoop.Close"/> cancels it, even if the token was asked for
+    /// while Close runs, from a <c>finally</c> block it runs). An already cancelled future
     /// gives a cancelled token; one that already succeeded or faulted gives <see cref="CancellationToken.None"/>; a future
     /// that ends in another way never fires its token.</returns>
     /// <remarks>Created lazily (one <see cref="CancellationTokenSource"/> per future, on first request; nothing when

@@ -19,6 +19,8 @@ namespace YieldLoop;
 /// from the thread pool (its callbacks are user code, never run inside the loop's work); the work goes on until it
 /// looks at its token, and whatever it produces afterwards is dropped, except a failure other than a cancellation,
 /// which is reported. Work not started yet when the token fires never starts (the token is the task's own).</para>
+/// <para><b>After Close.</b> A failure (other than a cancellation) of work that ends once Close has begun finds the
+/// hand-over refused; it is reported at once, with <see cref="EventLoop.Report"/>, on the thread where the work ended.</para>
 /// </remarks>
 internal sealed class OffloadWork<T> : InteropWatcher
 {
@@ -74,7 +76,13 @@ internal sealed class OffloadWork<T> : InteropWatcher
         }
         catch (Exception ex)
         {
-            _loop.CompleteFromAnyThread(() => Outcome.Fault(Future, ex));
+            if (!_loop.CompleteFromAnyThread(() => Outcome.Fault(Future, ex)) && ex is not OperationCanceledException)
+            {
+                // Refused: the loop is closing or closed, so no future can take the failure any more. It is never
+                // dropped (R23): the loop's handler gets it here, on the thread where the work ended.
+                _loop.Report(ex);
+            }
+
             return;
         }
 

@@ -13,7 +13,8 @@ namespace YieldLoop;
 /// and hands the outcome to the loop: at once when that is the loop thread of an open loop, else through the inbox
 /// (applied by <see cref="EventLoop.Close"/> if Close comes first). A faulted task faults the future with its single
 /// inner exception (the same object; an aggregate of several stays an <see cref="AggregateException"/>); a cancelled
-/// task cancels it.</para>
+/// task cancels it. A task that faults once Close has begun finds the hand-over refused: its failure (unless a
+/// cancellation) is reported at once, with <see cref="EventLoop.Report"/>, on the thread where the task ended.</para>
 /// <para>When the relay owns a token source (<see cref="Co.Await(Func{CancellationToken, Task})"/>), it also sits in
 /// the future's slot as a passive watcher and cancels the token when the future is cancelled (R31 from the waiting
 /// task, a timeout, by hand), from the thread pool.</para>
@@ -55,7 +56,21 @@ internal sealed class TaskRelay<T> : InteropWatcher
     }
 
     /// <summary>Any thread.</summary>
-    private void OnTaskCompleted() => _loop.CompleteFromAnyThread(() => Outcome.Complete(_future, _task));
+    private void OnTaskCompleted()
+    {
+        if (_loop.CompleteFromAnyThread(() => Outcome.Complete(_future, _task)) || !_task.IsFaulted)
+        {
+            return;
+        }
+
+        // Refused: the loop is closing or closed, so no future can take the failure any more. It is never dropped
+        // (R23), unless it is a cancellation: the loop's handler gets it here, on the thread where the task ended.
+        Exception failure = Outcome.Unwrap(_task);
+        if (failure is not OperationCanceledException)
+        {
+            _loop.Report(failure);
+        }
+    }
 
     protected override void OnFutureCompleted(Future future)
     {

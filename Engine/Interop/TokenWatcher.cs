@@ -42,8 +42,11 @@ internal sealed class TokenWatcher : InteropWatcher
                 break;
         }
 
+        // Attached while Close runs too (a finally that Close runs may ask for a task's token): Close cancels the tasks
+        // before it releases the watchers, so the token of a task that Close cancels still fires. Only on a closed loop
+        // can nothing complete the future any more.
         var watcher = new TokenWatcher(future._loop);
-        if (!future._loop.IsShuttingDown)
+        if (!future._loop.IsClosed)
         {
             watcher.AttachOnLoop(future);
         }

@@ -56,7 +56,8 @@ public sealed class CoSemaphore : ITurnOwner
     /// <summary>Creates a semaphore with <paramref name="initialCount"/> free permits.</summary>
     /// <param name="loop">The loop whose coroutines use the semaphore.</param>
     /// <param name="initialCount">The number of free permits at the start (0 or more).</param>
-    /// <param name="maxCount">The most free permits there may be; <see cref="Release(int)"/> past it throws.</param>
+    /// <param name="maxCount">The most free permits there may be; <see cref="Release(int)"/> past it throws. With the
+    /// default maxCount an unmatched Release raises CurrentCount for good; pass maxCount to catch it.</param>
     /// <exception cref="ArgumentNullException"><paramref name="loop"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialCount"/> is negative or greater than
     /// <paramref name="maxCount"/>, or <paramref name="maxCount"/> is less than 1.</exception>
@@ -134,6 +135,9 @@ public sealed class CoSemaphore : ITurnOwner
     /// Gives back <paramref name="releaseCount"/> permits: live waiters get them first, in FIFO order (they resume in
     /// the next tick); the rest raise <see cref="CurrentCount"/>.
     /// </summary>
+    /// <remarks>Permits have no owner, so a Release without a matching Acquire is not detected as such. With the default
+    /// maxCount an unmatched Release raises CurrentCount for good; pass maxCount to catch it (a release past
+    /// <see cref="MaxCount"/> throws).</remarks>
     /// <param name="releaseCount">How many permits to give back (1 or more).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="releaseCount"/> is less than 1.</exception>
     /// <exception cref="InvalidOperationException">The release would raise the count past the maximum (nothing is
