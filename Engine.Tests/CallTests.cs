@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace YieldLoop.Tests;
 
 /// <summary>
-/// Inline calls of child coroutines, the trampoline (SEMANTICS R24, R27; the deep and long cases of R25 and R26 are
+/// Inline calls of child coroutines, the trampoline (docs/semantics.md R24, R27; the deep and long cases of R25 and R26 are
 /// in <see cref="StressTests"/>).
 /// </summary>
 [TestFixture]

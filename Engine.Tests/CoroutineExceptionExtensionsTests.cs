@@ -6,7 +6,7 @@ using NUnit.Framework;
 
 namespace YieldLoop.Tests;
 
-/// <summary>The coroutine trace and suppressed exceptions attached to a failure (SEMANTICS R22, R35).</summary>
+/// <summary>The coroutine trace and suppressed exceptions attached to a failure (docs/semantics.md R22, R35).</summary>
 [TestFixture]
 public class CoroutineExceptionExtensionsTests
 {

@@ -4,7 +4,7 @@ using NUnit.Framework;
 
 namespace YieldLoop.Tests;
 
-/// <summary>The write side: a future completes once, whatever the mix of completions (SEMANTICS R14).</summary>
+/// <summary>The write side: a future completes once, whatever the mix of completions (docs/semantics.md R14).</summary>
 [TestFixture]
 public class FutureSourceTests
 {

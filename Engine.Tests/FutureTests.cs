@@ -5,7 +5,7 @@ using NUnit.Framework;
 
 namespace YieldLoop.Tests;
 
-/// <summary>The read side of a future: outcome, cancellation and completion callbacks (SEMANTICS R15-R19).</summary>
+/// <summary>The read side of a future: outcome, cancellation and completion callbacks (docs/semantics.md R15-R19).</summary>
 [TestFixture]
 public class FutureTests
 {

@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace YieldLoop.Tests;
 
 /// <summary>
-/// Tasks: typed results, failures and how they travel (SEMANTICS R20-R22). The other parts of this class cover
+/// Tasks: typed results, failures and how they travel (docs/semantics.md R20-R22). The other parts of this class cover
 /// unobserved failures (R23, LoopTaskTests.Unobserved.cs) and cancellation (R30-R35, LoopTaskTests.Cancellation.cs).
 /// </summary>
 [TestFixture]

@@ -6,7 +6,7 @@ using NUnit.Framework;
 namespace YieldLoop.Tests;
 
 /// <summary>
-/// Depth, length and scale: the trampoline keeps nesting and chains of completions off the call stack (SEMANTICS
+/// Depth, length and scale: the trampoline keeps nesting and chains of completions off the call stack (docs/semantics.md
 /// R25, R26), and parked tasks cost a tick nothing.
 /// </summary>
 [TestFixture]

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 
 namespace YieldLoop;
 
-/// <summary>Offloading CPU work to the thread pool, and waiting on .NET tasks (R52, issue 5).</summary>
+/// <summary>Offloading CPU work to the thread pool, and waiting on .NET tasks (R52).</summary>
 public static partial class Co
 {
     // ---- Offload (R52) ----------------------------------------------------------------------------------------------

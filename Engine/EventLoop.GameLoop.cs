@@ -5,7 +5,7 @@ using YieldLoop.Internal;
 
 namespace YieldLoop;
 
-/// <summary>Game-loop integration: clocks, phases, frame budgets, idle runs (issue 6; docs/design.md).</summary>
+/// <summary>Game-loop integration: clocks, phases, frame budgets, idle runs (docs/design.md).</summary>
 public sealed partial class EventLoop
 {
     // Timers kept by game clocks (their wheels), and how many clock drivers sit in the loop's wheel: the public timer

@@ -5,7 +5,7 @@ using YieldLoop.Internal;
 
 namespace YieldLoop;
 
-/// <summary>The loop's side of .NET interop (issue 5): hand-overs that complete futures, and the synchronization context.</summary>
+/// <summary>The loop's side of .NET interop: hand-overs that complete futures, and the synchronization context.</summary>
 public sealed partial class EventLoop
 {
     // Interop watchers (awaiters, AsTask, CancelWhen, offloads) parked on a future of this loop. Close tells each one

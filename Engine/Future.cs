@@ -10,7 +10,7 @@ namespace YieldLoop;
 /// a <see cref="FutureSource"/> (or the engine, for a <see cref="LoopTask"/>) completes it.
 /// </summary>
 /// <remarks>
-/// <para>Rules kept (shared/SEMANTICS.md): a future completes once (R14); reading the outcome of a pending future
+/// <para>Rules kept (docs/semantics.md): a future completes once (R14); reading the outcome of a pending future
 /// throws <see cref="InvalidOperationException"/>, of a faulted one its exception, of a cancelled one
 /// <see cref="OperationCanceledException"/> (R15); <see cref="Cancel"/> of a pending future returns
 /// <see langword="true"/> and completes it as cancelled (R16); completion callbacks never run inside the completing

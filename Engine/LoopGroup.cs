@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace YieldLoop;
 
 /// <summary>
-/// Runs several event loops, each on a dedicated thread of its own, for work sharded across cores (issue 5, item 6).
+/// Runs several event loops, each on a dedicated thread of its own, for work sharded across cores.
 /// </summary>
 /// <remarks>
 /// <para>Each loop is created on its own thread (so R50 holds: only that thread may tick it), runs with a

@@ -2,7 +2,7 @@ using System.Threading;
 
 namespace YieldLoop;
 
-/// <summary>The scope's cancellation token (issue 5).</summary>
+/// <summary>The scope's cancellation token.</summary>
 public sealed partial class Scope
 {
     // Created on first use of Token (nothing when unused); cancelled, off the loop thread, when the scope is disposed.

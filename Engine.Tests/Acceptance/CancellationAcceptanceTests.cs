@@ -6,7 +6,7 @@ using NUnit.Framework;
 namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>
-/// Acceptance scenarios for cancellation, Close and stopped runs (SEMANTICS.md R30-R37), written from the rules.
+/// Acceptance scenarios for cancellation, Close and stopped runs (docs/semantics.md R30-R37), written from the rules.
 /// </summary>
 [TestFixture]
 public class CancellationAcceptanceTests : AcceptanceFixture

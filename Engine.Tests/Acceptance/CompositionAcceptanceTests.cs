@@ -6,7 +6,7 @@ using NUnit.Framework;
 
 namespace YieldLoop.Tests.Acceptance;
 
-/// <summary>Acceptance scenarios for R40-R44, written from SEMANTICS.md (outsider's view).</summary>
+/// <summary>Acceptance scenarios for R40-R44, written from docs/semantics.md (outsider's view).</summary>
 [TestFixture]
 public sealed class CompositionAcceptanceTests : AcceptanceFixture
 {

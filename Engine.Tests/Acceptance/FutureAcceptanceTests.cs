@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>
-/// Acceptance scenarios for futures, results, failures and nesting (SEMANTICS.md R14-R27), written from the rules.
+/// Acceptance scenarios for futures, results, failures and nesting (docs/semantics.md R14-R27), written from the rules.
 /// </summary>
 [TestFixture]
 public class FutureAcceptanceTests : AcceptanceFixture

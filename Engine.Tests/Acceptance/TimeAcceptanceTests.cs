@@ -6,7 +6,7 @@ using NUnit.Framework;
 namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>
-/// Acceptance scenarios written from SEMANTICS.md R1-R6 (ticks, ordering, fairness, re-entrancy) and the game-loop
+/// Acceptance scenarios written from docs/semantics.md R1-R6 (ticks, ordering, fairness, re-entrancy) and the game-loop
 /// features (LoopPhase, Tick(budget)), as an outsider reads them.
 /// </summary>
 public class TimeAcceptanceTests : AcceptanceFixture

@@ -5,7 +5,7 @@ using NUnit.Framework;
 
 namespace YieldLoop.Tests.Acceptance;
 
-/// <summary>Acceptance scenarios for scaled and paused game time (SEMANTICS.md R13) and game clocks with R7-R12.</summary>
+/// <summary>Acceptance scenarios for scaled and paused game time (docs/semantics.md R13) and game clocks with R7-R12.</summary>
 public class TimeGameClockAcceptanceTests
 {
     private ManualClock _clock = null!;

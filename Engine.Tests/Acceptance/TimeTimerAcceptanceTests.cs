@@ -7,7 +7,7 @@ using NUnit.Framework;
 namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>
-/// Acceptance scenarios for timers and time (SEMANTICS.md R7-R12), including RunUntilIdle with an auto-jumping clock.
+/// Acceptance scenarios for timers and time (docs/semantics.md R7-R12), including RunUntilIdle with an auto-jumping clock.
 /// </summary>
 public class TimeTimerAcceptanceTests
 {

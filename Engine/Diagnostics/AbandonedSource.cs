@@ -3,7 +3,7 @@ using System;
 namespace YieldLoop.Internal;
 
 /// <summary>
-/// Debug mode's guard against a future that can never complete because its write side is gone (issue 7, item 4): a
+/// Debug mode's guard against a future that can never complete because its write side is gone: a
 /// <see cref="FutureSource"/> created in debug mode owns one of these, and nothing else refers to it. When the source is
 /// garbage-collected with its future still pending, this object is collected with it, and its finalizer hands the loop
 /// a completion that fails the future's waiters with an error naming the future, instead of leaving them parked forever.

@@ -2,7 +2,7 @@ using System;
 
 namespace YieldLoop;
 
-/// <summary>Metrics through System.Diagnostics.Metrics (issue 7, item 6).</summary>
+/// <summary>Metrics through System.Diagnostics.Metrics.</summary>
 public sealed partial class LoopDiagnostics
 {
     /// <summary>The name of the <c>System.Diagnostics.Metrics.Meter</c> that reports the loops' metrics: <c>YieldLoop</c>

@@ -6,7 +6,7 @@ using YieldLoop.Internal;
 
 namespace YieldLoop;
 
-/// <summary>Live snapshots, the dump and the deadlock report (issue 7, items 2 and 4).</summary>
+/// <summary>Live snapshots, the dump and the deadlock report.</summary>
 public sealed partial class LoopDiagnostics
 {
     // Ids and start times of tasks, attached as a loop monitor at the first Snapshot, Dump or FindDeadlock.
@@ -194,7 +194,7 @@ public sealed partial class LoopDiagnostics
 
     /// <summary>
     /// The diagnostics' books of tasks: a small id per task, and the loop time at which it started when that is known. A
-    /// side table (weak: it never keeps a task alive), so tasks do not grow a field for diagnostics (issue 3, W5).
+    /// side table (weak: it never keeps a task alive), so tasks do not grow a field for diagnostics (W5 in docs/performance.md).
     /// </summary>
     private sealed class TaskBook : LoopMonitor
     {

@@ -2,7 +2,7 @@ using System;
 
 namespace YieldLoop;
 
-/// <summary>The timeline (issue 7, item 5): a recorder of steps, written as a Chrome trace.</summary>
+/// <summary>The timeline: a recorder of steps, written as a Chrome trace.</summary>
 public sealed partial class LoopDiagnostics
 {
     // The recorder that is recording now, or null: one at a time, so two recorders never disagree about track ids.

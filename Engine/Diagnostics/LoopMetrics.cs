@@ -9,7 +9,7 @@ using YieldLoop.Internal;
 namespace YieldLoop;
 
 /// <summary>
-/// The metrics of one loop (issue 7, item 6), and the process-wide <see cref="Meter"/> that reports them for every loop
+/// The metrics of one loop, and the process-wide <see cref="Meter"/> that reports them for every loop
 /// that enabled metrics. The instance is the loop's metrics monitor: it counts steps and times them, and keeps the ready
 /// count of the last tick, in plain fields the observable instruments read from the listener's thread.
 /// </summary>

@@ -5,7 +5,7 @@ using System.Threading;
 namespace YieldLoop.Internal;
 
 /// <summary>
-/// Debug mode's check for never-started child coroutines (issue 7, item 7): a <c>Co.Call(child)</c> made during a step
+/// Debug mode's check for never-started child coroutines: a <c>Co.Call(child)</c> made during a step
 /// but not yielded by the end of that step never runs its child — the runtime form of the classic "coroutine called and
 /// its result thrown away" bug. Reported at the end of that step, to the loop's unhandled-exception handler.
 /// </summary>

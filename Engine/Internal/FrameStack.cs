@@ -11,7 +11,7 @@ namespace YieldLoop.Internal;
 /// continues in the same step. The loop walks the top frame in a <c>while</c> loop, so nesting depth costs heap
 /// (these arrays), never call stack: 100,000 nested children run and unwind without stack overflow. The arrays are
 /// allocated once per task and reused as the depth goes up and down, so a nested call allocates nothing in steady
-/// state (issue 3, W4).
+/// state (W4 in docs/performance.md).
 /// </remarks>
 internal sealed class FrameStack
 {

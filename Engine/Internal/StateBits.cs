@@ -2,7 +2,7 @@ namespace YieldLoop.Internal;
 
 /// <summary>
 /// The bit layout of <see cref="Future"/>'s <c>_state</c> field. One int holds the public state and every
-/// engine flag, so a task stays small (issue 3, W5) and the hot path tests several conditions with one load.
+/// engine flag, so a task stays small (W5 in docs/performance.md) and the hot path tests several conditions with one load.
 /// </summary>
 internal static class StateBits
 {

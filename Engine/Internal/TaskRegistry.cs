@@ -6,7 +6,7 @@ namespace YieldLoop.Internal;
 /// <summary>
 /// The loop's books of live tasks and callbacks, for <see cref="EventLoop.Close"/> (cancel everything pending) and
 /// for diagnostics. A dense array with swap-remove: a task knows its index (<see cref="Future._liveIndex"/>), so
-/// adding and removing cost O(1) and nothing per tick, and a completed task is no longer referenced (issue 3, W8).
+/// adding and removing cost O(1) and nothing per tick, and a completed task is no longer referenced (W8 in docs/performance.md).
 /// Removal never reallocates (that would allocate in the middle of a burst of completions);
 /// <see cref="EventLoop.TrimExcess"/> gives the capacity back.
 /// </summary>

@@ -37,7 +37,7 @@ namespace YieldLoop.Internal;
 /// never cascaded nor fired, and stays cancellable.</para>
 /// <para><b>Rejected.</b> A binary heap keyed by (deadline, sequence) is exact but pays a cache miss per level on every
 /// wake-up (ARCHITECTURE.md: about 3 times slower than a wheel); struct arrays of (deadline, task) per slot avoid
-/// touching nodes while cascading but cost every sleeping task 16-32 more bytes (issue 3, W5).</para>
+/// touching nodes while cascading but cost every sleeping task 16-32 more bytes (W5 in docs/performance.md).</para>
 /// </remarks>
 internal sealed class TimerWheel
 {

@@ -15,7 +15,7 @@ namespace YieldLoop.Internal;
 
 /// <summary>
 /// Finds where a compiler-generated iterator is parked: the file and line of the <c>yield return</c> it is suspended
-/// at, from its <c>&lt;&gt;1__state</c> field, its <c>MoveNext</c> IL and the portable PDB (issue 7).
+/// at, from its <c>&lt;&gt;1__state</c> field, its <c>MoveNext</c> IL and the portable PDB.
 /// </summary>
 /// <remarks>
 /// <para>How: Roslyn's iterator rewriter numbers the <c>yield return</c> statements 1, 2, 3, ... in source order and, at

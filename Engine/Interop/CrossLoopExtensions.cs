@@ -3,7 +3,7 @@ using System;
 namespace YieldLoop;
 
 /// <summary>
-/// Waiting across loops (issue 5, item 6): turns a future of one loop into a future of another, completed through the
+/// Waiting across loops: turns a future of one loop into a future of another, completed through the
 /// other loop's thread-safe path, so a coroutine can wait on work of a loop running on another thread.
 /// </summary>
 /// <remarks>

@@ -5,7 +5,7 @@ namespace YieldLoop;
 
 /// <summary>
 /// A <see cref="SynchronizationContext"/> for a loop's thread: <c>async</c> methods called from coroutines, callbacks or
-/// the host continue on the loop thread, as ordinary loop work in FIFO order with the rest (issue 5). Install it with
+/// the host continue on the loop thread, as ordinary loop work in FIFO order with the rest. Install it with
 /// <see cref="EventLoop.InstallSynchronizationContext"/>.
 /// </summary>
 /// <remarks>

@@ -8,7 +8,7 @@ namespace YieldLoop;
 /// A clock that moves only when told to: for deterministic tests, headless simulation and fixed-step games.
 /// </summary>
 /// <remarks>
-/// <para>Time never moves backwards (SEMANTICS R10): a negative, NaN or infinite step, or a <see cref="Set"/> to an
+/// <para>Time never moves backwards (docs/semantics.md R10): a negative, NaN or infinite step, or a <see cref="Set"/> to an
 /// earlier time, throws <see cref="ArgumentOutOfRangeException"/> and leaves the clock unchanged. Reading
 /// <see cref="Now"/> is safe from any thread, and so are <see cref="Advance(TimeSpan)"/>, <see cref="Advance(double)"/>
 /// and <see cref="Set"/> (each is one atomic move); an idle <see cref="EventLoop.RunUntilComplete(Future)"/> on a manual
