@@ -627,13 +627,18 @@ public sealed class ThreadAcceptanceTests
         var loop = new EventLoop(new RealClock(), "await");
         int loopThread = Environment.CurrentManagedThreadId;
         int resumedOn = -1;
+
+        // The task finishes on a pool thread once the loop has parked the coroutine on it (a signal from the loop's
+        // next tick), not after a delay.
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         IEnumerator<IAwaitable> Main()
         {
             var f = Co.Await(Task.Run(async () =>
             {
-                await Task.Delay(20).ConfigureAwait(false);
+                await parked.Task.ConfigureAwait(false);
                 return "done";
             }));
+            EventLoop.Current!.CallSoon(() => parked.SetResult());
             yield return f;
             resumedOn = Environment.CurrentManagedThreadId;
             yield return Co.Return(f.Result);
