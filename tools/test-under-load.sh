@@ -104,7 +104,8 @@ for ((run = 1; run <= runs; run++)); do
     echo "run $run: $line ($((SECONDS - started)) s)"
   else
     echo "run $run: $line ($((SECONDS - started)) s; dotnet test exit code $status; log: $results/run-$run.log)"
-    grep -E '^\s+Failed [^!]|Error Message:|^\s+Assert\.|did not|hang' "$results/run-$run.log" | head -n 20 | sed 's/^/    /'
+    grep -E -A 4 '^\s+Failed [^!]' "$results/run-$run.log" | head -n 40 | sed 's/^/    /'
+    grep -E -i 'hang|blame' "$results/run-$run.log" | head -n 10 | sed 's/^/    /'
   fi
 done
 stop_load
