@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using NUnit.Framework;
 
 namespace YieldLoop.Tests;
@@ -184,11 +185,16 @@ public class StressTests
             idleTimes[s] = Sample(idle.Loop, ticksPerSample);
         }
 
-        long busyMedian = Median(busyTimes);
-        long idleMedian = Median(idleTimes);
+        // Compare the fastest samples, not the medians: other processes on the machine only ever add time to a sample
+        // (a preemption, a stolen core), so the minimum is each loop's own cost, and it stays put on a loaded machine
+        // where the medians drift apart. A tick that visited a million parked tasks would still cost a thousand times
+        // more, in every sample.
+        long busyFastest = busyTimes.Min();
+        long idleFastest = idleTimes.Min();
         TestContext.Out.WriteLine(
-            $"median per {ticksPerSample} ticks: {busyMedian * 1e9 / Stopwatch.Frequency:F0} ns with a million parked tasks, {idleMedian * 1e9 / Stopwatch.Frequency:F0} ns without");
-        Assert.That(busyMedian, Is.LessThanOrEqualTo(idleMedian * 3), "parked tasks must not be visited by a tick");
+            $"fastest of {samples} samples of {ticksPerSample} ticks: {busyFastest * 1e9 / Stopwatch.Frequency:F0} ns with a million parked tasks, {idleFastest * 1e9 / Stopwatch.Frequency:F0} ns without"
+            + $" (medians {Median(busyTimes) * 1e9 / Stopwatch.Frequency:F0} and {Median(idleTimes) * 1e9 / Stopwatch.Frequency:F0} ns)");
+        Assert.That(busyFastest, Is.LessThanOrEqualTo(idleFastest * 3), "parked tasks must not be visited by a tick");
         Assert.That(busy.Loop.PendingTaskCount, Is.EqualTo(Million + 1));
     }
 

@@ -62,7 +62,7 @@ internal sealed class TraceDemo : IDemo
         bool caught = false;
         foreach (SlowStepReport report in BlockingStep.Run(output))
         {
-            caught |= report.IsFinished;   // the report while running depends on the watchdog thread getting the CPU
+            caught |= report.IsFinished;
         }
 
         return stuck && caught ? 0 : 1;

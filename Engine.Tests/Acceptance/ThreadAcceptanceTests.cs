@@ -26,9 +26,10 @@ public sealed class ThreadAcceptanceTests
             {
                 caught = ex;
             }
-        });
+        })
+        { IsBackground = true };
         t.Start();
-        Assert.That(t.Join(TimeSpan.FromSeconds(5)), Is.True, "the other thread hung");
+        Assert.That(t.Join(HangGuard.Limit), Is.True, "the other thread hung");
         return caught;
     }
 
@@ -181,7 +182,7 @@ public sealed class ThreadAcceptanceTests
         })).ToList();
         posters.ForEach(p => p.Start());
         go.Set();
-        var watchdog = new Timer(_ => loop.Stop(), null, 10000, Timeout.Infinite);
+        var watchdog = new Timer(_ => loop.Stop(), null, HangGuard.Milliseconds, Timeout.Infinite);   // a hang guard only
         loop.RunForever();
         watchdog.Dispose();
         posters.ForEach(p => p.Join());
@@ -210,58 +211,83 @@ public sealed class ThreadAcceptanceTests
     [Test]
     public void R51_PostWakesIdleRunForever_Promptly()
     {
+        // Each post is made while the loop sleeps (its thread is blocked in its wait: a signal, not a time window) toward
+        // a timer an hour away, so only the post's wake-up can run it: a lost wake-up shows as a post that never runs
+        // (the hang guard), not as a latency that a loaded machine could also produce.
         var loop = new EventLoop(new RealClock(), "idle");
-        loop.CallLater(60, () => { });   // a far timer: the loop must sleep, not wait for it
+        loop.CallLater(3600, () => { });   // a far timer: the loop must sleep, not wait for it
+        Thread loopThread = Thread.CurrentThread;
+        using var firstTick = new ManualResetEventSlim(false);
+        loop.CallSoon(firstTick.Set);
+        int asleepBeforePost = 0;
+        int ran = 0;
         var latencies = new List<double>();
         var poster = new Thread(() =>
         {
+            firstTick.Wait(HangGuard.Limit);
             for (int i = 0; i < 5; i++)
             {
-                Thread.Sleep(60);
-                var sw = Stopwatch.StartNew();
-                using var ran = new ManualResetEventSlim(false);
-                loop.Post(() => ran.Set());
-                ran.Wait(2000);
-                lock (latencies)
+                if (LoopThreads.WaitUntilBlocked(loopThread, HangGuard.Limit))
                 {
-                    latencies.Add(sw.Elapsed.TotalMilliseconds);
+                    asleepBeforePost++;
                 }
+
+                var sw = Stopwatch.StartNew();
+                using var done = new ManualResetEventSlim(false);
+                loop.Post(() => done.Set());
+                if (done.Wait(HangGuard.Limit))
+                {
+                    ran++;
+                }
+
+                latencies.Add(sw.Elapsed.TotalMilliseconds);
             }
 
             loop.Stop();
-        });
+        })
+        { IsBackground = true };
         poster.Start();
-        var watchdog = new Timer(_ => loop.Stop(), null, 5000, Timeout.Infinite);
+        var watchdog = new Timer(_ => loop.Stop(), null, 3 * HangGuard.Milliseconds, Timeout.Infinite);   // a hang guard only
         loop.RunForever();
         watchdog.Dispose();
-        poster.Join();
-        Assert.That(latencies, Has.Count.EqualTo(5));
-        Assert.That(latencies.Max(), Is.LessThan(1000), "a post did not wake the idle loop (it would sleep 60 s for its timer): " + string.Join(", ", latencies));
+        Assert.That(poster.Join(HangGuard.Limit), Is.True);
+        Assert.That(asleepBeforePost, Is.EqualTo(5), "the idle loop slept before each post");
+        Assert.That(ran, Is.EqualTo(5), "a post did not wake the idle loop (it would sleep an hour for its timer): " + string.Join(", ", latencies));
+        Assert.That(loop.TickCount, Is.LessThan(50), "a tick per post, not a spinning loop");
+        TestContext.Out.WriteLine("post latencies (ms): " + string.Join(", ", latencies));
         loop.Close();
     }
 
     [Test]
     public void R51_PostWakesIdleRunForever_OnManualClock()
     {
+        // On a manual clock nothing but a hand-over or Stop can wake an idle run: the post is made once the loop thread is
+        // blocked in its wait, and the run must end by the post's callback, not by the hang guard's Stop.
         var loop = new EventLoop(new ManualClock(), "manual-idle");
-        var sw = new Stopwatch();
-        double latency = -1;
+        Thread loopThread = Thread.CurrentThread;
+        using var firstTick = new ManualResetEventSlim(false);
+        loop.CallSoon(firstTick.Set);
+        bool asleep = false;
+        bool stoppedByPost = false;
         var poster = new Thread(() =>
         {
-            Thread.Sleep(80);
-            sw.Start();
+            firstTick.Wait(HangGuard.Limit);
+            asleep = LoopThreads.WaitUntilBlocked(loopThread, HangGuard.Limit);
             loop.Post(() =>
             {
-                latency = sw.Elapsed.TotalMilliseconds;
+                stoppedByPost = true;
                 loop.Stop();
             });
-        });
+        })
+        { IsBackground = true };
         poster.Start();
-        var watchdog = new Timer(_ => loop.Stop(), null, 5000, Timeout.Infinite);
+        var watchdog = new Timer(_ => loop.Stop(), null, 2 * HangGuard.Milliseconds, Timeout.Infinite);   // a hang guard only
         loop.RunForever();
         watchdog.Dispose();
-        poster.Join();
-        Assert.That(latency, Is.InRange(0, 100));
+        Assert.That(poster.Join(HangGuard.Limit), Is.True);
+        Assert.That(asleep, Is.True, "the idle run blocked in its wait");
+        Assert.That(stoppedByPost, Is.True, "the post woke the blocked run");
+        Assert.That(loop.TickCount, Is.LessThanOrEqualTo(2), "one tick for the first callback, one for the post");
         loop.Close();
     }
 
@@ -271,6 +297,7 @@ public sealed class ThreadAcceptanceTests
         var loop = new EventLoop(new RealClock(), "post-result");
         var src = new FutureSource<string>(loop);
         int loopThread = Environment.CurrentManagedThreadId;
+        Thread loopThreadObject = Thread.CurrentThread;
         int resumedOn = -1;
         IEnumerator<IAwaitable> Waiter()
         {
@@ -280,14 +307,18 @@ public sealed class ThreadAcceptanceTests
         }
 
         var t = loop.Start<string>(Waiter());
+        using var parked = new ManualResetEventSlim(false);
+        loop.CallSoon(parked.Set);
         var poster = new Thread(() =>
         {
-            Thread.Sleep(30);
+            parked.Wait(HangGuard.Limit);                                       // the waiter has parked on the future
+            LoopThreads.WaitUntilBlocked(loopThreadObject, HangGuard.Limit);   // and the idle loop sleeps
             src.PostResult("hi");
-        });
+        })
+        { IsBackground = true };
         poster.Start();
         string r = loop.RunUntilComplete(t);
-        poster.Join();
+        Assert.That(poster.Join(HangGuard.Limit), Is.True);
         Assert.That(r, Is.EqualTo("hi"));
         Assert.That(resumedOn, Is.EqualTo(loopThread));
         loop.Close();
@@ -368,11 +399,15 @@ public sealed class ThreadAcceptanceTests
             for (int i = 0; i < 5; i++)
             {
                 loop.Tick();
-                Thread.Sleep(1);
+
+                // Let the posters get some posts in between ticks: wait for a new accepted post (or for the posters to
+                // have ended), not for a time.
+                int seen = Volatile.Read(ref accepted);
+                SpinWait.SpinUntil(() => Volatile.Read(ref accepted) > seen || posters.TrueForAll(p => !p.IsAlive));
             }
 
             IReadOnlyList<LoopTask> pending = loop.Close();
-            posters.ForEach(p => Assert.That(p.Join(5000), Is.True));
+            posters.ForEach(p => Assert.That(p.Join(HangGuard.Limit), Is.True));
             Volatile.Write(ref stop, 1);
             Assert.That(refused, Is.LessThanOrEqualTo(4));
             Assert.That(ran + pending.Count, Is.EqualTo(accepted),
@@ -399,17 +434,34 @@ public sealed class ThreadAcceptanceTests
     [Test]
     public void R51_StopFromAnotherThread_EndsRunForever()
     {
+        // The stopper calls Stop once the idle run is blocked in its wait (a signal, not a sleep). If Stop did not wake
+        // it, the run would sleep until the hang guard, which ends it with a post instead: the test then fails on
+        // guardFired, not on a latency that a loaded machine could also produce.
         var loop = new EventLoop(new RealClock(), "stop");
+        Thread loopThread = Thread.CurrentThread;
+        using var firstTick = new ManualResetEventSlim(false);
+        loop.CallSoon(firstTick.Set);
+        bool asleep = false;
+        bool guardFired = false;
         var t = new Thread(() =>
         {
-            Thread.Sleep(50);
+            firstTick.Wait(HangGuard.Limit);
+            asleep = LoopThreads.WaitUntilBlocked(loopThread, HangGuard.Limit);
             loop.Stop();
-        });
-        var sw = Stopwatch.StartNew();
+        })
+        { IsBackground = true };
+        using var guard = new Timer(_ => loop.Post(() =>
+        {
+            guardFired = true;
+            loop.Stop();
+        }), null, 2 * HangGuard.Milliseconds, Timeout.Infinite);
         t.Start();
         loop.RunForever();
-        t.Join();
-        Assert.That(sw.Elapsed.TotalMilliseconds, Is.LessThan(1000));
+        guard.Dispose();
+        Assert.That(t.Join(HangGuard.Limit), Is.True);
+        Assert.That(asleep, Is.True, "the run was idle, blocked in its wait");
+        Assert.That(guardFired, Is.False, "Stop from another thread did not end the idle RunForever");
+        Assert.That(loop.TickCount, Is.LessThan(50));
         loop.Close();
     }
 
@@ -429,8 +481,7 @@ public sealed class ThreadAcceptanceTests
             var f = Co.Offload(() =>
             {
                 workThread = Environment.CurrentManagedThreadId;
-                release.Wait(3000);
-                return 21 * 2;
+                return release.Wait(HangGuard.Limit) ? 21 * 2 : -1;   // released by the ticker: the loop ticked meanwhile
             });
             yield return f;
             resumedOn = Environment.CurrentManagedThreadId;
@@ -496,6 +547,7 @@ public sealed class ThreadAcceptanceTests
         var loop = new EventLoop(new RealClock(), "offload-cancel");
         var unhandled = new List<Exception>();
         loop.UnhandledExceptionHandler = unhandled.Add;
+        var blocking = new DedicatedThreadScheduler();   // the work blocks until its token fires, which the engine does from the pool
         using var tokenFired = new ManualResetEventSlim(false);
         using var started = new ManualResetEventSlim(false);
         Future<int>? f = null;
@@ -504,36 +556,33 @@ public sealed class ThreadAcceptanceTests
             f = Co.Offload(ct =>
             {
                 started.Set();
-                ct.WaitHandle.WaitOne(3000);
+                ct.WaitHandle.WaitOne(HangGuard.Limit);
                 if (ct.IsCancellationRequested)
                 {
                     tokenFired.Set();
                 }
 
                 return 1;
-            });
+            }, blocking);
             yield return f;
         }
 
         var t = loop.Start(Main());
-        while (!started.IsSet)
-        {
-            loop.Tick();
-            Thread.Sleep(1);
-        }
+        loop.Tick();   // the first step starts the work
+        Assert.That(started.Wait(HangGuard.Limit), Is.True, "the work never started");
 
         t.Cancel();
         loop.Tick();
         loop.Tick();
         Assert.That(t.IsCancelled, Is.True);
         Assert.That(f!.IsCancelled, Is.True);
-        Assert.That(tokenFired.Wait(2000), Is.True, "the work's token never fired");
-        var sw = Stopwatch.StartNew();
-        while (sw.ElapsedMilliseconds < 100)
-        {
-            loop.Tick();
-            Thread.Sleep(2);
-        }
+        Assert.That(tokenFired.Wait(HangGuard.Limit), Is.True, "the work's token never fired");
+
+        // The work returns its late result once it has seen the token: wait for it to end (a signal), then tick so
+        // that the hand-over of the late result is applied, and dropped.
+        Assert.That(blocking.WaitUntilIdle(HangGuard.Limit), Is.True, "the work never ended");
+        loop.Tick();
+        loop.Tick();
 
         Assert.That(f.IsCancelled, Is.True);
         Assert.That(unhandled, Is.Empty);
@@ -544,24 +593,25 @@ public sealed class ThreadAcceptanceTests
     public void R52_Offload_TimeoutCancelsWork()
     {
         var loop = new EventLoop(new RealClock(), "offload-timeout");
+        var blocking = new DedicatedThreadScheduler();   // the work blocks until its token fires, which the engine does from the pool
         using var tokenFired = new ManualResetEventSlim(false);
         Future? t = null;
         IEnumerator<IAwaitable> Main()
         {
             t = Co.Timeout(Co.Offload(ct =>
             {
-                ct.WaitHandle.WaitOne(3000);
+                ct.WaitHandle.WaitOne(HangGuard.Limit);
                 if (ct.IsCancellationRequested)
                 {
                     tokenFired.Set();
                 }
-            }), 0.05);
+            }, blocking), 0.05);
             yield return Co.Settle(t);
         }
 
         loop.RunUntilComplete(Main());
         Assert.That(t!.Exception, Is.InstanceOf<TimeoutException>());
-        Assert.That(tokenFired.Wait(2000), Is.True);
+        Assert.That(tokenFired.Wait(HangGuard.Limit), Is.True);
         loop.Close();
     }
 
@@ -577,13 +627,18 @@ public sealed class ThreadAcceptanceTests
         var loop = new EventLoop(new RealClock(), "await");
         int loopThread = Environment.CurrentManagedThreadId;
         int resumedOn = -1;
+
+        // The task finishes on a pool thread once the loop has parked the coroutine on it (a signal from the loop's
+        // next tick), not after a delay.
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         IEnumerator<IAwaitable> Main()
         {
             var f = Co.Await(Task.Run(async () =>
             {
-                await Task.Delay(20).ConfigureAwait(false);
+                await parked.Task.ConfigureAwait(false);
                 return "done";
             }));
+            EventLoop.Current!.CallSoon(() => parked.SetResult());
             yield return f;
             resumedOn = Environment.CurrentManagedThreadId;
             yield return Co.Return(f.Result);
@@ -602,23 +657,34 @@ public sealed class ThreadAcceptanceTests
         var loop = new EventLoop(new RealClock(), "sleepy");
         var sw = new Stopwatch();
         double firedAtMs = -1;
+        TimeSpan scheduledAt = loop.Time;
+        TimeSpan firedAt = TimeSpan.MinValue;
         loop.CallLater(0.25, () =>
         {
             firedAtMs = sw.Elapsed.TotalMilliseconds;
+            firedAt = loop.Time;
             loop.Stop();
         });
         var proc = Process.GetCurrentProcess();
         proc.Refresh();
         TimeSpan cpu0 = proc.TotalProcessorTime;
         sw.Start();
-        var watchdog = new Timer(_ => loop.Stop(), null, 5000, Timeout.Infinite);
+        var watchdog = new Timer(_ => loop.Stop(), null, HangGuard.Milliseconds, Timeout.Infinite);   // a hang guard only
         loop.RunForever();
         watchdog.Dispose();
         sw.Stop();
         proc.Refresh();
         double cpuMs = (proc.TotalProcessorTime - cpu0).TotalMilliseconds;
-        Assert.That(firedAtMs, Is.GreaterThanOrEqualTo(249), "the timer fired early");
-        Assert.That(firedAtMs, Is.LessThan(500), "the timer fired late: the idle loop overslept");
+
+        // Early is measured on the loop's own clock, against the time the deadline counts from (R7: the tick that runs
+        // the timer reads at least the deadline). A stopwatch started after CallLater cannot tell: on a loaded machine
+        // the time between the two is milliseconds, and the timer then seemed to fire that much early.
+        Assert.That(firedAt - scheduledAt, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.25)), "the timer fired early");
+
+        // How late a woken thread gets a core is up to the machine (seconds on a loaded one), so lateness is only a gross
+        // check here: it catches a loop that sleeps past its timer for good (until the hang guard). The exact wake-up
+        // time is checked on a manual clock (TimeTimerAcceptanceTests); the tick count below is the measure of sleeping.
+        Assert.That(firedAtMs, Is.InRange(0, HangGuard.Limit.TotalMilliseconds / 2), "the timer fired late: the idle loop overslept");
         // Process CPU time also counts other threads (the GC, the JIT, other fixtures' workers), so it only catches a
         // gross spin; the tick count is the direct measure: an idle loop that sleeps ticks a handful of times.
         Assert.That(cpuMs, Is.LessThan(0.9 * sw.Elapsed.TotalMilliseconds * Environment.ProcessorCount), $"the idle loop spun: {cpuMs} ms CPU in {sw.Elapsed.TotalMilliseconds} ms");
@@ -629,25 +695,30 @@ public sealed class ThreadAcceptanceTests
     [Test]
     public void R53_IdleManualClockLoop_BlocksWithoutSpinning_UntilStop()
     {
+        // Measured by state and counts, not by time: the stopper waits until the loop thread is blocked in a wait (a
+        // spinning loop never is: the hang guard would end the wait with asleep false), then reads the tick count.
         var loop = new EventLoop(new ManualClock(), "manual-sleepy");
         loop.CallLater(10, () => { });
         long ticksBefore = loop.TickCount;
+        Thread loopThread = Thread.CurrentThread;
+        using var firstTick = new ManualResetEventSlim(false);
+        loop.CallSoon(firstTick.Set);
+        bool asleep = false;
+        long ticksWhileAsleep = -1;
         var stopper = new Thread(() =>
         {
-            Thread.Sleep(200);
+            firstTick.Wait(HangGuard.Limit);
+            asleep = LoopThreads.WaitUntilBlocked(loopThread, HangGuard.Limit);
+            ticksWhileAsleep = loop.TickCount;
             loop.Stop();
-        });
-        var proc = Process.GetCurrentProcess();
-        proc.Refresh();
-        TimeSpan cpu0 = proc.TotalProcessorTime;
-        var sw = Stopwatch.StartNew();
+        })
+        { IsBackground = true };
         stopper.Start();
         loop.RunForever();
-        stopper.Join();
-        proc.Refresh();
-        double cpuMs = (proc.TotalProcessorTime - cpu0).TotalMilliseconds;
+        Assert.That(stopper.Join(HangGuard.Limit), Is.True);
+        Assert.That(asleep, Is.True, "the idle loop blocked in its wait instead of spinning");
+        Assert.That(ticksWhileAsleep - ticksBefore, Is.LessThanOrEqualTo(2), "the idle loop kept ticking");
         Assert.That(loop.TickCount - ticksBefore, Is.LessThan(50), "the idle loop kept ticking");
-        Assert.That(cpuMs, Is.LessThan(0.9 * sw.Elapsed.TotalMilliseconds * Environment.ProcessorCount), $"{cpuMs} ms CPU (process-wide: a gross check; the tick count is the direct one)");
         Assert.That(loop.PendingTimerCount, Is.EqualTo(1), "the manual clock must not jump on its own");
         loop.Close();
     }
@@ -669,7 +740,9 @@ public sealed class ThreadAcceptanceTests
         loop.RunUntilComplete(Main());
         proc.Refresh();
         double cpuMs = (proc.TotalProcessorTime - cpu0).TotalMilliseconds;
-        Assert.That(sw.Elapsed.TotalMilliseconds, Is.InRange(195, 1000), "woke for its timer, not much later");
+        // Never early; late only as a gross check (how soon a woken thread gets a core is up to a loaded machine): the
+        // tick count is the measure of sleeping rather than spinning.
+        Assert.That(sw.Elapsed.TotalMilliseconds, Is.InRange(195, HangGuard.Limit.TotalMilliseconds / 2), "woke for its timer, not much later");
         Assert.That(loop.TickCount - ticks0, Is.LessThan(50), "the loop spun while waiting");
         Assert.That(cpuMs, Is.LessThan(0.9 * sw.Elapsed.TotalMilliseconds * Environment.ProcessorCount), "process-wide: a gross check; the tick count is the direct one");
         loop.Close();
@@ -702,11 +775,11 @@ public sealed class ThreadAcceptanceTests
         }
 
         Task p = group.Start(0, Producer);
-        Assert.That(src.Task.Wait(3000), Is.True);
+        Assert.That(src.Task.Wait(HangGuard.Limit), Is.True);
         Task<int> c = group.Start<int>(1, () => Consumer(src.Task.Result));
-        Assert.That(c.Wait(3000), Is.True);
+        Assert.That(c.Wait(HangGuard.Limit), Is.True);
         Assert.That(c.Result, Is.EqualTo(99));
-        Assert.That(p.Wait(3000), Is.True);
+        Assert.That(p.Wait(HangGuard.Limit), Is.True);
         Assert.That(threads["producer"], Is.Not.EqualTo(threads["consumer"]));
         Assert.That(threads["consumer-resumed"], Is.EqualTo(threads["consumer"]));
     }
@@ -739,10 +812,11 @@ public sealed class ThreadAcceptanceTests
             {
                 sources[i].PostResult(i);
             }
-        })).ToList();
+        })
+        { IsBackground = true }).ToList();
         posters.ForEach(p => p.Start());
         var sw = Stopwatch.StartNew();
-        while (resumed < n && sw.Elapsed.TotalSeconds < 20)
+        while (resumed < n && sw.Elapsed < HangGuard.Limit)   // a hang guard only
         {
             loop.Tick();
         }

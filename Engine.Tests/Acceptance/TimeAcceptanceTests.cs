@@ -214,7 +214,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
             source.SetResult();
         }));
         thread.Start();
-        Assert.That(thread.Join(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(thread.Join(HangGuard.Limit), Is.True);
         _loop.Tick(); // 2: the hand-over runs
         Assert.That(postedRanAt, Is.EqualTo(2));
         Assert.That(resumedAt, Is.EqualTo(-1));
@@ -248,7 +248,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
         _loop.Tick(); // 1: parks
         var thread = new Thread(() => source.PostResult(42));
         thread.Start();
-        Assert.That(thread.Join(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(thread.Join(HangGuard.Limit), Is.True);
         _loop.Start(Watcher());
         _loop.Tick(); // 2: the hand-over completes the future
         Assert.That(source.Future.IsCompleted, Is.True);

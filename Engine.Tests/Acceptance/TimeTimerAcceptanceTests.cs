@@ -156,10 +156,12 @@ public class TimeTimerAcceptanceTests
             }
         }
 
-        var sw = Stopwatch.StartNew();
         loop.Start(Body());
         loop.RunUntilIdle();
-        Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+
+        // "Quickly" is counted, not timed: a tick per wake-up (the clock jumps straight to each deadline), so the run
+        // costs the same on a loaded machine as on an idle one.
+        Assert.That(loop.TickCount, Is.LessThanOrEqualTo(2 * (3600 + 1)), "a tick per wake-up, no spinning between them");
         Assert.That(times, Has.Count.EqualTo(3600));
         for (int i = 0; i < times.Count; i++)
         {
@@ -996,7 +998,10 @@ public class TimeTimerAcceptanceTests
         TimeSpan purge = sw.Elapsed;
         Assert.That(loop.PendingTimerCount, Is.EqualTo(1));
         Assert.That(loop.NextWakeTime, Is.EqualTo(TimeSpan.FromDays(31)));
-        Assert.That(purge, Is.LessThan(TimeSpan.FromSeconds(5)));
+        // The pending count above and the released callbacks below are the direct measures of the purge; the times here
+        // and after the ticks are gross checks only (a loaded machine can stretch milliseconds to seconds), catching a
+        // purge or a tick that got stuck rather than one that got slower.
+        Assert.That(purge, Is.LessThan(HangGuard.Limit / 2));
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -1010,7 +1015,7 @@ public class TimeTimerAcceptanceTests
             loop.Tick();
         }
 
-        Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "ticks after the purge must stay fast");
+        Assert.That(sw.Elapsed, Is.LessThan(HangGuard.Limit / 2), "ticks after the purge must stay fast");
         clock.AutoJump = true;
         loop.RunUntilIdle();
         Assert.That(ran, Is.EqualTo(1));

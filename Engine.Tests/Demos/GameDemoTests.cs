@@ -46,7 +46,10 @@ public class GameDemoTests
 
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("ended by Q after 8.00 s of real time; 0 fixed steps dropped"));
-        Assert.That(wallTime, Is.LessThan(TimeSpan.FromSeconds(3)), "The headless session must not wait in real time.");
+        // The session is 8 s long: a host that waited in real time would take at least that. Without waiting it takes
+        // a fraction of a second, and even a loaded machine does not stretch that to 8 s; a tighter bound could fail
+        // there without anything being wrong.
+        Assert.That(wallTime, Is.LessThan(TimeSpan.FromSeconds(8)), "The headless session must not wait in real time.");
     }
 
     [Test]

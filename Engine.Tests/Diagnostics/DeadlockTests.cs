@@ -163,15 +163,21 @@ public class DeadlockTests
         using var release = new ManualResetEventSlim(false);
         IEnumerator<IAwaitable> Crunch()
         {
-            yield return Co.Offload(() => release.Wait());
+            yield return Co.Offload(() => release.Wait(HangGuard.Limit));
         }
 
         LoopTask task = loop.Start(Crunch(), "crunch");
-        loop.Tick();
-        Assert.That(loop.Diagnostics.FindDeadlock(), Is.Null);
-        Assert.That(loop.Diagnostics.Snapshot().Tasks[0].WaitsOn, Is.EqualTo("future (completed by: work outside the loop)"));
+        try
+        {
+            loop.Tick();
+            Assert.That(loop.Diagnostics.FindDeadlock(), Is.Null);
+            Assert.That(loop.Diagnostics.Snapshot().Tasks[0].WaitsOn, Is.EqualTo("future (completed by: work outside the loop)"));
+        }
+        finally
+        {
+            release.Set();   // also when an assertion failed: never leave a pool thread blocked for the tests after this one
+        }
 
-        release.Set();
         loop.RunUntilComplete(task);
         loop.Close();
     }

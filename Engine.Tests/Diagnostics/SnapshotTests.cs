@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Threading.Tasks;
+using System.Threading;
 using NUnit.Framework;
 
 namespace YieldLoop.Tests.Diagnostics;
@@ -319,18 +319,21 @@ public class SnapshotTests
     public void Snapshot_from_another_thread_throws()
     {
         var loop = new EventLoop(new ManualClock(), "owned");
-        Exception? thrown = Task.Run(() =>
+        Exception? thrown = null;
+        var other = new Thread(() =>   // a thread of its own: nothing here depends on a free thread-pool thread
         {
             try
             {
                 loop.Diagnostics.Snapshot();
-                return null;
             }
             catch (Exception ex)
             {
-                return ex;
+                thrown = ex;
             }
-        }).GetAwaiter().GetResult();
+        })
+        { IsBackground = true };
+        other.Start();
+        Assert.That(other.Join(HangGuard.Limit), Is.True);
 
         Assert.That(thrown, Is.InstanceOf<InvalidOperationException>());
         Assert.That(thrown!.Message, Does.Contain("belongs to thread"));

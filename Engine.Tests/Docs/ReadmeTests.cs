@@ -86,8 +86,26 @@ public class ReadmeTests
         {
             Environment.CurrentDirectory = scratch;   // a block may write a file (the timeline example does)
             Console.SetOut(output);
-            var run = System.Threading.Tasks.Task.Run(() => entry.Invoke(null, entry.GetParameters().Length == 0 ? null : new object[] { Array.Empty<string>() }));
-            Assert.That(run.Wait(TimeSpan.FromSeconds(30)), Is.True, "README block " + (index + 1) + " did not end within 30 s");
+            // On a thread of its own, not the thread pool: the block may offload work to the pool and wait for it.
+            Exception? failure = null;
+            var run = new System.Threading.Thread(() =>
+            {
+                try
+                {
+                    entry.Invoke(null, entry.GetParameters().Length == 0 ? null : new object[] { Array.Empty<string>() });
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
+            })
+            { IsBackground = true, Name = "README block " + (index + 1) };
+            run.Start();
+            Assert.That(run.Join(HangGuard.Limit), Is.True, "README block " + (index + 1) + $" did not end within {HangGuard.Limit.TotalSeconds} s (a hang guard)");
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            }
         }
         finally
         {

@@ -9,8 +9,9 @@ namespace YieldLoop.Tests.Interop;
 /// <summary>Helpers for the interop tests: bounded waits instead of sleeps, and small coroutines.</summary>
 internal static class InteropSupport
 {
-    /// <summary>How long any cross-thread wait may take before the test fails instead of hanging.</summary>
-    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    /// <summary>How long any cross-thread wait may take before the test fails instead of hanging: a hang guard only
+    /// (<see cref="HangGuard"/>), generous so that a loaded machine cannot trip it; every wait ends on a signal.</summary>
+    public static readonly TimeSpan Bound = HangGuard.Limit;
 
     /// <summary>Runs <paramref name="future"/> to completion; a timer stops the loop after <see cref="Bound"/> so a lost
     /// hand-over fails the test (RunUntilComplete then throws "stopped") instead of hanging it.</summary>
@@ -47,7 +48,8 @@ internal static class InteropSupport
             {
                 caught = ex;
             }
-        });
+        })
+        { IsBackground = true };
         thread.Start();
         Assert.That(thread.Join(Bound), Is.True, "the other thread did not finish in time");
         return caught;

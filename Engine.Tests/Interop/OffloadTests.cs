@@ -84,6 +84,7 @@ public class OffloadTests
     public void CancellingTheWaitingTask_SignalsTheWorksToken()
     {
         var t = new TestLoop();
+        var blocking = new DedicatedThreadScheduler();   // the work blocks until its token fires, which the engine does from the pool
         using var started = new ManualResetEventSlim(false);
         var sawCancellation = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         Future<int>? job = null;
@@ -107,7 +108,7 @@ public class OffloadTests
                 sawCancellation.SetResult(token.WaitHandle.WaitOne(Bound));
                 token.ThrowIfCancellationRequested();
                 return 0;
-            });
+            }, blocking);
             yield return job;
         }
     }
@@ -116,6 +117,8 @@ public class OffloadTests
     public void CancelledWork_ThatFailsLater_IsReportedUnlessItIsACancellation()
     {
         var t = new TestLoop();
+        var blocking = new DedicatedThreadScheduler();   // the work blocks until the test releases it
+        using var started = new ManualResetEventSlim(false);
         using var release = new ManualResetEventSlim(false);
         using var done = new ManualResetEventSlim(false);
         var late = new InvalidOperationException("failed after cancel");
@@ -123,6 +126,9 @@ public class OffloadTests
         t.Loop.Start(Work());
         t.Tick();
 
+        // Cancel only once the work runs: work whose token fires before it starts never starts (OffloadWork), so
+        // cancelling right after the tick raced the work's start, and lost it on a loaded machine.
+        Within(started, "the work starting");
         job!.Cancel();
         release.Set();
         Within(done, "the work ending");
@@ -132,9 +138,10 @@ public class OffloadTests
 
         IEnumerator<IAwaitable> Work()
         {
-            job = Co.Offload(() =>
+            job = Co.Offload(_ =>
             {
-                release.Wait(Bound);
+                started.Set();
+                release.Wait(Bound, CancellationToken.None);   // not the token: the work must go on after the cancel and fail
                 try
                 {
                     throw late;
@@ -143,7 +150,7 @@ public class OffloadTests
                 {
                     done.Set();
                 }
-            });
+            }, blocking);
             yield return job;
         }
 
@@ -228,6 +235,7 @@ public class OffloadTests
     public void Close_CancelsTheTokenOfWorkStillRunning()
     {
         var t = new TestLoop();
+        var blocking = new DedicatedThreadScheduler();   // the work blocks until its token fires, which the engine does from the pool
         using var started = new ManualResetEventSlim(false);
         var sawCancellation = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         t.Loop.Start(Work());
@@ -244,7 +252,7 @@ public class OffloadTests
             {
                 started.Set();
                 sawCancellation.SetResult(token.WaitHandle.WaitOne(Bound));
-            });
+            }, blocking);
         }
     }
 

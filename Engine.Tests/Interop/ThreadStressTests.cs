@@ -71,6 +71,7 @@ public class ThreadStressTests
         var failure = new InvalidOperationException("posted failure");
         var workers = new Thread[Threads];
         var stopwatch = Stopwatch.StartNew();
+        int guardFired = 0;
         for (int t = 0; t < Threads; t++)
         {
             int slice = t;
@@ -85,14 +86,23 @@ public class ThreadStressTests
             }
         });
 
-        using (var guard = new Timer(_ => loop.Stop(), null, TimeSpan.FromSeconds(50), Timeout.InfiniteTimeSpan))
+        // A hang guard only: the run ends when every continuation ran. Under load a million hand-overs take a while.
+        using (var guard = new Timer(
+            _ =>
+            {
+                Volatile.Write(ref guardFired, 1);
+                loop.Stop();
+            },
+            null,
+            3 * HangGuard.Limit,
+            Timeout.InfiniteTimeSpan))
         {
             Assert.That(loop.TryRunUntilComplete(done.Future), Is.True, $"only {continuations} of {expectedContinuations} continuations ran in time");
         }
 
         foreach (Thread worker in workers)
         {
-            Assert.That(worker.Join(TimeSpan.FromSeconds(10)), Is.True);
+            Assert.That(worker.Join(HangGuard.Limit), Is.True);
         }
 
         loop.Close();
@@ -146,7 +156,7 @@ public class ThreadStressTests
                 {
                     // Interleave with the loop: wait for a tick between batches, so posts, ticks and cancels race.
                     var spin = default(SpinWait);
-                    while (loop.TickCount == seenTick && stopwatch.Elapsed < TimeSpan.FromSeconds(40))
+                    while (loop.TickCount == seenTick && Volatile.Read(ref guardFired) == 0)
                     {
                         spin.SpinOnce();
                     }

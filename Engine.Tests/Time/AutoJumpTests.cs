@@ -15,9 +15,12 @@ namespace YieldLoop.Tests.Time;
 [TestFixture]
 public class AutoJumpTests
 {
-    // Stops the test's loop from another thread after 10 s of wall time, so a run that never goes idle (a broken jump)
-    // fails the test instead of hanging the suite.
+    // Stops the test's loop from another thread after the hang guard's time, so a run that never goes idle (a broken
+    // jump) fails the test instead of hanging the suite. Whether it fired is what the tests check, not wall time: on a
+    // manual clock nothing but the jump moves time, so a run that waited instead of jumping would wait until this
+    // watchdog stopped it, however fast or loaded the machine.
     private Timer? _watchdog;
+    private int _watchdogFired;
 
     [TearDown]
     public void DisposeWatchdog()
@@ -33,8 +36,26 @@ public class AutoJumpTests
         var unhandled = new List<Exception>();
         loop.UnhandledExceptionHandler = unhandled.Add;
         _watchdog?.Dispose();
-        _watchdog = new Timer(_ => loop.Stop(), null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
+        _watchdogFired = 0;
+        _watchdog = new Timer(
+            _ =>
+            {
+                Interlocked.Exchange(ref _watchdogFired, 1);
+                loop.Stop();
+            },
+            null,
+            HangGuard.Limit,
+            Timeout.InfiniteTimeSpan);
         return (clock, loop, unhandled);
+    }
+
+    /// <summary>The run did not wait in real time (the watchdog never had to stop it) and took no more than
+    /// <paramref name="maxTicks"/> ticks (a tick per wake-up, not a spin): counted, not timed.</summary>
+    private void AssertRanWithoutWaiting(EventLoop loop, long maxTicks, string because)
+    {
+        Assert.That(Volatile.Read(ref _watchdogFired), Is.Zero, because + ": the run waited until the watchdog stopped it");
+        Assert.That(loop.TickCount, Is.LessThanOrEqualTo(maxTicks), because);
+        TestContext.Out.WriteLine($"ticks: {loop.TickCount}");
     }
 
     /// <summary>Busy-waits (on a thread-pool thread) for some real milliseconds: work the loop must wait for.</summary>
@@ -69,11 +90,9 @@ public class AutoJumpTests
             }
         }
 
-        var watch = Stopwatch.StartNew();
         loop.RunUntilComplete(loop.Start(Hour(), "hour"));
-        watch.Stop();
 
-        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)), "the clock jumps instead of waiting");
+        AssertRanWithoutWaiting(loop, 2 * (60 + 1), "the clock jumps instead of waiting");
         Assert.That(clock.Now, Is.EqualTo(TimeSpan.FromSeconds(3600)), "exactly an hour, not a tick more");
         var expected = new List<TimeSpan>();
         for (int i = 1; i <= 60; i++)
@@ -100,9 +119,8 @@ public class AutoJumpTests
             }
         }
 
-        var watch = Stopwatch.StartNew();
         loop.RunUntilComplete(world.Start(Hour(), "hour"));
-        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
+        AssertRanWithoutWaiting(loop, 2 * (60 + 1), "the clock jumps instead of waiting");
         Assert.That(clock.Now, Is.EqualTo(TimeSpan.FromSeconds(3600)));
         Assert.That(world.Now, Is.EqualTo(TimeSpan.FromSeconds(3600)));
         Assert.That(wakes[^1], Is.EqualTo(TimeSpan.FromHours(1)));
@@ -301,9 +319,8 @@ public class AutoJumpTests
         }
 
         loop.Start(Stopper(), "stopper");
-        var watch = Stopwatch.StartNew();
         loop.RunForever();
-        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
+        AssertRanWithoutWaiting(loop, 4, "the clock jumps instead of waiting");
         Assert.That(clock.Now, Is.EqualTo(TimeSpan.FromSeconds(100)));
     }
 
@@ -354,9 +371,8 @@ public class AutoJumpTests
         }
 
         LoopTask task = loop.Start(Worker(), "worker");
-        var watch = Stopwatch.StartNew();
         loop.RunUntilIdle();
-        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)), "it does not wait for time that only moves by hand");
+        AssertRanWithoutWaiting(loop, 6, "it does not wait for time that only moves by hand");
         Assert.That(steps, Is.EqualTo(3), "ready work ran until only the timer was left");
         Assert.That(woke, Is.False);
         Assert.That(task.IsCompleted, Is.False);
@@ -385,9 +401,8 @@ public class AutoJumpTests
         world.Start(Sleeper(), "sleeper");
         loop.Tick();
         world.Pause();
-        var watch = Stopwatch.StartNew();
         loop.RunUntilIdle();
-        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)), "nothing can wake the paused clock's wait: idle");
+        AssertRanWithoutWaiting(loop, 4, "nothing can wake the paused clock's wait: idle");
         Assert.That(loop.NextWakeTime, Is.Null, "a paused clock has no wake-up time");
         Assert.That(world.PendingTimerCount, Is.EqualTo(1));
         Assert.That(loop.PendingTimerCount, Is.EqualTo(1), "the wait is still pending");

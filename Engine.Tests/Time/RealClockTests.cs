@@ -14,7 +14,7 @@ public class RealClockTests
     {
         var clock = new RealClock();
         Assert.That(clock.Now, Is.GreaterThanOrEqualTo(TimeSpan.Zero));
-        Assert.That(clock.Now, Is.LessThan(TimeSpan.FromSeconds(1)));
+        Assert.That(clock.Now, Is.LessThan(HangGuard.Limit / 2), "near zero, not the machine's uptime (gross: a loaded machine may pause this thread)");
     }
 
     [Test]
@@ -43,7 +43,7 @@ public class RealClockTests
 
         watch.Stop();
         Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(20)));
-        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        Assert.That(watch.Elapsed, Is.LessThan(HangGuard.Limit / 2), "gross: a loaded machine may pause this thread between the two reads");
     }
 
     [Test]

@@ -5,7 +5,9 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Threading;
 using YieldLoop;
+using YieldLoop.Tests;
 
 namespace DocExamples.Concepts;
 
@@ -172,12 +174,17 @@ public static class ConceptsSnippets
         // </snippet:concepts-tick>
     }
 
-    /// <summary>Stands for CPU-heavy work: spins for <paramref name="milliseconds"/> of real time.</summary>
+    // Set by a test that needs the work to go on until something happened elsewhere (see Offloaded).
+    private static volatile Func<bool>? s_workGoesOnUntil;
+
+    /// <summary>Stands for CPU-heavy work: spins for <paramref name="milliseconds"/> of real time (and, in
+    /// <see cref="Offloaded"/>, on until the loop has ticked enough).</summary>
     public static long MatchColour(int milliseconds)
     {
         long rounds = 0;
         var watch = Stopwatch.StartNew();
-        while (watch.ElapsedMilliseconds < milliseconds)
+        Func<bool>? until = s_workGoesOnUntil;
+        while (watch.ElapsedMilliseconds < milliseconds || (until is not null && !until() && watch.Elapsed < HangGuard.Limit))
         {
             rounds++;
         }
@@ -262,18 +269,30 @@ public static class ConceptsSnippets
     {
         var loop = new EventLoop(new ManualClock(), "main");
         int ticks = 0;
-        LoopTask<long> work = loop.Start<long>(MatchColoursOffloaded(photos: 2));
-        LoopTask counter = loop.Start(CountTicks());
-        loop.RunUntilComplete(work);
-        counter.Cancel();
-        loop.Tick();
-        return (work.Result, Environment.CurrentManagedThreadId, ticks);
+
+        // The offloaded work goes on until the loop has ticked more than ten times (a signal; the hang guard bounds
+        // it), so the count says whether the loop kept ticking while the work ran, not how many ticks a loaded machine
+        // fits into 40 ms. A loop that waited for the work would never tick meanwhile.
+        s_workGoesOnUntil = () => Volatile.Read(ref ticks) > 10;
+        try
+        {
+            LoopTask<long> work = loop.Start<long>(MatchColoursOffloaded(photos: 2));
+            LoopTask counter = loop.Start(CountTicks());
+            loop.RunUntilComplete(work);
+            counter.Cancel();
+            loop.Tick();
+            return (work.Result, Environment.CurrentManagedThreadId, ticks);
+        }
+        finally
+        {
+            s_workGoesOnUntil = null;
+        }
 
         IEnumerator<IAwaitable> CountTicks()
         {
             while (true)
             {
-                ticks++;
+                Volatile.Write(ref ticks, ticks + 1);
                 yield return Co.NextTick;
             }
         }
