@@ -134,11 +134,7 @@ public sealed partial class EventLoop
     /// <summary>Runs the queued turns once, like a tick's slice, but only cancelled turns and callbacks (R36).</summary>
     private void RunCloseTurns()
     {
-        ReadyEntry[] run = _ready;
-        int count = _readyCount;
-        _ready = _spare;
-        _spare = run;
-        _readyCount = 0;
+        ReadyEntry[] run = TakeReady(out int count);
         for (int i = 0; i < count; i++)
         {
             LoopTask node = run[i].Task;

@@ -31,11 +31,7 @@ public sealed partial class EventLoop
             DrainInbox();
         }
 
-        ReadyEntry[] run = _ready;
-        int count = _readyCount;
-        _ready = _spare;
-        _spare = run;
-        _readyCount = 0;
+        ReadyEntry[] run = TakeReady(out int count);
         if (budget >= 0)
         {
             RunBudgeted(run, count, budget);
@@ -51,6 +47,20 @@ public sealed partial class EventLoop
         RunEntries(run, count);
         Array.Clear(run, 0, count);
         EndTick();
+    }
+
+    /// <summary>
+    /// Takes the ready queue for running: exactly the work that is ready now (R1). The two arrays swap, so what becomes
+    /// ready while the taken entries run goes into the other one, for the next slice.
+    /// </summary>
+    private ReadyEntry[] TakeReady(out int count)
+    {
+        ReadyEntry[] run = _ready;
+        count = _readyCount;
+        _ready = _spare;
+        _spare = run;
+        _readyCount = 0;
+        return run;
     }
 
     /// <summary>Runs the entries [0, count) of <paramref name="run"/> in order: the ready queue of a tick, or a phase's.</summary>
