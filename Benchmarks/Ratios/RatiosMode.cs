@@ -42,6 +42,7 @@ internal static class RatiosMode
         }
 
 #if DEBUG
+        _ = skipPeers;   // read only by the Release branch
         Console.Error.WriteLine("The ratios mode measures Release builds only: dotnet run -c Release --project Benchmarks -- ratios");
         return 2;
 #else
