@@ -16,38 +16,15 @@ public class GameClockTests
     private const long TicksPerSecond = TimeSpan.TicksPerSecond;
 
     /// <summary>What a sleeping task saw when it woke, and whether its finally ran.</summary>
-    private sealed class Probe
-    {
-        public TimeSpan? Real;
-        public TimeSpan? Local;
-        public bool FinallyRan;
-
-        public bool Woke => Real.HasValue;
-    }
-
-    private static IEnumerator<IAwaitable> SleepThenRecord(EventLoop loop, GameClock? clock, Func<IAwaitable> wait, Probe probe)
-    {
-        try
-        {
-            yield return wait();
-            probe.Real = loop.Time;
-            probe.Local = clock?.Now;
-        }
-        finally
-        {
-            probe.FinallyRan = true;
-        }
-    }
-
     /// <summary>Starts a task bound to <paramref name="clock"/> that yields Co.Sleep(<paramref name="seconds"/>).</summary>
-    private static Probe StartGameSleep(GameClock clock, double seconds, out LoopTask task)
+    private static WaitProbe StartGameSleep(GameClock clock, double seconds, out LoopTask task)
     {
-        var probe = new Probe();
-        task = clock.Start(SleepThenRecord(clock.Loop, clock, () => Co.Sleep(seconds), probe), "sleeper");
+        var probe = new WaitProbe();
+        task = clock.Start(WaitProbe.Record(clock.Loop, clock, () => Co.Sleep(seconds), probe), "sleeper");
         return probe;
     }
 
-    private static Probe StartGameSleep(GameClock clock, double seconds) => StartGameSleep(clock, seconds, out _);
+    private static WaitProbe StartGameSleep(GameClock clock, double seconds) => StartGameSleep(clock, seconds, out _);
 
     /// <summary>Sets the manual clock to exactly <paramref name="ticks"/> (100 ns units) and ticks once.</summary>
     private static void TickAt(TestLoop t, long ticks)
@@ -59,7 +36,7 @@ public class GameClockTests
     private static long Ticks(double seconds) => (long)Math.Round(seconds * TicksPerSecond);
 
     /// <summary>Ticks one 100 ns tick before <paramref name="expectedTicks"/> (the sleep must not end), then at it (it must).</summary>
-    private static void AssertWakesExactlyAt(TestLoop t, Probe probe, long expectedTicks, string why)
+    private static void AssertWakesExactlyAt(TestLoop t, WaitProbe probe, long expectedTicks, string why)
     {
         TickAt(t, expectedTicks - 1);
         Assert.That(probe.Woke, Is.False, $"woke one 100 ns tick before real {TimeSpan.FromTicks(expectedTicks)} (R7): {why}");
@@ -74,7 +51,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world") { Scale = 0.5 };
-        Probe probe = StartGameSleep(world, 2);
+        WaitProbe probe = StartGameSleep(world, 2);
         t.Tick();   // the sleep starts at real 0, local 0
 
         TickAt(t, 39_999_999);   // 3.9999999 s
@@ -90,7 +67,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world") { Scale = 2 };
-        Probe probe = StartGameSleep(world, 2);
+        WaitProbe probe = StartGameSleep(world, 2);
         t.Tick();
         AssertWakesExactlyAt(t, probe, TicksPerSecond, "2 s at scale 2 is 1 s real");
         Assert.That(probe.Local, Is.EqualTo(TimeSpan.FromSeconds(2)));
@@ -108,7 +85,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world") { Scale = (double)num / den };
-        Probe probe = StartGameSleep(world, TimeSpan.FromTicks(sleepTicks).TotalSeconds);
+        WaitProbe probe = StartGameSleep(world, TimeSpan.FromTicks(sleepTicks).TotalSeconds);
         t.Tick();
 
         // The exact real time is sleep / scale = sleep * den / num; the first 100 ns tick at or after it is the ceiling.
@@ -128,7 +105,7 @@ public class GameClockTests
             world.Scale = 0.5;
         }
 
-        Probe probe = StartGameSleep(world, 2);
+        WaitProbe probe = StartGameSleep(world, 2);
         t.Tick();   // the sleep starts at real 10
         if (!before)
         {
@@ -145,7 +122,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world");
-        Probe probe = StartGameSleep(world, 4);
+        WaitProbe probe = StartGameSleep(world, 4);
         t.Tick();
         TickAt(t, Ticks(1));
         world.Scale = 0.5;
@@ -163,7 +140,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world");
-        Probe probe = StartGameSleep(world, 4);
+        WaitProbe probe = StartGameSleep(world, 4);
         t.Tick();
 
         TickAt(t, Ticks(1));
@@ -186,7 +163,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world");
-        Probe probe = StartGameSleep(world, 4);
+        WaitProbe probe = StartGameSleep(world, 4);
         t.Tick();                                    // last tick at real 0
         t.Clock.Set(TimeSpan.FromSeconds(2));        // time moves, no tick yet
         Assert.That(world.Now, Is.EqualTo(TimeSpan.FromSeconds(2)), "between ticks the clock reads the loop clock");
@@ -201,7 +178,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world");
-        Probe probe = StartGameSleep(world, 4);
+        WaitProbe probe = StartGameSleep(world, 4);
         TimeSpan? nowInStep = null;
         IEnumerator<IAwaitable> Controller()
         {
@@ -226,11 +203,11 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world");
-        Probe game = StartGameSleep(world, 1);
-        var realtime = new Probe();
-        world.Start(SleepThenRecord(t.Loop, world, () => Co.SleepRealtime(1), realtime), "bound realtime");
-        var unbound = new Probe();
-        t.Loop.Start(SleepThenRecord(t.Loop, null, () => Co.Sleep(1), unbound), "unbound");
+        WaitProbe game = StartGameSleep(world, 1);
+        var realtime = new WaitProbe();
+        world.Start(WaitProbe.Record(t.Loop, world, () => Co.SleepRealtime(1), realtime), "bound realtime");
+        var unbound = new WaitProbe();
+        t.Loop.Start(WaitProbe.Record(t.Loop, null, () => Co.Sleep(1), unbound), "unbound");
         TimeSpan? callback = null;
         t.Loop.CallLater(TimeSpan.FromSeconds(1), () => callback = t.Loop.Time);
         var periods = new List<TimeSpan>();
@@ -311,7 +288,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world") { Scale = 0.5 };
-        Probe probe = StartGameSleep(world, 3);
+        WaitProbe probe = StartGameSleep(world, 3);
         t.Tick();
         TickAt(t, Ticks(2));      // local 1
         world.Pause();
@@ -384,7 +361,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world") { Scale = 0.5 };
-        Probe probe = StartGameSleep(world, 2);
+        WaitProbe probe = StartGameSleep(world, 2);
         t.Tick();
         TickAt(t, Ticks(2));      // local 1
         world.Pause();
@@ -441,13 +418,13 @@ public class GameClockTests
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world");
         world.Pause();
-        var bound = new Probe();
-        world.Start(SleepThenRecord(t.Loop, world, () => Co.Sleep(seconds), bound), "bound");
-        var explicitClock = new Probe();
-        t.Loop.Start(SleepThenRecord(t.Loop, world, () => world.Sleep(seconds), explicitClock), "explicit");
+        var bound = new WaitProbe();
+        world.Start(WaitProbe.Record(t.Loop, world, () => Co.Sleep(seconds), bound), "bound");
+        var explicitClock = new WaitProbe();
+        t.Loop.Start(WaitProbe.Record(t.Loop, world, () => world.Sleep(seconds), explicitClock), "explicit");
         var zeroScale = new GameClock(t.Loop, "frozen") { Scale = 0 };
-        var scaledZero = new Probe();
-        zeroScale.Start(SleepThenRecord(t.Loop, zeroScale, () => Co.Sleep(TimeSpan.FromSeconds(seconds)), scaledZero), "scale 0");
+        var scaledZero = new WaitProbe();
+        zeroScale.Start(WaitProbe.Record(t.Loop, zeroScale, () => Co.Sleep(TimeSpan.FromSeconds(seconds)), scaledZero), "scale 0");
 
         t.Tick();   // the sleeps are yielded
         Assert.That(bound.Woke || explicitClock.Woke || scaledZero.Woke, Is.False, "never in the same tick (R2)");
@@ -499,7 +476,7 @@ public class GameClockTests
         Assert.That(hero.Parent, Is.SameAs(world));
         Assert.That(world.Parent, Is.Null);
         Assert.That(hero.EffectiveScale, Is.EqualTo(1.0));
-        Probe probe = StartGameSleep(hero, 3);
+        WaitProbe probe = StartGameSleep(hero, 3);
         t.Tick();
         AssertWakesExactlyAt(t, probe, Ticks(3), "0.5 * 2 = real speed");
         Assert.That(world.Now, Is.EqualTo(TimeSpan.FromSeconds(1.5)));
@@ -513,7 +490,7 @@ public class GameClockTests
         var world = new GameClock(t.Loop, "world");
         GameClock hero = world.CreateChild("hero");
         hero.Scale = 2;
-        Probe probe = StartGameSleep(hero, 4);
+        WaitProbe probe = StartGameSleep(hero, 4);
         t.Tick();
         TickAt(t, Ticks(1));   // hero local 2
         world.Pause();
@@ -534,7 +511,7 @@ public class GameClockTests
         var world = new GameClock(t.Loop, "world");
         GameClock hero = world.CreateChild("hero");
         hero.Scale = 2;
-        Probe probe = StartGameSleep(hero, 4);
+        WaitProbe probe = StartGameSleep(hero, 4);
         t.Tick();
         TickAt(t, Ticks(0.5));   // hero local 1
         world.Scale = 0.25;      // hero now runs at 0.5: 3 s left = 6 s real
@@ -550,8 +527,8 @@ public class GameClockTests
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world");
         var menu = new GameClock(t.Loop, "menu");
-        Probe worldSleep = StartGameSleep(world, 1);
-        Probe menuSleep = StartGameSleep(menu, 1);
+        WaitProbe worldSleep = StartGameSleep(world, 1);
+        WaitProbe menuSleep = StartGameSleep(menu, 1);
         t.Tick();
         world.Scale = 0.1;
         world.Pause();
@@ -597,7 +574,7 @@ public class GameClockTests
         hero.Scale = 4;
         GameClock sword = hero.CreateChild("sword");
         sword.Scale = 0.25;                 // effective 0.5
-        Probe probe = StartGameSleep(sword, 3);
+        WaitProbe probe = StartGameSleep(sword, 3);
         t.Tick();
         TickAt(t, Ticks(2));                // sword local 1
         hero.Pause();
@@ -619,41 +596,41 @@ public class GameClockTests
         var scope = new Scope(t.Loop, "enemies", world);
         Assert.That(scope.Clock, Is.SameAs(world));
 
-        var viaClockStart = new Probe();
-        world.Start(SleepThenRecord(t.Loop, world, () => Co.Sleep(1), viaClockStart), "clock.Start");
-        var viaScope = new Probe();
-        scope.Start(SleepThenRecord(t.Loop, world, () => Co.Sleep(TimeSpan.FromSeconds(1)), viaScope), "scope.Start");
-        var viaTypedScope = new Probe();
+        var viaClockStart = new WaitProbe();
+        world.Start(WaitProbe.Record(t.Loop, world, () => Co.Sleep(1), viaClockStart), "clock.Start");
+        var viaScope = new WaitProbe();
+        scope.Start(WaitProbe.Record(t.Loop, world, () => Co.Sleep(TimeSpan.FromSeconds(1)), viaScope), "scope.Start");
+        var viaTypedScope = new WaitProbe();
         IEnumerator<IAwaitable> Typed()
         {
-            yield return Co.Call(SleepThenRecord(t.Loop, world, () => Co.Sleep(1), viaTypedScope));
+            yield return Co.Call(WaitProbe.Record(t.Loop, world, () => Co.Sleep(1), viaTypedScope));
             yield return Co.Return(7);
         }
 
         LoopTask<int> typed = scope.Start<int>(Typed(), "scope.Start<T> with an inline child");
-        var inlineChild = new Probe();
+        var inlineChild = new WaitProbe();
         IEnumerator<IAwaitable> Parent()
         {
-            yield return Co.Call(SleepThenRecord(t.Loop, world, () => Co.Sleep(1), inlineChild));
+            yield return Co.Call(WaitProbe.Record(t.Loop, world, () => Co.Sleep(1), inlineChild));
         }
 
         world.Start(Parent(), "parent with an inline child");
-        var startedInside = new Probe();
+        var startedInside = new WaitProbe();
         IEnumerator<IAwaitable> Starter()
         {
-            t.Loop.Start(SleepThenRecord(t.Loop, null, () => Co.Sleep(1), startedInside), "started from a bound task");
+            t.Loop.Start(WaitProbe.Record(t.Loop, null, () => Co.Sleep(1), startedInside), "started from a bound task");
             yield break;
         }
 
         world.Start(Starter(), "starter");
-        var explicitFromUnbound = new Probe();
-        t.Loop.Start(SleepThenRecord(t.Loop, world, () => world.Sleep(1), explicitFromUnbound), "unbound, clock.Sleep");
-        var explicitSpan = new Probe();
-        t.Loop.Start(SleepThenRecord(t.Loop, world, () => world.Sleep(TimeSpan.FromSeconds(1)), explicitSpan), "unbound, clock.Sleep(TimeSpan)");
-        var realtimeInBound = new Probe();
-        world.Start(SleepThenRecord(t.Loop, world, () => Co.SleepRealtime(1), realtimeInBound), "bound, SleepRealtime");
-        var realtimeSpan = new Probe();
-        scope.Start(SleepThenRecord(t.Loop, world, () => Co.SleepRealtime(TimeSpan.FromSeconds(1)), realtimeSpan), "scoped, SleepRealtime(TimeSpan)");
+        var explicitFromUnbound = new WaitProbe();
+        t.Loop.Start(WaitProbe.Record(t.Loop, world, () => world.Sleep(1), explicitFromUnbound), "unbound, clock.Sleep");
+        var explicitSpan = new WaitProbe();
+        t.Loop.Start(WaitProbe.Record(t.Loop, world, () => world.Sleep(TimeSpan.FromSeconds(1)), explicitSpan), "unbound, clock.Sleep(TimeSpan)");
+        var realtimeInBound = new WaitProbe();
+        world.Start(WaitProbe.Record(t.Loop, world, () => Co.SleepRealtime(1), realtimeInBound), "bound, SleepRealtime");
+        var realtimeSpan = new WaitProbe();
+        scope.Start(WaitProbe.Record(t.Loop, world, () => Co.SleepRealtime(TimeSpan.FromSeconds(1)), realtimeSpan), "scoped, SleepRealtime(TimeSpan)");
 
         t.Tick(2);   // everything is sleeping from real 0 (the task started from inside starts one tick later, still at 0)
         TickAt(t, Ticks(1));
@@ -685,8 +662,8 @@ public class GameClockTests
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world") { Scale = 0.5 };
         var fast = new GameClock(t.Loop, "fast") { Scale = 4 };
-        var probe = new Probe();
-        world.Start(SleepThenRecord(t.Loop, fast, () => fast.Sleep(2), probe), "world task sleeping on the fast clock");
+        var probe = new WaitProbe();
+        world.Start(WaitProbe.Record(t.Loop, fast, () => fast.Sleep(2), probe), "world task sleeping on the fast clock");
         t.Tick();
         AssertWakesExactlyAt(t, probe, Ticks(0.5), "2 s of the fast clock at 4x, whatever the task's own clock");
     }
@@ -842,7 +819,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world") { Scale = 0.5 };
-        Probe probe = StartGameSleep(world, 10, out LoopTask task);
+        WaitProbe probe = StartGameSleep(world, 10, out LoopTask task);
         t.Tick();
         Assert.That(world.PendingTimerCount, Is.EqualTo(1));
         Assert.That(t.Loop.PendingTimerCount, Is.EqualTo(1), "the loop counts the clock's timers");
@@ -871,7 +848,7 @@ public class GameClockTests
             tasks.Add(task);
         }
 
-        Probe survivor = StartGameSleep(world, 3);
+        WaitProbe survivor = StartGameSleep(world, 3);
         t.Tick();
         Assert.That(world.PendingTimerCount, Is.EqualTo(1001));
         foreach (LoopTask task in tasks)
@@ -890,7 +867,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world");
-        Probe probe = StartGameSleep(world, 2, out LoopTask task);
+        WaitProbe probe = StartGameSleep(world, 2, out LoopTask task);
         t.Tick();
         TickAt(t, Ticks(1));
         world.Pause();
@@ -914,8 +891,8 @@ public class GameClockTests
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world") { Scale = 0.5 };
         var scope = new Scope(t.Loop, "enemies", world);
-        var probe = new Probe();
-        scope.Start(SleepThenRecord(t.Loop, world, () => Co.Sleep(4), probe), "enemy");
+        var probe = new WaitProbe();
+        scope.Start(WaitProbe.Record(t.Loop, world, () => Co.Sleep(4), probe), "enemy");
         t.Tick();
         TickAt(t, Ticks(2));   // local 1: 3 s of clock time left
         scope.Pause();
@@ -938,8 +915,8 @@ public class GameClockTests
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world") { Scale = 0.5 };
         var scope = new Scope(t.Loop, "enemies", world);
-        var probe = new Probe();
-        scope.Start(SleepThenRecord(t.Loop, world, () => Co.Sleep(4), probe), "enemy");
+        var probe = new WaitProbe();
+        scope.Start(WaitProbe.Record(t.Loop, world, () => Co.Sleep(4), probe), "enemy");
         t.Tick();
         TickAt(t, Ticks(2));   // local 1: 3 s left
         scope.Pause();
@@ -964,7 +941,7 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world") { Scale = 0.5 };
-        Probe probe = StartGameSleep(world, 1);
+        WaitProbe probe = StartGameSleep(world, 1);
         t.Tick();
         Assert.That(() => world.Scale = value, Throws.TypeOf<ArgumentOutOfRangeException>()
             .With.Message.StartsWith("The scale of clock 'world' must be a finite number, zero or more (0 stops the clock; use Pause to keep the scale).")
@@ -1031,8 +1008,8 @@ public class GameClockTests
         var t = new TestLoop();
         var other = new EventLoop(new ManualClock(), "other-loop");
         var foreign = new GameClock(other, "foreign");
-        var probe = new Probe();
-        LoopTask task = t.Loop.Start(SleepThenRecord(t.Loop, foreign, () => foreign.Sleep(1), probe), "wanderer");
+        var probe = new WaitProbe();
+        LoopTask task = t.Loop.Start(WaitProbe.Record(t.Loop, foreign, () => foreign.Sleep(1), probe), "wanderer");
         t.Tick();
         Assert.That(task.IsFaulted, Is.True);
         Assert.That(task.Exception, Is.TypeOf<InvalidOperationException>());

@@ -44,15 +44,6 @@ public class TimeLimitTests
     }
 
     /// <summary>What a waiting task saw.</summary>
-    private sealed class Probe
-    {
-        public TimeSpan? Real;
-        public TimeSpan? Local;
-        public bool FinallyRan;
-
-        public bool Woke => Real.HasValue;
-    }
-
     // ---- the end of time -----------------------------------------------------------------------------------------
 
     [Test]
@@ -244,8 +235,8 @@ public class TimeLimitTests
         clock.Setup(c => c.Now).Returns(TimeSpan.MaxValue);
         var loop = new EventLoop(clock.Object);
         Assert.That(loop.Time, Is.EqualTo(EndOfTime));
-        var probe = new Probe();
-        loop.Start(Wait(loop, null, () => Co.Sleep(10.0), probe));
+        var probe = new WaitProbe();
+        loop.Start(WaitProbe.Record(loop, null, () => Co.Sleep(10.0), probe));
         loop.Tick();
         Assert.That(loop.Time, Is.EqualTo(EndOfTime));
         loop.Tick();
@@ -328,8 +319,8 @@ public class TimeLimitTests
         {
             var clock = new ManualClock { AutoJump = true };
             var loop = new EventLoop(clock);
-            var probe = new Probe();
-            loop.Start(Wait(loop, null, () => Co.Sleep(TimeSpan.MaxValue), probe));
+            var probe = new WaitProbe();
+            loop.Start(WaitProbe.Record(loop, null, () => Co.Sleep(TimeSpan.MaxValue), probe));
             bool never = false;
             loop.CallAt(TimeSpan.MaxValue, () => never = true);
             loop.RunUntilIdle();
@@ -348,7 +339,7 @@ public class TimeLimitTests
         var t = new TestLoop();
         t.Clock.Set(EndOfTime - TimeSpan.FromSeconds(2.5));
         var fired = new List<TimeSpan>();
-        var probe = new Probe();
+        var probe = new WaitProbe();
         LoopTask task = t.Loop.Start(Periodic(t.Loop, null, () => periodInSeconds ? Co.Every(1.0) : Co.Every(OneSecond), fired, probe));
         t.Tick();   // the first yield fixes t0 = End - 2.5 s
         t.Clock.Advance(1.0);
@@ -371,7 +362,7 @@ public class TimeLimitTests
         {
             var t = new TestLoop();
             var fired = new List<TimeSpan>();
-            var probe = new Probe();
+            var probe = new WaitProbe();
             LoopTask task = t.Loop.Start(Periodic(t.Loop, null, () => periodInSeconds ? Co.Every(1e300) : Co.Every(TimeSpan.MaxValue), fired, probe));
             t.Tick();
             t.Clock.Advance(TimeSpan.FromDays(365.25 * 1000));
@@ -391,7 +382,7 @@ public class TimeLimitTests
             var t = new TestLoop();
             var period = TimeSpan.FromDays(3_652_500);
             var fired = new List<TimeSpan>();
-            var probe = new Probe();
+            var probe = new WaitProbe();
             LoopTask task = t.Loop.Start(Periodic(t.Loop, null, () => Co.Every(period), fired, probe));
             t.Tick();
             t.Clock.Advance(period - OneTick);
@@ -457,7 +448,7 @@ public class TimeLimitTests
 
             var scope = new Scope(t.Loop, "world", clock);
             var fired = new List<TimeSpan>();
-            var probe = new Probe();
+            var probe = new WaitProbe();
             LoopTask task = scope.Start(Periodic(t.Loop, clock, () => Co.Every(1.0), fired, probe));
             t.Tick();   // t0: loop End - 1.5 s, or the game clock's 0
             t.Clock.Advance(1.0);
@@ -484,8 +475,8 @@ public class TimeLimitTests
             var clock = new ManualClock();
             var loop = new EventLoop(clock);
             var g = new GameClock(loop, "fast") { Scale = 1e12 };
-            var probe = new Probe();
-            g.Start(Wait(loop, g, () => Co.Sleep(5), probe));
+            var probe = new WaitProbe();
+            g.Start(WaitProbe.Record(loop, g, () => Co.Sleep(5), probe));
             clock.Advance(1);
             loop.Tick();   // the first step, at real 1 s: the clock's time is at its end, so the 5 s sleep saturates there
             Assert.That(g.Now, Is.EqualTo(EndOfTime), "a game clock's time saturates at the same end of time");
@@ -500,8 +491,8 @@ public class TimeLimitTests
     {
         var t = new TestLoop();
         var g = new GameClock(t.Loop, "fast") { Scale = 1e12 };
-        var probe = new Probe();
-        g.Start(Wait(t.Loop, g, () => Co.Sleep(5), probe));
+        var probe = new WaitProbe();
+        g.Start(WaitProbe.Record(t.Loop, g, () => Co.Sleep(5), probe));
         t.Tick();   // the sleep begins at local 0: due at local 5 s, real 5e7 / 1e12 ticks, so the first real tick
         t.Clock.Advance(TimeSpan.FromTicks(1));
         t.Tick();
@@ -522,8 +513,8 @@ public class TimeLimitTests
             g.Pause();
         }
 
-        var probe = new Probe();
-        LoopTask task = g.Start(Wait(t.Loop, g, () => Co.Sleep(10), probe));
+        var probe = new WaitProbe();
+        LoopTask task = g.Start(WaitProbe.Record(t.Loop, g, () => Co.Sleep(10), probe));
         t.Tick();
         Assert.That(t.Loop.NextWakeTime, Is.Null, "the clock reaches 10 s only after the end of real time (or never): nothing to wake for");
         t.Clock.Advance(TimeSpan.MaxValue);
@@ -542,8 +533,8 @@ public class TimeLimitTests
         {
             var t = new TestLoop();
             var g = new GameClock(t.Loop, "slow") { Scale = 1e-17 };
-            var probe = new Probe();
-            g.Start(Wait(t.Loop, g, () => Co.Sleep(OneTick), probe));
+            var probe = new WaitProbe();
+            g.Start(WaitProbe.Record(t.Loop, g, () => Co.Sleep(OneTick), probe));
             t.Tick();
             TimeSpan? due = t.Loop.NextWakeTime;
             Assert.That(due, Is.Not.Null, "one local tick is reached within the end of real time");
@@ -565,7 +556,7 @@ public class TimeLimitTests
             var t = new TestLoop();
             var g = new GameClock(t.Loop, "fast") { Scale = 1e12 };
             var fired = new List<TimeSpan>();
-            var probe = new Probe();
+            var probe = new WaitProbe();
             LoopTask task = g.Start(Periodic(t.Loop, g, () => Co.Every(1.0), fired, probe));
             t.Tick();
             t.Clock.Advance(1.0);
@@ -752,9 +743,9 @@ public class TimeLimitTests
         var unhandled = new List<Exception>();
         loop.UnhandledExceptionHandler = unhandled.Add;
         var g = new GameClock(loop, "world") { Scale = sc.Scale };
-        var realSleep = new Probe();
-        var localSleep = new Probe();
-        var every = new Probe();
+        var realSleep = new WaitProbe();
+        var localSleep = new WaitProbe();
+        var every = new WaitProbe();
         var grid = new List<(long YieldedAt, long ResumedAt)>();
         long yieldedAt = -1;
         IEnumerator<IAwaitable> IntervalBody()
@@ -777,8 +768,8 @@ public class TimeLimitTests
 
         var tasks = new[]
         {
-            loop.Start(Wait(loop, null, sc.Sleep.Sleep, realSleep), "real sleep"),
-            g.Start(Wait(loop, g, sc.Sleep.Sleep, localSleep), "clock sleep"),
+            loop.Start(WaitProbe.Record(loop, null, sc.Sleep.Sleep, realSleep), "real sleep"),
+            g.Start(WaitProbe.Record(loop, g, sc.Sleep.Sleep, localSleep), "clock sleep"),
             g.Start(IntervalBody(), "interval"),
         };
         var probes = new[] { realSleep, localSleep, every };
@@ -918,21 +909,7 @@ public class TimeLimitTests
         run.GetAwaiter().GetResult();
     }
 
-    private static IEnumerator<IAwaitable> Wait(EventLoop loop, GameClock? clock, Func<IAwaitable> wait, Probe probe)
-    {
-        try
-        {
-            yield return wait();
-            probe.Real = loop.Time;
-            probe.Local = clock?.Now;
-        }
-        finally
-        {
-            probe.FinallyRan = true;
-        }
-    }
-
-    private static IEnumerator<IAwaitable> Periodic(EventLoop loop, GameClock? clock, Func<Interval> every, List<TimeSpan> fired, Probe probe)
+    private static IEnumerator<IAwaitable> Periodic(EventLoop loop, GameClock? clock, Func<Interval> every, List<TimeSpan> fired, WaitProbe probe)
     {
         Interval interval = every();
         try
@@ -960,17 +937,17 @@ public class TimeLimitTests
     private static Func<bool> StartTenSecondWait(TestLoop t, DelayedWait kind)
     {
         EventLoop loop = t.Loop;
-        var probe = new Probe();
+        var probe = new WaitProbe();
         switch (kind)
         {
             case DelayedWait.Sleep:
-                loop.Start(Wait(loop, null, () => Co.Sleep(10.0), probe));
+                loop.Start(WaitProbe.Record(loop, null, () => Co.Sleep(10.0), probe));
                 return () => probe.Woke;
             case DelayedWait.SleepTimeSpan:
-                loop.Start(Wait(loop, null, () => Co.Sleep(TimeSpan.FromSeconds(10)), probe));
+                loop.Start(WaitProbe.Record(loop, null, () => Co.Sleep(TimeSpan.FromSeconds(10)), probe));
                 return () => probe.Woke;
             case DelayedWait.SleepRealtime:
-                loop.Start(Wait(loop, null, () => Co.SleepRealtime(10.0), probe));
+                loop.Start(WaitProbe.Record(loop, null, () => Co.SleepRealtime(10.0), probe));
                 return () => probe.Woke;
             case DelayedWait.CallLater:
             {
@@ -1005,7 +982,7 @@ public class TimeLimitTests
     }
 
     /// <summary>Cancels a waiting task; it ends cancelled in the next tick with its finally run, and its timer is gone.</summary>
-    private static void AssertCancelsCleanly(EventLoop loop, LoopTask task, Probe probe)
+    private static void AssertCancelsCleanly(EventLoop loop, LoopTask task, WaitProbe probe)
     {
         Assert.That(task.IsCompleted, Is.False, "the wait is pending");
         Assert.That(task.Cancel(), Is.True);
