@@ -29,9 +29,9 @@ public partial class EventLoopTests
         CallbackHandle soon = loop.CallSoon(() => Assert.Fail("a callback ran during Close"));
         CallbackHandle later = loop.CallLater(5, () => Assert.Fail("a timer ran during Close"));
 
-        IReadOnlyList<LoopTask> pending = loop.Close();
+        IReadOnlyList<Future> pending = loop.Close();
 
-        Assert.That(pending, Is.EquivalentTo(new LoopTask[] { parked, sleeping, looping, fresh, soon, later }));
+        Assert.That(pending, Is.EquivalentTo(new Future[] { parked, sleeping, looping, fresh, soon, later }));
         Assert.That(pending.Select(p => p.State), Is.All.EqualTo(FutureState.Cancelled));
         Assert.That(finallies.Value, Is.EqualTo(3), "each started task's finally ran once");
         Assert.That(freshRan, Is.False, "a task that never stepped never runs its body (R32)");
@@ -79,7 +79,7 @@ public partial class EventLoopTests
         LoopTask task = loop.Start(Body());
         t.Tick();
 
-        IReadOnlyList<LoopTask> pending = loop.Close();
+        IReadOnlyList<Future> pending = loop.Close();
         Assert.That(startedInFinally, Is.Not.Null);
         Assert.That(pending, Is.EquivalentTo(new[] { task, startedInFinally! }));
         Assert.That(startedInFinally!.IsCancelled, Is.True);
@@ -294,7 +294,7 @@ public partial class EventLoopTests
             });
         }), Is.Null);
 
-        IReadOnlyList<LoopTask> pending = t.Loop.Close();
+        IReadOnlyList<Future> pending = t.Loop.Close();
 
         Assert.That(log, Is.EqualTo(new[] { "first post", "second post" }), "the started task is cancelled before its first step (R32)");
         Assert.That(started!.IsCancelled, Is.True);

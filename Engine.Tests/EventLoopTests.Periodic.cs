@@ -273,7 +273,7 @@ public partial class EventLoopTests
         LoopTask handle = t.Loop.CallEvery(1, _ => { });
         t.Tick();
 
-        IReadOnlyList<LoopTask> pending = t.Loop.Close();
+        IReadOnlyList<Future> pending = t.Loop.Close();
 
         Assert.That(pending, Does.Contain(handle));
         Assert.That(handle.IsCancelled, Is.True);

@@ -259,7 +259,7 @@ public partial class EventLoopTests
             loop.Tick();
         }
 
-        IReadOnlyList<LoopTask> cancelled = loop.Close();
+        IReadOnlyList<Future> cancelled = loop.Close();
         posters.ForEach(p => p.Join());
 
         Assert.That(ran + cancelled.Count, Is.EqualTo(Volatile.Read(ref accepted)),

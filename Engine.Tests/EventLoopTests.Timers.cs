@@ -582,6 +582,6 @@ public partial class EventLoopTests
 
         public long Deadline { get; set; }
 
-        public LoopTask? Handle { get; set; }
+        public Future? Handle { get; set; }
     }
 }

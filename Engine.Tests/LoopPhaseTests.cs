@@ -381,7 +381,7 @@ public class LoopPhaseTests
         LoopTask task = t.Loop.Start(PhaseThenLogWithFinally(phase, log, "A"));
         t.Tick();
 
-        IReadOnlyList<LoopTask> pending = t.Loop.Close();
+        IReadOnlyList<Future> pending = t.Loop.Close();
 
         Assert.That(pending, Is.EqualTo(new[] { task }));
         Assert.That(task.IsCancelled, Is.True);

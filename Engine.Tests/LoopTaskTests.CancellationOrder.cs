@@ -69,7 +69,7 @@ public partial class LoopTaskTests
         parentRef.Task = parent;
         t.Tick(2);
 
-        IReadOnlyList<LoopTask> pending = t.Loop.Close();
+        IReadOnlyList<Future> pending = t.Loop.Close();
 
         Assert.That(log, Is.EqualTo(new[] { "child finally (parent pending)", "parent finally (child completed)" }));
         Assert.That(parent.IsCancelled, Is.True);
@@ -126,8 +126,8 @@ public partial class LoopTaskTests
         var middleRef = new TaskRef();
         LoopTask unrelated = t.Loop.Start(NextTickThen(log, "unrelated"), "unrelated");
         LoopTask outer = t.Loop.Start(ParkOnRefAndLog(middleRef, log, "outer"), "outer");
-        LoopTask middle = middleRef.Task = t.Loop.Start(ParkOnRefAndLog(innerRef, log, "middle"), "middle");
-        LoopTask inner = innerRef.Task = t.Loop.Start(ParkAndLog(source.Future, log, "inner"), "inner");
+        Future middle = middleRef.Task = t.Loop.Start(ParkOnRefAndLog(innerRef, log, "middle"), "middle");
+        Future inner = innerRef.Task = t.Loop.Start(ParkAndLog(source.Future, log, "inner"), "inner");
         t.Tick();
         log.Clear();
 

@@ -328,7 +328,7 @@ public partial class LoopTaskTests
 
     private sealed class TaskRef
     {
-        public LoopTask? Task { get; set; }
+        public Future? Task { get; set; }
     }
 
     private sealed class Using : IDisposable

@@ -14,12 +14,19 @@ namespace YieldLoop;
 /// faults with it; that failure counts as already reported, so it is never reported twice.
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
-public sealed class CallbackHandle : LoopTask
+public sealed class CallbackHandle : Future
 {
     internal CallbackHandle(EventLoop loop, Action callback)
         : base(loop, callback, StateBits.KindCallback)
     {
     }
+
+    /// <summary>Gets the callback's name: its method's name.</summary>
+    public string Name => Names.OfTask(this);
+
+    /// <summary>Describes the handle: the callback's name and its state.</summary>
+    /// <returns>A short description for logs and the debugger.</returns>
+    public override string ToString() => $"CallbackHandle '{Name}' ({State})";
 
     internal override string Describe() => $"callback '{Name}'";
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using YieldLoop.Internal;
 
 namespace YieldLoop;
@@ -10,7 +9,7 @@ namespace YieldLoop;
 //
 // Arguments. Futures and tasks of one loop (mixing loops throws ArgumentException); the
 // combinator runs on that loop. Coroutine arguments are started as tasks on EventLoop.Current, so those
-// overloads are called from a coroutine. The typed overloads take IFuture<T>, so
+// overloads are called from a coroutine. The typed overloads take Future<T>, so
 // Future<T>s and LoopTask<T>s mix; with a typed argument list the typed overload is
 // chosen, and an empty argument list means no futures (overload priorities settle both).
 //
@@ -45,7 +44,6 @@ public static partial class Co
     /// <exception cref="InvalidOperationException">Called from a thread other than the loop's, or with no futures
     /// outside a tick (no loop to give the result to).</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    [OverloadResolutionPriority(1)]
     public static Future WhenAll(params Future[] futures)
     {
         Future[] children = CheckFutures(futures, nameof(futures), allowEmpty: true);
@@ -66,8 +64,7 @@ public static partial class Co
     /// <exception cref="InvalidOperationException">Called from a thread other than the loop's, or with no futures
     /// outside a tick.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    [OverloadResolutionPriority(2)]
-    public static Future<T[]> WhenAll<T>(params IFuture<T>[] futures)
+    public static Future<T[]> WhenAll<T>(params Future<T>[] futures)
     {
         Future[] children = CheckTyped(futures, nameof(futures), allowEmpty: true);
         var result = new Future<T[]>(LoopOf(children, nameof(WhenAll)));
@@ -89,7 +86,7 @@ public static partial class Co
 
     /// <summary>
     /// Starts each coroutine as a task with a result on the current loop and waits for all of them, giving their results
-    /// in argument order, as <see cref="WhenAll{T}(IFuture{T}[])"/> does.
+    /// in argument order, as <see cref="WhenAll{T}(Future{T}[])"/> does.
     /// </summary>
     /// <typeparam name="T">The type of the result each coroutine gives with <see cref="Return{T}(T)"/>.</typeparam>
     /// <param name="coroutines">Fresh coroutine iterators.</param>
@@ -152,7 +149,6 @@ public static partial class Co
     /// <exception cref="ArgumentException">No futures, or they belong to different loops.</exception>
     /// <exception cref="InvalidOperationException">Called from a thread other than the loop's.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    [OverloadResolutionPriority(1)]
     public static Future<int> Race(params Future[] futures)
     {
         Future[] children = CheckFutures(futures, nameof(futures), allowEmpty: false);
@@ -171,8 +167,7 @@ public static partial class Co
     /// <exception cref="ArgumentException">No futures, they belong to different loops, or one is not an engine future.</exception>
     /// <exception cref="InvalidOperationException">Called from a thread other than the loop's.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    [OverloadResolutionPriority(2)]
-    public static Future<T> Race<T>(params IFuture<T>[] futures)
+    public static Future<T> Race<T>(params Future<T>[] futures)
     {
         Future[] children = CheckTyped(futures, nameof(futures), allowEmpty: false);
         var result = new Future<T>(LoopOf(children, nameof(Race)));
@@ -192,7 +187,7 @@ public static partial class Co
 
     /// <summary>
     /// Starts each coroutine as a task with a result on the current loop and races them, giving the winner's result, as
-    /// <see cref="Race{T}(IFuture{T}[])"/>.
+    /// <see cref="Race{T}(Future{T}[])"/>.
     /// </summary>
     /// <typeparam name="T">The type of the result each coroutine gives with <see cref="Return{T}(T)"/>.</typeparam>
     /// <param name="coroutines">One or more fresh coroutine iterators.</param>
@@ -221,7 +216,6 @@ public static partial class Co
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN or infinite.</exception>
     /// <exception cref="InvalidOperationException">Called from a thread other than the loop's.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    [OverloadResolutionPriority(1)]
     public static Future Timeout(Future future, double seconds)
     {
         long ticks = TimeMath.CheckedSeconds(seconds, nameof(seconds));
@@ -244,8 +238,7 @@ public static partial class Co
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN or infinite.</exception>
     /// <exception cref="InvalidOperationException">Called from a thread other than the loop's.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    [OverloadResolutionPriority(2)]
-    public static Future<T> Timeout<T>(IFuture<T> future, double seconds)
+    public static Future<T> Timeout<T>(Future<T> future, double seconds)
     {
         long ticks = TimeMath.CheckedSeconds(seconds, nameof(seconds));
         Future inner = CheckOne(AsFuture(future, nameof(future), 0), nameof(future));
@@ -273,7 +266,7 @@ public static partial class Co
 
     /// <summary>
     /// Starts <paramref name="coroutine"/> as a task with a result on the current loop and gives it a deadline (R43), as
-    /// <see cref="Timeout{T}(IFuture{T}, double)"/>.
+    /// <see cref="Timeout{T}(Future{T}, double)"/>.
     /// </summary>
     /// <typeparam name="T">The type of the result the coroutine gives with <see cref="Return{T}(T)"/>.</typeparam>
     /// <param name="coroutine">A fresh coroutine iterator.</param>
@@ -317,7 +310,7 @@ public static partial class Co
         return children;   // a copy: the caller may reuse its params array
     }
 
-    private static Future[] CheckTyped<T>(IFuture<T>[] futures, string paramName, bool allowEmpty)
+    private static Future[] CheckTyped<T>(Future<T>[] futures, string paramName, bool allowEmpty)
     {
         if (futures is null)
         {
@@ -333,16 +326,14 @@ public static partial class Co
         return CheckFutures(children, paramName, allowEmpty);
     }
 
-    private static Future AsFuture<T>(IFuture<T> future, string paramName, int index)
+    private static Future<T> AsFuture<T>(Future<T> future, string paramName, int index)
     {
         if (future is null)
         {
             throw new ArgumentNullException(paramName, $"The future at index {index} is null.");
         }
 
-        return future as Future ?? throw new ArgumentException(
-            $"The {future.GetType().Name} at index {index} is not a YieldLoop future. The combinators accept Future<T> and LoopTask<T>; complete a FutureSource<T> from your own awaitable instead.",
-            paramName);
+        return future;
     }
 
     private static Future CheckOne(Future future, string paramName)
@@ -377,9 +368,9 @@ public static partial class Co
         return coroutines!;
     }
 
-    private static IFuture<T>[] Typed<T>(LoopTask[] tasks)
+    private static Future<T>[] Typed<T>(Future[] tasks)
     {
-        var typed = new IFuture<T>[tasks.Length];
+        var typed = new Future<T>[tasks.Length];
         for (int i = 0; i < tasks.Length; i++)
         {
             typed[i] = (LoopTask<T>)tasks[i];
@@ -390,7 +381,7 @@ public static partial class Co
 
     /// <summary>Starts coroutines as tasks on the current loop, all or none: if one cannot start, those already
     /// started are cancelled before their first step (so they never run, R32) and the error is thrown.</summary>
-    private static LoopTask[] StartAll<T>(IEnumerator<IAwaitable>[] coroutines, string member, bool typed)
+    private static Future[] StartAll<T>(IEnumerator<IAwaitable>[] coroutines, string member, bool typed)
     {
         if (coroutines is null)
         {
@@ -407,7 +398,7 @@ public static partial class Co
 
         EventLoop loop = EventLoop.Current ?? throw new InvalidOperationException(
             $"Co.{member} of coroutines starts them on the loop that runs the calling coroutine, but no loop is ticking on this thread. Call it from a coroutine, or pass the loop: start them with loop.Start(...) and pass the tasks.");
-        var tasks = new LoopTask[coroutines.Length];
+        var tasks = new Future[coroutines.Length];
         int started = 0;
         try
         {

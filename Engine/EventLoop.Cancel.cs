@@ -55,7 +55,7 @@ public sealed partial class EventLoop
     /// </remarks>
     internal bool RequestCancel(Future target)
     {
-        bool result = RequestCancelOne(target, out Future? next, out LoopTask? turn);
+        bool result = RequestCancelOne(target, out Future? next, out Future? turn);
         if (next is null)
         {
             if (turn is not null)
@@ -67,7 +67,7 @@ public sealed partial class EventLoop
         }
 
         // A chain: collect the turns outermost first, queue them innermost first.
-        var turns = new List<LoopTask>();
+        var turns = new List<Future>();
         if (turn is not null)
         {
             turns.Add(turn);
@@ -92,15 +92,16 @@ public sealed partial class EventLoop
 
     /// <summary>Marks one future or task cancelled; <paramref name="next"/> is what it waits on and is cancelled with
     /// it (R31), <paramref name="turn"/> the task whose cancelled turn the caller queues (R30).</summary>
-    private bool RequestCancelOne(Future future, out Future? next, out LoopTask? turn)
+    private bool RequestCancelOne(Future future, out Future? next, out Future? turn)
     {
         next = null;
         turn = null;
-        if (future is not LoopTask task)
+        if (!future.IsTask)
         {
             return future.TryComplete(FutureState.Cancelled, Future.CancelledMarker);
         }
 
+        Future task = future;
         int st = task._state;
         if ((st & StateBits.StateMask) != 0
             || (st & (StateBits.CancelRequested | StateBits.Disposing | StateBits.InternalKinds)) != 0)
@@ -126,7 +127,7 @@ public sealed partial class EventLoop
             return true;
         }
 
-        if (parked is LoopTask child && (child._state & (StateBits.StateMask | StateBits.InternalKinds)) == 0)
+        if (parked is Future { IsTask: true } child && (child._state & (StateBits.StateMask | StateBits.InternalKinds)) == 0)
         {
             // Parked on a child task: it stays parked while the child unwinds first (see RequestCancel).
             next = child;
@@ -138,7 +139,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Takes a task off what it waits on; returns the future to cancel with it (R31), if any.</summary>
-    private Future? Detach(LoopTask task)
+    private Future? Detach(Future task)
     {
         if ((task._state & StateBits.InWheel) != 0)
         {

@@ -25,12 +25,12 @@ public sealed partial class EventLoop
     /// Failures that happen while closing are reported before this returns.</para>
     /// </remarks>
     /// <exception cref="InvalidOperationException">Called inside a step or callback of this loop, or from another thread.</exception>
-    public IReadOnlyList<LoopTask> Close()
+    public IReadOnlyList<Future> Close()
     {
         CheckThread();
         if (_closed)
         {
-            return Array.Empty<LoopTask>();
+            return Array.Empty<Future>();
         }
 
         if (_inTick)
@@ -40,7 +40,7 @@ public sealed partial class EventLoop
         }
 
         _inTick = true;   // posted callbacks and finally blocks run below: they must not tick or close the loop again
-        var pending = new List<LoopTask>();
+        var pending = new List<Future>();
         try
         {
             lock (_inboxLock)
@@ -86,7 +86,7 @@ public sealed partial class EventLoop
         // _readyCount are read again each time round; what they enqueue is not a post and is cancelled below.
         for (int i = 0; i < _readyCount; i++)
         {
-            LoopTask node = _ready[i].Task;
+            LoopNode node = _ready[i].Node;
             int st = node._state;
             if ((st & (StateBits.Posted | StateBits.HandOver)) != 0 && (st & StateBits.StateMask) == 0)
             {
@@ -100,12 +100,12 @@ public sealed partial class EventLoop
     /// order a cancel gives them (children first, R31), and runs those turns. Finally blocks may start or cancel more
     /// work; it goes round until nothing is left, at most 64 rounds, and then ends whatever is left without its turn.
     /// </summary>
-    private void CancelAllOnClose(List<LoopTask> pending)
+    private void CancelAllOnClose(List<Future> pending)
     {
-        var listed = new HashSet<LoopTask>(ReferenceComparer.Instance);
+        var listed = new HashSet<Future>(ReferenceComparer.Instance);
         for (int round = 0; round < 64 && (_registry.Count > 0 || _readyCount > 0); round++)
         {
-            foreach (LoopTask task in _registry.Snapshot())
+            foreach (Future task in _registry.Snapshot())
             {
                 if (listed.Add(task))
                 {
@@ -118,7 +118,7 @@ public sealed partial class EventLoop
             RunCloseTurns();
         }
 
-        foreach (LoopTask task in _registry.Snapshot())
+        foreach (Future task in _registry.Snapshot())
         {
             // Work that kept starting work for 64 rounds: end it here; its body never runs again.
             if (listed.Add(task))
@@ -137,7 +137,7 @@ public sealed partial class EventLoop
         ReadyEntry[] run = TakeReady(out int count);
         for (int i = 0; i < count; i++)
         {
-            LoopTask node = run[i].Task;
+            LoopNode node = run[i].Node;
             int st = node._state;
             if ((st & StateBits.StateMask) != 0)
             {
@@ -150,7 +150,7 @@ public sealed partial class EventLoop
             }
             else if ((st & StateBits.CancelRequested) != 0)
             {
-                Step(node, st);          // disposes the frames: the finally blocks run (R30)
+                Step(AsTask(node), st);  // disposes the frames: the finally blocks run (R30)
             }
         }
 

@@ -15,7 +15,7 @@ public sealed partial class EventLoop
     /// <c>async</c> method, a UniTask or an asyncio task raising <c>CancelledError</c>: its waiters see a cancellation
     /// (R22), it is never reported as an unobserved failure (R23), and reading it gives back that exception object.
     /// </summary>
-    private void Threw(LoopTask task, Exception exception)
+    private void Threw(Future task, Exception exception)
     {
         if (exception is OperationCanceledException cancelled)
         {
@@ -26,7 +26,7 @@ public sealed partial class EventLoop
         Fault(task, exception, "threw " + exception.GetType().Name);
     }
 
-    private void Fault(LoopTask task, Exception exception, string note)
+    private void Fault(Future task, Exception exception, string note)
     {
         // Before EndTask: the trace reads where each frame is parked, and disposing a frame moves it to "finished".
         CoroutineTraceRecord.For(exception).AddFrames(task, note, exception);
@@ -38,7 +38,7 @@ public sealed partial class EventLoop
     /// it. A finally that throws is not lost (R35): it becomes the outcome of a cancellation, and is attached to an
     /// existing failure; later ones are attached to the first.
     /// </summary>
-    private void EndTask(LoopTask task, FutureState target, Exception? failure, OperationCanceledException? cancellation = null)
+    private void EndTask(Future task, FutureState target, Exception? failure, OperationCanceledException? cancellation = null, object? returned = null)
     {
         int st = task._state;
         if ((st & StateBits.Fresh) != 0)
@@ -95,7 +95,8 @@ public sealed partial class EventLoop
             return;
         }
 
-        CompleteTask(task, target, target == FutureState.Cancelled ? cancellation ?? Future.CancelledMarker : null);
+        CompleteTask(task, target, target == FutureState.Cancelled ? cancellation ?? Future.CancelledMarker : null,
+            target == FutureState.Succeeded ? returned : null);
     }
 
     private static void DisposeFrame(IEnumerator<IAwaitable> frame, ref Exception? first, ref List<Exception>? more)
@@ -117,12 +118,16 @@ public sealed partial class EventLoop
         }
     }
 
-    private void CompleteTask(LoopTask task, FutureState state, object? outcome)
+    private void CompleteTask(Future task, FutureState state, object? outcome, object? returned = null)
     {
         _registry.Remove(task);
         if ((task._state & StateBits.InWheel) == 0)
         {
-            task._link = null;   // (in the wheel, _link is the next timer node until the purge unlinks it)
+            // A completed task waits on nothing. A succeeded untyped task keeps there what its coroutine returned
+            // (LoopTask.ReturnedValue), set before the waiters wake so that they can read it. (In the wheel, _link is
+            // the next timer node until the purge unlinks it.)
+            Debug.Assert(returned is null || task is LoopTask, "only an untyped task keeps a returned value");
+            task._link = returned;
         }
 
         if ((task._state & StateBits.KindMask) != 0)
@@ -136,7 +141,7 @@ public sealed partial class EventLoop
 
     internal void WakeWaiters(object waiters, Future completed)
     {
-        if (waiters is LoopTask single)
+        if (waiters is LoopNode single)
         {
             Wake(single, completed);
             return;
@@ -149,7 +154,7 @@ public sealed partial class EventLoop
         }
     }
 
-    private void Wake(LoopTask waiter, Future completed)
+    private void Wake(LoopNode waiter, Future completed)
     {
         if ((waiter._state & StateBits.KindWatcher) == 0)
         {

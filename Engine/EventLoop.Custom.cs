@@ -7,7 +7,7 @@ namespace YieldLoop;
 // contract (completes once, on the loop's thread) and wakes the task.
 public sealed partial class EventLoop
 {
-    private bool ParkOnCustom(LoopTask task, IAwaitable awaitable)
+    private bool ParkOnCustom(Future task, IAwaitable awaitable)
     {
         string type = awaitable.GetType().FullName ?? awaitable.GetType().Name;
         try
@@ -39,7 +39,7 @@ public sealed partial class EventLoop
         return false;
     }
 
-    internal void WakeCustom(LoopTask task, CustomWaker waker, Exception? failure)
+    internal void WakeCustom(Future task, CustomWaker waker, Exception? failure)
     {
         if (!ReferenceEquals(task._link, waker) || task.IsCompleted)
         {

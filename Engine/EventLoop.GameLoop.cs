@@ -164,7 +164,7 @@ public sealed partial class EventLoop
         bool sorted = true;
         for (int i = 0; i < n; i++)
         {
-            due[i] = RealDue(_ready[from + i].Task);
+            due[i] = RealDue(_ready[from + i].Node);
             sorted &= i == 0 || due[i] >= due[i - 1];
         }
 
@@ -189,7 +189,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>The real time at which a just-fired timer node was due.</summary>
-    private static long RealDue(LoopTask node) => (node._state & StateBits.ClockTimer) != 0 && node._frame is FrameStack { TimerClock: { } clock }
+    private static long RealDue(LoopNode node) => (node._state & StateBits.ClockTimer) != 0 && node._frame is FrameStack { TimerClock: { } clock }
         ? clock.RealAt(node._deadline)
         : node._deadline;
 
@@ -219,12 +219,12 @@ public sealed partial class EventLoop
 
     /// <summary>A task yielded a sleep in <paramref name="clock"/>'s time: a positive delay, or an absolute local deadline
     /// (an <see cref="Interval"/> bound to the clock).</summary>
-    private void SleepOnClock(LoopTask task, GameClock clock, long ticks, bool absolute)
+    private void SleepOnClock(Future task, GameClock clock, long ticks, bool absolute)
     {
         if (!ReferenceEquals(clock.Loop, this))
         {
             Fault(task, new InvalidOperationException(
-                $"Coroutine '{task.Name}' slept on clock '{clock.Name}' of another loop ('{clock.Loop.Name}'). A task sleeps only on clocks of its own loop ('{Name}')."),
+                $"Coroutine '{task.NodeName}' slept on clock '{clock.Name}' of another loop ('{clock.Loop.Name}'). A task sleeps only on clocks of its own loop ('{Name}')."),
                 "slept on a clock of another loop");
             return;
         }

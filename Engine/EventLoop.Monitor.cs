@@ -68,23 +68,23 @@ public sealed partial class EventLoop
     }
 
     /// <summary>The task (or callback) whose step is running now on this loop, or null between steps.</summary>
-    internal LoopTask? CurrentTask
+    internal Future? CurrentTask
     {
         get
         {
             ReadyEntry[]? run = _runArray;
-            return run is null ? null : run[_runIndex].Task;
+            return run is null ? null : run[_runIndex].Node as Future;
         }
     }
 
     /// <summary>Every live task and callback (a copy), for diagnostics.</summary>
-    internal System.Collections.Generic.List<LoopTask> LiveTasks() => _registry.Snapshot();
+    internal System.Collections.Generic.List<Future> LiveTasks() => _registry.Snapshot();
 
     /// <summary>Gets whether debug mode is on (one field read when it never was used).</summary>
     internal bool IsDebugMode => _diagnostics is { DebugMode: true };
 
     /// <summary>Where something is being created, for debug messages: the running task, or "outside any step".</summary>
-    internal string DescribeCreator() => CurrentTask is { } task ? $"in a step of task '{task.Name}'" : "outside any step";
+    internal string DescribeCreator() => CurrentTask is { } task ? $"in a step of task '{task.NodeName}'" : "outside any step";
 
     /// <summary>Gets whether a monitor is attached (for tests of the monitor's cost).</summary>
     internal bool IsMonitored => _monitor is not null;
@@ -110,19 +110,21 @@ public sealed partial class EventLoop
         }
         catch (Exception ex)
         {
-            Threw(run[i].Task, ex);
+            Threw(AsTask(run[i].Node), ex);
         }
     }
 
     private void RunOneMonitored(ReadyEntry[] run, int i, LoopMonitor monitor)
     {
-        LoopTask task = run[i].Task;
-        int st = task._state;
+        LoopNode node = run[i].Node;
+        int st = node._state;
         if ((st & StateBits.StateMask) != 0 || (st & StateBits.InternalKinds) != 0)
         {
             RunOne(run, i);   // a stale entry or an engine watcher: not a step anyone wrote
             return;
         }
+
+        Future task = AsTask(node);
 
         long started = Stopwatch.GetTimestamp();
         monitor.StepStarting(task, started);

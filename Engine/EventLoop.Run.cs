@@ -55,21 +55,6 @@ public sealed partial class EventLoop
         future.GetResult();
     }
 
-    /// <summary>Runs the loop until <paramref name="task"/> completes and returns its result.</summary>
-    /// <typeparam name="T">The type of the result.</typeparam>
-    /// <param name="task">A task of this loop.</param>
-    /// <returns>The task's result.</returns>
-    /// <exception cref="InvalidOperationException">Stopped before the task completed (R37), or misuse as for <see cref="RunUntilComplete(Future)"/>.</exception>
-    public T RunUntilComplete<T>(LoopTask<T> task)
-    {
-        if (!TryRunUntilComplete(task))
-        {
-            throw StoppedEarly();
-        }
-
-        return task.Result;
-    }
-
     /// <summary>Runs the loop until <paramref name="future"/> completes and returns its result.</summary>
     /// <typeparam name="T">The type of the result.</typeparam>
     /// <param name="future">A future of this loop.</param>

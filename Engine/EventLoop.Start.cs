@@ -28,7 +28,7 @@ public sealed partial class EventLoop
     /// <typeparam name="T">The type of the result.</typeparam>
     /// <param name="coroutine">A fresh coroutine iterator.</param>
     /// <param name="name">A name for messages and diagnostics; the coroutine method's name when null.</param>
-    /// <returns>The task; read <see cref="LoopTask{T}.Result"/> once it completed.</returns>
+    /// <returns>The task; read <see cref="Future{T}.Result"/> once it completed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="coroutine"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The iterator was started or run before, or the call is made from
     /// another thread.</exception>
@@ -46,7 +46,7 @@ public sealed partial class EventLoop
     {
         object frame = PrepareStart(coroutine, name, scope, clock);
         int flags = StateBits.Fresh | StateBits.Typed | (scope is null ? 0 : StateBits.Scoped) | (clock is null ? 0 : StateBits.Clocked);
-        return (LoopTask<T>)Launch(new LoopTask<T>(this, frame, flags), coroutine);
+        return Launch(new LoopTask<T>(this, frame, flags), coroutine);
     }
 
     /// <summary>Schedules <paramref name="callback"/> to run in the next tick.</summary>
@@ -134,7 +134,8 @@ public sealed partial class EventLoop
         return name is null ? coroutine : new FrameStack(coroutine, name);
     }
 
-    private LoopTask Launch(LoopTask task, IEnumerator<IAwaitable> coroutine)
+    private TTask Launch<TTask>(TTask task, IEnumerator<IAwaitable> coroutine)
+        where TTask : Future
     {
         _unstarted.Add(coroutine);
         if (_unstarted.Count > _unstartedPeak)

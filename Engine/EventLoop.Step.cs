@@ -21,11 +21,12 @@ public sealed partial class EventLoop
         for (int i = start; i < count; i++)
         {
             _runIndex = i;
-            LoopTask task = run[i].Task;
-            int st = task._state;
+            LoopNode node = run[i].Node;
+            int st = node._state;
             if ((st & (StateBits.StateMask | StateBits.KindMask | StateBits.SlowStep)) == 0)
             {
-                // The hot path: a coroutine task resuming normally.
+                // The hot path: a coroutine task resuming normally (no kind bit: a task, so a Future).
+                Future task = AsTask(node);
                 object? link = task._link;
                 if (link is not null && !Resume(task, link))
                 {
@@ -62,18 +63,18 @@ public sealed partial class EventLoop
             }
             else if ((st & StateBits.KindMask) == 0)
             {
-                Step(task, st);
+                Step(AsTask(node), st);
             }
             else
             {
-                RunCallback(task, st);
+                RunCallback(node, st);
             }
         }
     }
 
     /// <summary>A coroutine step off the hot path: the first step of a task, or the turn of a cancelled one.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void Step(LoopTask task, int st)
+    private void Step(Future task, int st)
     {
         if ((st & StateBits.Fresh) != 0)
         {
@@ -141,7 +142,7 @@ public sealed partial class EventLoop
 
     /// <summary>Takes a woken task off what it waited on; returns false when that ended the task (R22).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private bool Resume(LoopTask task, object link)
+    private bool Resume(Future task, object link)
     {
         task._link = null;
         if (link is Future future)
@@ -166,7 +167,7 @@ public sealed partial class EventLoop
     /// <param name="task">The task to advance.</param>
     /// <param name="moved">True when the caller already called MoveNext on the top frame.</param>
     /// <param name="more">What that MoveNext returned.</param>
-    private void RunFrames(LoopTask task, bool moved = false, bool more = false)
+    private void RunFrames(Future task, bool moved = false, bool more = false)
     {
         object frame = task._frame!;
         FrameStack? stack = frame as FrameStack;
@@ -200,7 +201,7 @@ public sealed partial class EventLoop
                     if ((task._state & StateBits.Typed) != 0)
                     {
                         Fault(task, new InvalidOperationException(
-                            $"Coroutine '{task.Name}' ended without yielding Co.Return(value), but it was started as a task with a result. End it with 'yield return Co.Return(value);' or start it with Start() instead of Start<T>()."),
+                            $"Coroutine '{task.NodeName}' ended without yielding Co.Return(value), but it was started as a task with a result. End it with 'yield return Co.Return(value);' or start it with Start() instead of Start<T>()."),
                             "ended without a result");
                         return;
                     }
@@ -384,7 +385,7 @@ public sealed partial class EventLoop
                 if (!ReferenceEquals(phase.Loop, this))
                 {
                     Fault(task, new InvalidOperationException(
-                        $"Coroutine '{task.Name}' yielded phase '{phase.Name}' of another loop ('{phase.Loop.Name}'). A task waits only for phases of its own loop."),
+                        $"Coroutine '{task.NodeName}' yielded phase '{phase.Name}' of another loop ('{phase.Loop.Name}'). A task waits only for phases of its own loop."),
                         "yielded a phase of another loop");
                     return;
                 }
@@ -404,7 +405,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Handles <c>Co.Return</c>; returns true when the parent frame continues in this step.</summary>
-    private bool Return(LoopTask task, FrameStack? stack, ReturnRequest result)
+    private bool Return(Future task, FrameStack? stack, ReturnRequest result)
     {
         if (!result._inUse)
         {
@@ -420,13 +421,16 @@ public sealed partial class EventLoop
                 Type actual = result.ValueType;
                 result.Release();
                 Fault(task, new InvalidOperationException(
-                    $"Coroutine '{task.Name}' returned a value of type {actual.Name}, but its task was started as LoopTask<{expected.Name}>. Return a {expected.Name}, or start it with Start<{actual.Name}>()."),
+                    $"Coroutine '{task.NodeName}' returned a value of type {actual.Name}, but its task was started as LoopTask<{expected.Name}>. Return a {expected.Name}, or start it with Start<{actual.Name}>()."),
                     "returned the wrong type");
                 return false;
             }
 
+            // An untyped task keeps the value as its untyped result (LoopTask.Result), as a Task<T> seen as a Task does:
+            // no returned value is dropped. Boxing happens here only, on the untyped path.
+            object? returned = (task._state & StateBits.Typed) == 0 ? result.Boxed : null;
             result.Release();
-            EndTask(task, FutureState.Succeeded, null);   // disposes the root frame: its finally blocks run
+            EndTask(task, FutureState.Succeeded, null, returned: returned);   // disposes the root frame: its finally blocks run
             return false;
         }
 
@@ -458,12 +462,12 @@ public sealed partial class EventLoop
         return true;
     }
 
-    private bool CanWaitOn(LoopTask task, Future future)
+    private bool CanWaitOn(Future task, Future future)
     {
         if (ReferenceEquals(future, task))
         {
             Fault(task, new InvalidOperationException(
-                $"Coroutine task '{task.Name}' waits on itself: a task cannot yield its own task, because it would never complete."),
+                $"Coroutine task '{task.NodeName}' waits on itself: a task cannot yield its own task, because it would never complete."),
                 "waiting on itself");
             return false;
         }
@@ -471,7 +475,7 @@ public sealed partial class EventLoop
         if (!ReferenceEquals(future._loop, this))
         {
             Fault(task, new InvalidOperationException(
-                $"Coroutine '{task.Name}' on loop '{Name}' yielded a {future.Describe()} that belongs to another loop ('{future._loop.Name}'). A task can only wait on futures of its own loop; hand results between loops with Post."),
+                $"Coroutine '{task.NodeName}' on loop '{Name}' yielded a {future.Describe()} that belongs to another loop ('{future._loop.Name}'). A task can only wait on futures of its own loop; hand results between loops with Post."),
                 "waiting on another loop's future");
             return false;
         }
@@ -480,7 +484,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Makes a task mirror a faulted or cancelled future it waited on (R22); returns false when it ended.</summary>
-    private bool Propagate(LoopTask task, Future future)
+    private bool Propagate(Future task, Future future)
     {
         int fs = future._state & StateBits.StateMask;
         if (fs == (int)FutureState.Faulted)
@@ -500,20 +504,21 @@ public sealed partial class EventLoop
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void RunCallback(LoopTask node, int st)
+    private void RunCallback(LoopNode node, int st)
     {
-        if ((st & StateBits.KindWatcher) != 0)
+        // The node's type is its kind (the kind bits only keep it off the hot path above).
+        if (node is Watcher watcher)
         {
-            ((Watcher)node).OnTimer();
+            watcher.OnTimer();   // a watcher is in the queue only when its timer fired
             return;
         }
 
-        if ((st & StateBits.KindFutureCallback) != 0)
+        if (node is FutureCallback completion)
         {
-            var callback = (Action<Future>)node._frame!;
-            var future = (Future)node._link!;
-            node._link = null;
-            node._state = st | (int)FutureState.Succeeded;
+            var callback = (Action<Future>)completion._frame!;
+            var future = (Future)completion._link!;
+            completion._link = null;
+            completion._state = st | (int)FutureState.Succeeded;   // ran: it is no longer removable
             try
             {
                 callback(future);
@@ -526,13 +531,15 @@ public sealed partial class EventLoop
             return;
         }
 
+        var handle = (CallbackHandle)node;
+
         if ((st & StateBits.CancelRequested) != 0)
         {
-            CompleteTask(node, FutureState.Cancelled, Future.CancelledMarker);
+            CompleteTask(handle, FutureState.Cancelled, Future.CancelledMarker);
             return;
         }
 
-        var action = (Action)node._frame!;
+        var action = (Action)handle._frame!;
         Exception? failure = null;
         try
         {
@@ -547,23 +554,35 @@ public sealed partial class EventLoop
         {
             // A callback that cancelled its own handle while it ran ends cancelled, as a task that cancels itself does
             // (R33): Cancel returned true, so the handle must end cancelled (R16).
-            CompleteTask(node, (node._state & StateBits.CancelRequested) != 0 ? FutureState.Cancelled : FutureState.Succeeded,
-                (node._state & StateBits.CancelRequested) != 0 ? Future.CancelledMarker : null);
+            CompleteTask(handle, (handle._state & StateBits.CancelRequested) != 0 ? FutureState.Cancelled : FutureState.Succeeded,
+                (handle._state & StateBits.CancelRequested) != 0 ? Future.CancelledMarker : null);
             return;
         }
 
         // R18: the exception goes to the handler; the handle faults too, already counted as reported.
-        node._state |= StateBits.Observed | StateBits.Reported;
-        CompleteTask(node, FutureState.Faulted, failure);
+        handle._state |= StateBits.Observed | StateBits.Reported;
+        CompleteTask(handle, FutureState.Faulted, failure);
         Report(failure);
     }
 
-    private static IEnumerator<IAwaitable>? RootIterator(LoopTask task) => task._frame switch
+    private static IEnumerator<IAwaitable>? RootIterator(Future task) => task._frame switch
     {
         FrameStack stack => stack.Frames[0],
         IEnumerator<IAwaitable> it => it,
         _ => null,
     };
+
+    /// <summary>A node the caller knows is a task (a coroutine task or callback handle: a Future), without a type check.</summary>
+#if NET
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Future AsTask(LoopNode node)
+    {
+        System.Diagnostics.Debug.Assert(node is Future, "a watcher or completion callback where a task was expected");
+        return Unsafe.As<Future>(node);
+    }
+#else
+    private static Future AsTask(LoopNode node) => (Future)node;
+#endif
 
 #if NET
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -84,7 +84,7 @@ public sealed partial class EventLoop
             catch (Exception ex)
             {
                 i = _runIndex;
-                Threw(run[i].Task, ex);
+                Threw(AsTask(run[i].Node), ex);
                 i++;
             }
         }
@@ -119,20 +119,20 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Whether <paramref name="task"/>'s step (or callback) is on the call stack now.</summary>
-    private bool IsRunning(LoopTask task)
+    private bool IsRunning(LoopNode task)
     {
         ReadyEntry[]? run = _runArray;
-        return run is not null && ReferenceEquals(run[_runIndex].Task, task);
+        return run is not null && ReferenceEquals(run[_runIndex].Node, task);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal void Enqueue(LoopTask task)
+    internal void Enqueue(LoopNode task)
     {
         ReadyEntry[] ready = _ready;
         int count = _readyCount;
         if ((uint)count < (uint)ready.Length)
         {
-            ready[count].Task = task;
+            ready[count].Node = task;
             _readyCount = count + 1;
             return;
         }
@@ -140,9 +140,9 @@ public sealed partial class EventLoop
         EnqueueGrow(task);
     }
 
-    private void EnqueueGrow(LoopTask task)
+    private void EnqueueGrow(LoopNode task)
     {
         Array.Resize(ref _ready, _readyCount * 2);
-        _ready[_readyCount++].Task = task;
+        _ready[_readyCount++].Node = task;
     }
 }

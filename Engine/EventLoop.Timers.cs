@@ -16,7 +16,7 @@ public sealed partial class EventLoop
     /// <summary>Stops a watcher's timer; it leaves the wheel by the end of the tick (R12).</summary>
     internal void StopTimer(Watcher watcher) => _timers.Cancel(watcher);
 
-    private void InsertTimer(LoopTask task, long deadline)
+    private void InsertTimer(Future task, long deadline)
     {
         _timers.Insert(task, deadline);
         task._state &= ~StateBits.ClockTimer;
@@ -28,7 +28,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Takes a sleeping task's timer out of the wheel and keeps its remaining time (a paused scope).</summary>
-    internal void FreezeTimer(LoopTask task)
+    internal void FreezeTimer(Future task)
     {
         if ((task._state & StateBits.ClockTimer) != 0)
         {
@@ -44,7 +44,7 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Puts a frozen timer back with the time it had left (the scope resumed).</summary>
-    internal void ThawTimer(LoopTask task)
+    internal void ThawTimer(Future task)
     {
         task._state &= ~StateBits.Frozen;
         if ((task._state & StateBits.ClockTimer) != 0)

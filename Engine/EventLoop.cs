@@ -183,7 +183,7 @@ public sealed partial class EventLoop
 
     internal bool IsLoopThread => Environment.CurrentManagedThreadId == _threadId;
 
-    internal static string DescribeWait(LoopTask task)
+    internal static string DescribeWait(Future task)
     {
         if ((task._state & StateBits.InWheel) != 0)
         {
@@ -246,14 +246,14 @@ public sealed partial class EventLoop
     private static InvalidOperationException StoppedEarly() => new(
         "The loop was stopped before the task completed; the task is still pending and can be cancelled or run again.");
 
-    private static InvalidOperationException StaleRequest(LoopTask task, string kind) => new(
-        $"Coroutine '{task.Name}' yielded a {kind} object that was already used. {kind} returns a one-shot object taken from a pool: call {kind} again for each yield (it does not allocate).");
+    private static InvalidOperationException StaleRequest(Future task, string kind) => new(
+        $"Coroutine '{task.NodeName}' yielded a {kind} object that was already used. {kind} returns a one-shot object taken from a pool: call {kind} again for each yield (it does not allocate).");
 
     private static InvalidOperationException AlreadyStarted(IEnumerator<IAwaitable> iterator) => new(
         $"The coroutine iterator {Names.Full(iterator.GetType())} has already been started; an iterator runs once. Call the coroutine method again to get a fresh iterator.");
 
-    private static InvalidOperationException BrokenAwaitable(LoopTask task, string type, string member, Exception inner) => new(
-        $"Coroutine '{task.Name}' yielded a custom awaitable {type} whose {member} threw {inner.GetType().Name}: {inner.Message} A custom IAwaitable must not throw when the loop parks on it.",
+    private static InvalidOperationException BrokenAwaitable(Future task, string type, string member, Exception inner) => new(
+        $"Coroutine '{task.NodeName}' yielded a custom awaitable {type} whose {member} threw {inner.GetType().Name}: {inner.Message} A custom IAwaitable must not throw when the loop parks on it.",
         inner);
 
     private const int TrimThreshold = 4096;

@@ -23,31 +23,33 @@ namespace YieldLoop;
 /// thread; reading the state works from any thread, and after the loop is closed.</para>
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
-public class Future : IAwaitable
+public class Future : LoopNode, IAwaitable
 {
     /// <summary>Stands for "cancelled" in <see cref="_slot"/> until someone asks for the exception.</summary>
     internal static readonly object CancelledMarker = new();
 
-    // The loop this future belongs to; fixed for life. Yielding it on another loop is an error (R61).
-    internal readonly EventLoop _loop;
-
-    // While pending: the waiters, in registration order (R17): null, one LoopTask (a parked task or a callback
-    // node), or a WaiterList. Once completed: the outcome: null (success), the Exception (faulted), or
-    // CancelledMarker / an OperationCanceledException (cancelled). One field for both keeps a task at 64 bytes;
-    // the two uses never overlap because a completed future takes no waiters (late ones are queued at once).
+    // While pending: the waiters, in registration order (R17): null, one LoopNode (a parked task, a watcher or a
+    // completion callback), or a WaiterList. Once completed: the outcome: null (success), the Exception (faulted), or
+    // CancelledMarker / an OperationCanceledException (cancelled). One field for both keeps a task at 64 bytes; the two
+    // uses never overlap because a completed future takes no waiters (late ones are queued at once).
     internal object? _slot;
 
-    // StateBits: the FutureState in the low bits plus the engine's flags.
-    internal int _state;
-
-    // Tasks only: the index in the loop's registry of live tasks, -1 when not registered. It lives here, beside
-    // _state, because the base object's padding would otherwise be wasted.
-    internal int _liveIndex = -1;
-
     internal Future(EventLoop loop)
+        : base(loop, null, 0)
     {
-        _loop = loop;
     }
+
+    internal Future(EventLoop loop, object frame, int flags)
+        : base(loop, frame, flags)
+    {
+    }
+
+    /// <summary>
+    /// Whether this future is one the loop drives (a task, typed or not, or a callback handle) rather than a plain
+    /// future: such a future always has frames (its coroutine, its delegate, or once ended what its name needs);
+    /// a plain future never does.
+    /// </summary>
+    internal bool IsTask => _frame is not null;
 
     /// <summary>Gets the loop this future belongs to.</summary>
     public EventLoop Loop => _loop;
@@ -190,7 +192,7 @@ public class Future : IAwaitable
 
     // ---- engine side -------------------------------------------------------------------------------------------
 
-    internal void AddWaiter(LoopTask waiter)
+    internal void AddWaiter(LoopNode waiter)
     {
         object? slot = _slot;
         if (slot is null)
@@ -203,11 +205,11 @@ public class Future : IAwaitable
         }
         else
         {
-            _slot = new WaiterList((LoopTask)slot, waiter);
+            _slot = new WaiterList((LoopNode)slot, waiter);
         }
     }
 
-    internal void RemoveWaiter(LoopTask waiter)
+    internal void RemoveWaiter(LoopNode waiter)
     {
         if (IsCompleted)
         {
@@ -328,10 +330,10 @@ public class Future : IAwaitable
     /// already be complete: the task was woken but had not resumed yet. Coordination primitives override this to give
     /// a granted but never consumed turn to the next waiter (cancel safety); it must not run user code.
     /// </summary>
-    internal virtual void OnWaiterCancelled(LoopTask waiter)
+    internal virtual void OnWaiterCancelled(LoopNode waiter)
     {
     }
 
     /// <summary>A short name used in messages: "future", "task 'Paint'".</summary>
-    internal virtual string Describe() => "future";
+    internal override string Describe() => "future";
 }

@@ -5,14 +5,19 @@ namespace YieldLoop;
 /// <summary>A <see cref="Future"/> with a result of type <typeparamref name="T"/>.</summary>
 /// <typeparam name="T">The type of the result.</typeparam>
 /// <remarks>Not sealed only so the engine's coordination primitives (Engine/Sync) can derive their per-wait futures,
-/// which override <c>OnWaiterCancelled</c> for cancel safety; the constructor is internal, so no other assembly can
-/// derive from it.</remarks>
-public class Future<T> : Future, IFuture<T>
+/// which override <c>OnWaiterCancelled</c> for cancel safety, and <see cref="LoopTask{T}"/> derives from it; the
+/// constructor is internal, so no other assembly can derive from it.</remarks>
+public class Future<T> : Future
 {
     internal T _result = default!;
 
     internal Future(EventLoop loop)
         : base(loop)
+    {
+    }
+
+    internal Future(EventLoop loop, object frame, int flags)
+        : base(loop, frame, flags)
     {
     }
 

@@ -36,7 +36,7 @@ public sealed class Interval : IAwaitable
 
     // The task that yields this interval (set at its first yield), so a second pending task cannot share it and halve
     // both rates: one reference compare per yield, no allocation. A completed owner is replaced by the next yielder.
-    internal LoopTask? _owner;
+    internal Future? _owner;
 
     internal Interval(long periodTicks, double seconds = 0)
     {
@@ -76,7 +76,7 @@ public sealed class Interval : IAwaitable
     /// time base.</remarks>
     /// <exception cref="InvalidOperationException">The interval belongs to another loop, or another task that is still
     /// pending uses it (nothing changes then).</exception>
-    internal long NextDeadline(EventLoop loop, LoopTask task, GameClock? clock)
+    internal long NextDeadline(EventLoop loop, Future task, GameClock? clock)
     {
         if (_loop is null)
         {
@@ -101,12 +101,12 @@ public sealed class Interval : IAwaitable
 
     /// <summary>A task other than the owner yielded the interval: it becomes the owner unless the owner is still
     /// pending (cold: once per task that starts using the interval).</summary>
-    private void TakeOver(LoopTask task)
+    private void TakeOver(Future task)
     {
         if (_owner is { IsCompleted: false } owner)
         {
             throw new InvalidOperationException(
-                $"Coroutine '{task.Name}' yielded an Interval that coroutine '{owner.Name}' is using; an Interval serves one coroutine at a time, because each yield advances its grid. Create one Interval per coroutine with Co.Every(...).");
+                $"Coroutine '{task.NodeName}' yielded an Interval that coroutine '{owner.NodeName}' is using; an Interval serves one coroutine at a time, because each yield advances its grid. Create one Interval per coroutine with Co.Every(...).");
         }
 
         if (_owner is not null)

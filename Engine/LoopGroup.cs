@@ -241,7 +241,7 @@ public sealed class LoopGroup : IDisposable
         internal void Run()
         {
             _group.Forget(this);
-            LoopTask task;
+            Future task;
             try
             {
                 IEnumerator<IAwaitable> coroutine = _coroutine();

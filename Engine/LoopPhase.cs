@@ -60,7 +60,7 @@ public sealed class LoopPhase : IAwaitable
             int n = 0;
             for (int i = 0; i < _count; i++)
             {
-                if (ReferenceEquals(_parked[i].Task._link, this))
+                if (ReferenceEquals(_parked[i].Node._link, this))
                 {
                     n++;
                 }
@@ -97,11 +97,11 @@ public sealed class LoopPhase : IAwaitable
         int live = 0;
         for (int i = 0; i < count; i++)
         {
-            LoopTask task = run[i].Task;
-            run[i].Task = null!;
-            if (ReferenceEquals(task._link, this) && !task.IsCompleted)
+            LoopNode task = run[i].Node;
+            run[i].Node = null!;
+            if (ReferenceEquals(task._link, this) && (task._state & StateBits.StateMask) == 0)
             {
-                run[live++].Task = task;
+                run[live++].Node = task;
             }
         }
 
@@ -121,7 +121,7 @@ public sealed class LoopPhase : IAwaitable
         $"Phase '{Name}' is understood by the loop only; yield it from a coroutine of loop '{Loop.Name}'.");
 
     /// <summary>A task yielded this phase (loop thread, inside its step).</summary>
-    internal void Park(LoopTask task)
+    internal void Park(LoopNode task)
     {
         if (_count == _parked.Length)
         {
@@ -129,11 +129,11 @@ public sealed class LoopPhase : IAwaitable
             int live = 0;
             for (int i = 0; i < _count; i++)
             {
-                LoopTask parked = _parked[i].Task;
-                _parked[i].Task = null!;
+                LoopNode parked = _parked[i].Node;
+                _parked[i].Node = null!;
                 if (ReferenceEquals(parked._link, this))
                 {
-                    _parked[live++].Task = parked;
+                    _parked[live++].Node = parked;
                 }
             }
 
@@ -144,6 +144,6 @@ public sealed class LoopPhase : IAwaitable
             }
         }
 
-        _parked[_count++].Task = task;
+        _parked[_count++].Node = task;
     }
 }

@@ -29,25 +29,11 @@ namespace YieldLoop;
 /// thrown by a <c>finally</c> during cancellation becomes the outcome (R35).</para>
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
-public class LoopTask : Future
+public sealed class LoopTask : Future
 {
-    // While pending: the coroutine's frames: the iterator itself when the task has one frame and no name, else a
-    // FrameStack. For callback kinds: the delegate. Once completed: what Name needs (the name string or the root
-    // iterator's Type), so a finished task keeps its name without holding its iterator.
-    internal object? _frame;
-
-    // What the task waits on: the Future it is parked on, a SettleRequest, or a CustomWaker. While InWheel it is
-    // instead the next node of the task's timer slot (a task that sleeps waits on nothing else). Null when ready.
-    internal object? _link;
-
-    // The timer deadline in loop ticks while the task sleeps (InWheel).
-    internal long _deadline;
-
     internal LoopTask(EventLoop loop, object frame, int flags)
-        : base(loop)
+        : base(loop, frame, flags)
     {
-        _frame = frame;
-        _state = flags;
     }
 
     /// <summary>
@@ -55,21 +41,38 @@ public class LoopTask : Future
     /// </summary>
     public string Name => Names.OfTask(this);
 
-    /// <summary>Describes the task: name, state and what it waits on.</summary>
-    /// <returns>A short description for logs and the debugger.</returns>
-    public override string ToString()
+    /// <summary>
+    /// Gets the value the coroutine returned with <c>Co.Return(value)</c>, or <see langword="null"/> when it ended
+    /// without one. An untyped task keeps what its coroutine returns, as a <see cref="System.Threading.Tasks.Task{T}"/>
+    /// seen as a <see cref="System.Threading.Tasks.Task"/> does; start it with
+    /// <see cref="EventLoop.Start{T}(IEnumerator{IAwaitable}, string)"/> to read it typed. Reading it marks a failure
+    /// as observed (R23).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The task is still pending (R15).</exception>
+    /// <exception cref="OperationCanceledException">The task was cancelled.</exception>
+    /// <remarks>When the task faulted, its own exception is rethrown (the same object).</remarks>
+    public object? Result
     {
-        string what = IsCompleted ? string.Empty : EventLoop.DescribeWait(this);
-        return what.Length == 0 ? $"LoopTask '{Name}' ({State})" : $"LoopTask '{Name}' ({State}, {what})";
+        get
+        {
+            ThrowIfNotSucceeded();
+            return ReturnedValue;
+        }
     }
 
-    internal override string Describe() => $"task '{Name}'";
-
-    /// <summary>The innermost running iterator, or null when the task has no coroutine frames.</summary>
-    internal IEnumerator<IAwaitable>? TopFrame => _frame switch
+    // A succeeded task waits on nothing, so its link holds the returned value (it keeps the task at 64 bytes).
+    internal object? ReturnedValue
     {
-        FrameStack stack => stack.Count > 0 ? stack.Frames[stack.Count - 1] : null,
-        IEnumerator<IAwaitable> it => it,
-        _ => null,
-    };
+        get
+        {
+            Debug.Assert(IsSucceeded, "an untyped task's returned value is read before it succeeded");
+            return _link;
+        }
+    }
+
+    /// <summary>Describes the task: name, state and what it waits on.</summary>
+    /// <returns>A short description for logs and the debugger.</returns>
+    public override string ToString() => TaskText.Describe(this, Name);
+
+    internal override string Describe() => $"task '{Name}'";
 }

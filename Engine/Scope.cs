@@ -40,11 +40,11 @@ public sealed partial class Scope : IDisposable
     private readonly EventLoop _loop;
 
     // The scope's live tasks (removed as they complete).
-    private readonly HashSet<LoopTask> _tasks = new(ReferenceComparer.Instance);
+    private readonly HashSet<Future> _tasks = new(ReferenceComparer.Instance);
 
     // While paused: the tasks that became ready, in that order; and the tasks whose timers were frozen.
-    private readonly List<LoopTask> _held = new();
-    private readonly List<LoopTask> _frozen = new();
+    private readonly List<Future> _held = new();
+    private readonly List<Future> _frozen = new();
     private bool _disposed;
 
     /// <summary>Creates a scope on <paramref name="loop"/>, optionally bound to a clock.</summary>
@@ -132,7 +132,7 @@ public sealed partial class Scope : IDisposable
         }
 
         IsPaused = true;
-        foreach (LoopTask task in _tasks)
+        foreach (Future task in _tasks)
         {
             if ((task._state & (StateBits.InWheel | StateBits.TimerCancelled)) == StateBits.InWheel)
             {
@@ -162,7 +162,7 @@ public sealed partial class Scope : IDisposable
         }
 
         IsPaused = false;
-        foreach (LoopTask task in _frozen)
+        foreach (Future task in _frozen)
         {
             if (!task.IsCompleted && (task._state & StateBits.Frozen) != 0)
             {
@@ -170,7 +170,7 @@ public sealed partial class Scope : IDisposable
             }
         }
 
-        foreach (LoopTask task in _held)
+        foreach (Future task in _held)
         {
             if (!task.IsCompleted)
             {
@@ -189,9 +189,9 @@ public sealed partial class Scope : IDisposable
     public int CancelAll()
     {
         _loop.CheckAccess();
-        var snapshot = new List<LoopTask>(_tasks);
+        var snapshot = new List<Future>(_tasks);
         int cancelled = 0;
-        foreach (LoopTask task in snapshot)
+        foreach (Future task in snapshot)
         {
             if (task.Cancel())
             {
@@ -234,17 +234,17 @@ public sealed partial class Scope : IDisposable
     public override string ToString() => $"Scope '{Name}' (tasks: {PendingTaskCount}{(IsPaused ? ", paused" : string.Empty)})";
 
     /// <summary>A task of this scope came to its turn while the scope is paused: keep it for <see cref="Resume"/>.</summary>
-    internal void Hold(LoopTask task) => _held.Add(task);
+    internal void Hold(Future task) => _held.Add(task);
 
     /// <summary>A task of this paused scope just started to sleep: freeze its timer at once.</summary>
-    internal void FreezeNow(LoopTask task)
+    internal void FreezeNow(Future task)
     {
         _loop.FreezeTimer(task);
         _frozen.Add(task);
     }
 
     /// <summary>A task of this scope completed.</summary>
-    internal void Forget(LoopTask task) => _tasks.Remove(task);
+    internal void Forget(Future task) => _tasks.Remove(task);
 
     private void ThrowIfDisposed()
     {

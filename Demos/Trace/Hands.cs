@@ -51,7 +51,7 @@ internal static class Hands
 
         output.WriteLine("loop.Close() cancels what is still pending; the finally blocks run:");
         output.WriteLine();
-        IReadOnlyList<LoopTask> cancelled = loop.Close();
+        IReadOnlyList<Future> cancelled = loop.Close();
         output.WriteLine();
         output.WriteLine($"Close() returned {cancelled.Count} cancelled tasks.");
         return stuck;

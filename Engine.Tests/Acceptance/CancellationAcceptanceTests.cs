@@ -672,7 +672,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         Assert.That(_loop.PendingTimerCount, Is.Zero);
     }
 
-    private static IEnumerator<IAwaitable> CancelThenYieldSleep(Func<LoopTask> self)
+    private static IEnumerator<IAwaitable> CancelThenYieldSleep(Func<Future> self)
     {
         self().Cancel();
         yield return Co.Sleep(100);
@@ -705,7 +705,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         Assert.That(() => _ = task.Result, Throws.InstanceOf<OperationCanceledException>());
     }
 
-    private static IEnumerator<IAwaitable> CancelThenReturn(Func<LoopTask> self)
+    private static IEnumerator<IAwaitable> CancelThenReturn(Func<Future> self)
     {
         self().Cancel();
         yield return Co.Return(5);
@@ -1166,7 +1166,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         Tick();
         Assert.That(done.IsSucceeded, Is.True);
         LoopTask late = _loop.Start(BodyWithFinally(() => log.Add("late-body"), log));
-        IReadOnlyList<LoopTask> pending = _loop.Close();
+        IReadOnlyList<Future> pending = _loop.Close();
         Assert.That(pending, Is.EquivalentTo(new[] { a, b, notStarted, late }));
         Assert.That(a.IsCancelled && b.IsCancelled && notStarted.IsCancelled && late.IsCancelled, Is.True);
         Assert.That(log, Is.EquivalentTo(new[] { "c-body", "a-finally", "b-finally", "finally" }));
@@ -1190,7 +1190,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         LoopTask child = _loop.Start(Sleeper(100));
         LoopTask parent = _loop.Start(AwaitPlain(child));
         Tick();
-        IReadOnlyList<LoopTask> pending = _loop.Close();
+        IReadOnlyList<Future> pending = _loop.Close();
         Assert.That(pending, Is.EquivalentTo(new[] { child, parent }));
         Assert.That(child.IsCancelled, Is.True);
         Assert.That(parent.IsCancelled, Is.True);
@@ -1372,7 +1372,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         int ran = 0;
         _loop.CallSoon(() => ran++);
         _loop.CallLater(10, () => ran++);
-        IReadOnlyList<LoopTask> pending = _loop.Close();
+        IReadOnlyList<Future> pending = _loop.Close();
         Assert.That(pending, Has.Count.EqualTo(2));
         Assert.That(ran, Is.Zero);
     }
@@ -1414,7 +1414,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         var log = new List<string>();
         LoopTask owner = _loop.Start(OwnerOfGroup(log));
         Tick(2);
-        IReadOnlyList<LoopTask> pending = _loop.Close();
+        IReadOnlyList<Future> pending = _loop.Close();
         Assert.That(pending, Has.Count.EqualTo(3));
         Assert.That(owner.IsCancelled, Is.True);
         Assert.That(log, Is.EquivalentTo(new[] { "a-finally", "b-finally", "owner-finally" }));
@@ -1646,7 +1646,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         LoopTask task = _loop.Start(TryFinallySleep(log, "t", 100));
         Tick();
         task.Cancel();
-        IReadOnlyList<LoopTask> pending = _loop.Close();
+        IReadOnlyList<Future> pending = _loop.Close();
         Assert.That(pending, Does.Contain(task));
         Assert.That(task.IsCancelled, Is.True);
         Assert.That(log, Is.EqualTo(new[] { "t-finally" }));
@@ -1771,7 +1771,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         }
 
         Tick();
-        IReadOnlyList<LoopTask> pending = _loop.Close();
+        IReadOnlyList<Future> pending = _loop.Close();
         Assert.That(pending, Has.Count.EqualTo(10_000));
         Assert.That(finallies, Is.EqualTo(10_000));
         Assert.That(tasks, Has.All.Property(nameof(Future.IsCancelled)).True);

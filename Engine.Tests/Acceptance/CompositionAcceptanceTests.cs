@@ -311,7 +311,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
         {
             Future f = Co.WhenAll(Array.Empty<Future>());
             untypedDone = f.IsCompleted && f.IsSucceeded;
-            Future<int[]> g = Co.WhenAll<int>(Array.Empty<IFuture<int>>());
+            Future<int[]> g = Co.WhenAll(Array.Empty<Future<int>>());
             typedDoneAtOnce = g.IsSucceeded;
             yield return g;
             typed = g.Result;

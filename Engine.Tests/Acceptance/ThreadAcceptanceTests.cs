@@ -406,7 +406,7 @@ public sealed class ThreadAcceptanceTests
                 SpinWait.SpinUntil(() => Volatile.Read(ref accepted) > seen || posters.TrueForAll(p => !p.IsAlive));
             }
 
-            IReadOnlyList<LoopTask> pending = loop.Close();
+            IReadOnlyList<Future> pending = loop.Close();
             posters.ForEach(p => Assert.That(p.Join(HangGuard.Limit), Is.True));
             Volatile.Write(ref stop, 1);
             Assert.That(refused, Is.LessThanOrEqualTo(4));

@@ -207,7 +207,7 @@ public class FutureSourceInteropTests
         t.Tick();
         Assert.That(OnOtherThread(() => source.PostResult(7)), Is.Null);
 
-        IReadOnlyList<LoopTask> pending = t.Loop.Close();
+        IReadOnlyList<Future> pending = t.Loop.Close();
 
         Assert.That(source.Future.Result, Is.EqualTo(7), "the accepted completion survives Close");
         Assert.That(waiter.IsCancelled, Is.True, "Close still cancels every pending task (R36)");

@@ -97,7 +97,7 @@ public class TimeoutPropertyTests
         var log = new WorkLog();
         var m = new Model(sc.Work * Quarter, sc.Timeout * Quarter, sc.ThrowInFinally);
         Future work;
-        IFuture<int> typedWork;
+        Future<int> typedWork;
         if (sc.PreDone)
         {
             var source = new FutureSource<int>(t.Loop);

@@ -193,7 +193,7 @@ public class CoLockTests
         t.Tick();
         lck.Release();
 
-        IReadOnlyList<LoopTask> pending = t.Loop.Close();
+        IReadOnlyList<Future> pending = t.Loop.Close();
 
         Assert.That(pending, Has.Count.EqualTo(2));
         Assert.That(probe.Log, Is.Empty);

@@ -118,7 +118,7 @@ internal class AllWatcher : ChildSetWatcher
     }
 }
 
-/// <summary>Wait-for-all with typed results in argument order (<see cref="Co.WhenAll{T}(IFuture{T}[])"/>).</summary>
+/// <summary>Wait-for-all with typed results in argument order (<see cref="Co.WhenAll{T}(Future{T}[])"/>).</summary>
 /// <typeparam name="T">The type of each child's result.</typeparam>
 internal sealed class AllWatcher<T> : AllWatcher
 {
@@ -133,7 +133,7 @@ internal sealed class AllWatcher<T> : AllWatcher
         var values = new T[children.Length];
         for (int i = 0; i < children.Length; i++)
         {
-            values[i] = ((IFuture<T>)children[i]).Result;
+            values[i] = ((Future<T>)children[i]).Result;
         }
 
         CompleteWith(values);

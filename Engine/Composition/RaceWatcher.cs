@@ -110,7 +110,7 @@ internal sealed class RaceIndexWatcher : RaceWatcher
     protected override void SetSuccess(int winner) => CompleteWith(winner);
 }
 
-/// <summary>A race that gives the winner's result (<see cref="Co.Race{T}(IFuture{T}[])"/>).</summary>
+/// <summary>A race that gives the winner's result (<see cref="Co.Race{T}(Future{T}[])"/>).</summary>
 /// <typeparam name="T">The type of each child's result.</typeparam>
 internal sealed class RaceValueWatcher<T> : RaceWatcher
 {
@@ -119,5 +119,5 @@ internal sealed class RaceValueWatcher<T> : RaceWatcher
     {
     }
 
-    protected override void SetSuccess(int winner) => CompleteWith(((IFuture<T>)Children[winner]).Result);
+    protected override void SetSuccess(int winner) => CompleteWith(((Future<T>)Children[winner]).Result);
 }

@@ -101,7 +101,7 @@ public sealed class TaskGroup : IDisposable
     /// <typeparam name="T">The type of the result the coroutine gives with <c>Co.Return</c>.</typeparam>
     /// <param name="coroutine">A fresh coroutine iterator.</param>
     /// <param name="name">A name for messages and diagnostics; the coroutine method's name when null.</param>
-    /// <returns>The child task; read <see cref="LoopTask{T}.Result"/> once it completed.</returns>
+    /// <returns>The child task; read <see cref="Future{T}.Result"/> once it completed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="coroutine"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The group is disposed or finished, the iterator was started before
     /// (R27), or the call is made from another thread.</exception>

@@ -15,7 +15,7 @@ namespace YieldLoop;
 /// </remarks>
 internal sealed class TaskGroupWatcher : CompositeWatcher
 {
-    private readonly List<LoopTask> _children = new();
+    private readonly List<Future> _children = new();
     private List<Exception>? _failures;
     private int _pending;
     private bool _cancelling;
@@ -33,7 +33,7 @@ internal sealed class TaskGroupWatcher : CompositeWatcher
 
     internal bool IsFinished => Result.IsCompleted;
 
-    internal void Add(LoopTask child)
+    internal void Add(Future child)
     {
         if (_children.Count >= 64 && _children.Count >= 2 * _pending)
         {

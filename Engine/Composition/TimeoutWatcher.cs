@@ -180,7 +180,7 @@ internal class TimeoutWatcher : CompositeWatcher
     }
 }
 
-/// <summary>A timeout with the inner work's typed result (<see cref="Co.Timeout{T}(IFuture{T}, double)"/>).</summary>
+/// <summary>A timeout with the inner work's typed result (<see cref="Co.Timeout{T}(Future{T}, double)"/>).</summary>
 /// <typeparam name="T">The type of the result.</typeparam>
 internal sealed class TimeoutWatcher<T> : TimeoutWatcher
 {
@@ -189,5 +189,5 @@ internal sealed class TimeoutWatcher<T> : TimeoutWatcher
     {
     }
 
-    protected override void SetSuccess() => CompleteWith(((IFuture<T>)Inner).Result);
+    protected override void SetSuccess() => CompleteWith(((Future<T>)Inner).Result);
 }

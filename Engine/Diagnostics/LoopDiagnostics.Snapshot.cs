@@ -35,9 +35,9 @@ public sealed partial class LoopDiagnostics
     {
         _loop.CheckThread();
         TaskBook book = EnsureBook();
-        List<LoopTask> live = _loop.LiveTasks();
-        var tasks = new List<LoopTask>(live.Count);
-        foreach (LoopTask task in live)
+        List<Future> live = _loop.LiveTasks();
+        var tasks = new List<Future>(live.Count);
+        foreach (Future task in live)
         {
             if ((task._state & (StateBits.KindMask | StateBits.StateMask)) == 0)
             {
@@ -46,8 +46,8 @@ public sealed partial class LoopDiagnostics
         }
 
         // Number the tasks nobody numbered yet in registry order first, then sort by id: deterministic for a given run.
-        var entries = new Dictionary<LoopTask, TaskBook.Entry>(ReferenceComparer.Instance);
-        foreach (LoopTask task in tasks)
+        var entries = new Dictionary<Future, TaskBook.Entry>(ReferenceComparer.Instance);
+        foreach (Future task in tasks)
         {
             entries[task] = book.Get(task);
         }
@@ -56,19 +56,19 @@ public sealed partial class LoopDiagnostics
         var graph = new WaitGraph(_loop, tasks);
         long now = _loop.NowTicks;
         var snapshots = new List<TaskSnapshot>(tasks.Count);
-        var byTask = new Dictionary<LoopTask, TaskSnapshot>(ReferenceComparer.Instance);
-        foreach (LoopTask task in tasks)
+        var byTask = new Dictionary<Future, TaskSnapshot>(ReferenceComparer.Instance);
+        foreach (Future task in tasks)
         {
             TaskBook.Entry entry = entries[task];
             WaitGraph.Node node = graph[task];
             TimeSpan? age = entry.Start == long.MinValue ? null : new TimeSpan(Math.Max(0, now - entry.Start));
-            var snapshot = new TaskSnapshot(entry.Id, task.Name, node.State, age, node.WaitsOn, node.Deadline, FramesOf(task));
+            var snapshot = new TaskSnapshot(entry.Id, task.NodeName, node.State, age, node.WaitsOn, node.Deadline, FramesOf(task));
             snapshots.Add(snapshot);
             byTask[task] = snapshot;
         }
 
         var waitedFor = new HashSet<TaskSnapshot>(ReferenceComparer.Instance);
-        foreach (LoopTask task in tasks)
+        foreach (Future task in tasks)
         {
             TaskSnapshot snapshot = byTask[task];
             WaitGraph.Node node = graph[task];
@@ -173,7 +173,7 @@ public sealed partial class LoopDiagnostics
         return _book;
     }
 
-    private static string[] FramesOf(LoopTask task)
+    private static string[] FramesOf(Future task)
     {
         switch (task._frame)
         {
@@ -199,7 +199,7 @@ public sealed partial class LoopDiagnostics
     private sealed class TaskBook : LoopMonitor
     {
         private readonly EventLoop _loop;
-        private readonly ConditionalWeakTable<LoopTask, Entry> _entries = new();
+        private readonly ConditionalWeakTable<Future, Entry> _entries = new();
         private int _nextId;
 
         internal TaskBook(EventLoop loop)
@@ -207,7 +207,7 @@ public sealed partial class LoopDiagnostics
             _loop = loop;
         }
 
-        internal override void TaskStarted(LoopTask task)
+        internal override void TaskStarted(Future task)
         {
             if (!_entries.TryGetValue(task, out _))
             {
@@ -216,7 +216,7 @@ public sealed partial class LoopDiagnostics
         }
 
         /// <summary>The task's entry; a task started before the book gets an id now, and no start time.</summary>
-        internal Entry Get(LoopTask task)
+        internal Entry Get(Future task)
         {
             if (!_entries.TryGetValue(task, out Entry? entry))
             {

@@ -163,7 +163,7 @@ internal sealed class Watchdog : LoopMonitor
     private readonly System.Threading.AutoResetEvent _stop = new(false);
     private System.Threading.Thread? _thread;
     private long _stepStart;          // Stopwatch ticks of the running step's start; 0 between steps
-    private LoopTask? _stepTask;
+    private Future? _stepTask;
     private string _stepFrame = string.Empty;
     private long _reportedStart;      // the step start already reported by the thread (once per step)
     private volatile bool _stopping;
@@ -185,7 +185,7 @@ internal sealed class Watchdog : LoopMonitor
         _stop.Set();
     }
 
-    internal override void StepStarting(LoopTask task, long timestamp)
+    internal override void StepStarting(Future task, long timestamp)
     {
         UnyieldedCalls.Begin();
         _stepTask = task;
@@ -193,7 +193,7 @@ internal sealed class Watchdog : LoopMonitor
         System.Threading.Volatile.Write(ref _stepStart, timestamp);
     }
 
-    internal override void StepEnded(LoopTask task, long started, long ended)
+    internal override void StepEnded(Future task, long started, long ended)
     {
         System.Threading.Volatile.Write(ref _stepStart, 0);
         if (UnyieldedCalls.End() is { } unyielded)
@@ -201,7 +201,7 @@ internal sealed class Watchdog : LoopMonitor
             foreach (Type child in unyielded)
             {
                 _owner.Loop.Report(new InvalidOperationException(
-                    $"Coroutine '{task.Name}' made Co.Call({Names.Short(child)}) in a step but never yielded it, so the child coroutine never ran. " +
+                    $"Coroutine '{task.NodeName}' made Co.Call({Names.Short(child)}) in a step but never yielded it, so the child coroutine never ran. " +
                     "Yield the call where you make it: 'yield return Co.Call(...);' (or start it as its own task with loop.Start)."));
             }
         }
@@ -209,16 +209,16 @@ internal sealed class Watchdog : LoopMonitor
         var elapsed = TimeSpan.FromSeconds((ended - started) / (double)Stopwatch.Frequency);
         if (elapsed >= _owner.SlowStepThreshold)
         {
-            _owner.Deliver(new SlowStepReport(_owner.Loop.Name, task.Name, _stepFrame, elapsed, finished: true));
+            _owner.Deliver(new SlowStepReport(_owner.Loop.Name, task.NodeName, _stepFrame, elapsed, finished: true));
         }
 
         _stepTask = null;
     }
 
-    private static string FrameName(LoopTask task)
+    private static string FrameName(Future task)
     {
-        System.Collections.Generic.IEnumerator<IAwaitable>? top = task.TopFrame;
-        return top is null ? task.Name : Names.Short(top.GetType());
+        System.Collections.Generic.IEnumerator<IAwaitable>? top = TaskText.TopFrame(task);
+        return top is null ? task.NodeName : Names.Short(top.GetType());
     }
 
     private void Run()
@@ -244,7 +244,7 @@ internal sealed class Watchdog : LoopMonitor
                 continue;
             }
 
-            LoopTask? task = _stepTask;
+            Future? task = _stepTask;
             string frame = _stepFrame;
             if (task is null || System.Threading.Volatile.Read(ref _stepStart) != start)
             {
@@ -255,7 +255,7 @@ internal sealed class Watchdog : LoopMonitor
             string name;
             try
             {
-                name = task.Name;
+                name = task.NodeName;
             }
             catch (Exception ex) when (ex is InvalidOperationException or NullReferenceException or IndexOutOfRangeException)
             {

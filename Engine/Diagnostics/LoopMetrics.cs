@@ -74,7 +74,7 @@ internal sealed class LoopMetrics : LoopMonitor
         }
     }
 
-    internal override void StepEnded(LoopTask task, long started, long ended)
+    internal override void StepEnded(Future task, long started, long ended)
     {
         Volatile.Write(ref _steps, _steps + 1);
         if (s_stepDuration.Enabled)

@@ -12,24 +12,24 @@ namespace YieldLoop.Internal;
 internal abstract class LoopMonitor
 {
     /// <summary>A task was started (it is queued for its first step).</summary>
-    internal virtual void TaskStarted(LoopTask task)
+    internal virtual void TaskStarted(Future task)
     {
     }
 
     /// <summary>A step of <paramref name="task"/> (a coroutine or a callback) is about to run, at <paramref name="timestamp"/>
     /// (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
-    internal virtual void StepStarting(LoopTask task, long timestamp)
+    internal virtual void StepStarting(Future task, long timestamp)
     {
     }
 
     /// <summary>The step that started at <paramref name="started"/> ended at <paramref name="ended"/>; the task is now
     /// parked, queued again, or completed.</summary>
-    internal virtual void StepEnded(LoopTask task, long started, long ended)
+    internal virtual void StepEnded(Future task, long started, long ended)
     {
     }
 
     /// <summary>A task or callback completed (succeeded, faulted or cancelled).</summary>
-    internal virtual void TaskEnded(LoopTask task)
+    internal virtual void TaskEnded(Future task)
     {
     }
 
@@ -44,7 +44,7 @@ internal sealed class MonitorSet : LoopMonitor
 {
     internal readonly List<LoopMonitor> Items = new();
 
-    internal override void TaskStarted(LoopTask task)
+    internal override void TaskStarted(Future task)
     {
         for (int i = 0; i < Items.Count; i++)
         {
@@ -52,7 +52,7 @@ internal sealed class MonitorSet : LoopMonitor
         }
     }
 
-    internal override void StepStarting(LoopTask task, long timestamp)
+    internal override void StepStarting(Future task, long timestamp)
     {
         for (int i = 0; i < Items.Count; i++)
         {
@@ -60,7 +60,7 @@ internal sealed class MonitorSet : LoopMonitor
         }
     }
 
-    internal override void StepEnded(LoopTask task, long started, long ended)
+    internal override void StepEnded(Future task, long started, long ended)
     {
         for (int i = 0; i < Items.Count; i++)
         {
@@ -68,7 +68,7 @@ internal sealed class MonitorSet : LoopMonitor
         }
     }
 
-    internal override void TaskEnded(LoopTask task)
+    internal override void TaskEnded(Future task)
     {
         for (int i = 0; i < Items.Count; i++)
         {

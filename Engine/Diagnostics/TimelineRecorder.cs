@@ -177,7 +177,7 @@ internal struct WaitSnapshot
     internal static WaitSnapshot Of(WaitKind kind) => new() { Kind = kind };
 
     /// <summary>Captures what <paramref name="task"/> waits on now (at the end of its step).</summary>
-    internal static WaitSnapshot Capture(LoopTask task)
+    internal static WaitSnapshot Capture(Future task)
     {
         int st = task._state;
         if ((st & StateBits.StateMask) != 0)
@@ -220,7 +220,7 @@ internal struct WaitSnapshot
 
     /// <summary>The outcome of a completed task (read from its fields: reading <see cref="Future.Exception"/> would
     /// mark the failure observed, R23).</summary>
-    internal static WaitSnapshot Ended(LoopTask task)
+    internal static WaitSnapshot Ended(Future task)
     {
         int state = task._state & StateBits.StateMask;
         return new WaitSnapshot
@@ -296,7 +296,7 @@ internal sealed class TimelineMonitor : LoopMonitor
 
     internal long Dropped => _dropped;
 
-    internal override void TaskStarted(LoopTask task)
+    internal override void TaskStarted(Future task)
     {
         TimelineTrack track = NewTrack(task, WaitKind.Start);
         _tracks[task] = track;
@@ -306,7 +306,7 @@ internal sealed class TimelineMonitor : LoopMonitor
         e.Track = track;
     }
 
-    internal override void StepStarting(LoopTask task, long timestamp)
+    internal override void StepStarting(Future task, long timestamp)
     {
         if ((task._state & StateBits.KindCallback) != 0)
         {
@@ -322,7 +322,7 @@ internal sealed class TimelineMonitor : LoopMonitor
         _stepWokenBy = track.LastWait;
     }
 
-    internal override void StepEnded(LoopTask task, long started, long ended)
+    internal override void StepEnded(Future task, long started, long ended)
     {
         TimelineTrack? track = _stepTrack;
         if (track is null)
@@ -348,7 +348,7 @@ internal sealed class TimelineMonitor : LoopMonitor
         _stepLabel = null;
     }
 
-    internal override void TaskEnded(LoopTask task)
+    internal override void TaskEnded(Future task)
     {
         if ((task._state & StateBits.KindMask) != 0)
         {
@@ -446,9 +446,9 @@ internal sealed class TimelineMonitor : LoopMonitor
         w.Write("\"}}\n");
     }
 
-    private TimelineTrack NewTrack(LoopTask task, WaitKind first) => new(_nextId++, Names.OfTask(task), first);
+    private TimelineTrack NewTrack(Future task, WaitKind first) => new(_nextId++, Names.OfTask(task), first);
 
-    private TimelineTrack TrackOf(LoopTask task)
+    private TimelineTrack TrackOf(Future task)
     {
         if (!_tracks.TryGetValue(task, out TimelineTrack? track))
         {
@@ -597,7 +597,7 @@ internal sealed class TimelineMonitor : LoopMonitor
 /// </summary>
 internal sealed class WaitDescriber
 {
-    private readonly LoopTask _probe;
+    private readonly Future _probe;
     private readonly FrameStack _probeFrames;
 
     internal WaitDescriber(EventLoop loop)

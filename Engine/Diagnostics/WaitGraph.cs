@@ -36,15 +36,15 @@ internal sealed class WaitGraph
     // A combinator's (or shield's) result future, and the watcher that completes it.
     private readonly Dictionary<Future, Watcher> _producers = new(ReferenceComparer.Instance);
 
-    private readonly Dictionary<LoopTask, Node> _nodes = new(ReferenceComparer.Instance);
+    private readonly Dictionary<Future, Node> _nodes = new(ReferenceComparer.Instance);
 
-    internal WaitGraph(EventLoop loop, List<LoopTask> tasks)
+    internal WaitGraph(EventLoop loop, List<Future> tasks)
     {
         _loop = loop;
         _now = loop.NowTicks;
         IndexWatchers(tasks);
-        LoopTask? running = loop.CurrentTask;
-        foreach (LoopTask task in tasks)
+        Future? running = loop.CurrentTask;
+        foreach (Future task in tasks)
         {
             _nodes[task] = Describe(task, ReferenceEquals(task, running));
         }
@@ -56,10 +56,10 @@ internal sealed class WaitGraph
         internal TaskActivity State;
         internal string WaitsOn = string.Empty;
         internal TimeSpan? Deadline;
-        internal readonly List<LoopTask> Targets = new();
+        internal readonly List<Future> Targets = new();
         internal readonly List<string> Labels = new();   // per target: how the task waits on it, for cycle lines
 
-        internal void AddEdge(LoopTask target, string label)
+        internal void AddEdge(Future target, string label)
         {
             if (!Targets.Contains(target))
             {
@@ -69,13 +69,13 @@ internal sealed class WaitGraph
         }
     }
 
-    internal Node this[LoopTask task] => _nodes[task];
+    internal Node this[Future task] => _nodes[task];
 
     /// <summary>
     /// The coroutine task that is parked on <paramref name="wait"/> (directly, or on a combinator over it): who gets a lock
     /// or permit handed to it. Null when none is (a callback, several tasks, or nobody).
     /// </summary>
-    internal static LoopTask? WaitingTask(Future wait)
+    internal static Future? WaitingTask(Future wait)
     {
         for (int depth = 0; depth < 8 && !wait.IsCompleted; depth++)
         {
@@ -84,12 +84,12 @@ internal sealed class WaitGraph
                 case CompositeWatcher watcher when !ReferenceEquals(watcher.Result, wait):
                     wait = watcher.Result;
                     continue;
-                case LoopTask task when (task._state & StateBits.KindMask) == 0:
+                case Future task when (task._state & StateBits.KindMask) == 0:
                     return task;
                 case WaiterList list:
                     for (int i = 0; i < list.Count; i++)
                     {
-                        if (list.Items[i] is { } waiter && (waiter._state & StateBits.KindMask) == 0)
+                        if (list.Items[i] is Future waiter && (waiter._state & StateBits.KindMask) == 0)
                         {
                             return waiter;
                         }
@@ -128,11 +128,11 @@ internal sealed class WaitGraph
     };
 
     /// <summary>Scans waiter slots upwards from the live tasks: each combinator found learns its inputs.</summary>
-    private void IndexWatchers(List<LoopTask> tasks)
+    private void IndexWatchers(List<Future> tasks)
     {
         var scanned = new HashSet<Future>(ReferenceComparer.Instance);
         var queue = new Queue<Future>();
-        foreach (LoopTask task in tasks)
+        foreach (Future task in tasks)
         {
             scanned.Add(task);
             queue.Enqueue(task);
@@ -206,9 +206,9 @@ internal sealed class WaitGraph
     }
 
     /// <summary>The coroutine tasks a future stands for: itself if it is one, else those its combinator covers.</summary>
-    private List<LoopTask> Covered(Future future)
+    private List<Future> Covered(Future future)
     {
-        var result = new List<LoopTask>();
+        var result = new List<Future>();
         var seen = new HashSet<Future>(ReferenceComparer.Instance);
         var stack = new Stack<Future>();
         stack.Push(future);
@@ -220,7 +220,7 @@ internal sealed class WaitGraph
                 continue;
             }
 
-            if (next is LoopTask task)
+            if (next is Future { IsTask: true } task)
             {
                 if ((task._state & StateBits.KindMask) == 0 && !task.IsCompleted && !result.Contains(task))
                 {
@@ -255,7 +255,7 @@ internal sealed class WaitGraph
 
     // ---- tasks ------------------------------------------------------------------------------------------------------
 
-    private Node Describe(LoopTask task, bool running)
+    private Node Describe(Future task, bool running)
     {
         var node = new Node();
         int st = task._state;
@@ -323,7 +323,7 @@ internal sealed class WaitGraph
         return node;
     }
 
-    private void DescribeTimer(LoopTask task, Node node)
+    private void DescribeTimer(Future task, Node node)
     {
         long deadline = task._deadline;
         if (deadline > Internal.TimeMath.EndOfTime)
@@ -362,11 +362,11 @@ internal sealed class WaitGraph
 
     private string DescribeFuture(Future future, Node node)
     {
-        if (future is LoopTask task)
+        if (future is { IsTask: true } task)
         {
             if ((task._state & StateBits.KindMask) == 0)
             {
-                node.AddEdge(task, $"task '{task.Name}'");
+                node.AddEdge(task, $"task '{task.NodeName}'");
             }
 
             return task.Describe();
@@ -380,16 +380,16 @@ internal sealed class WaitGraph
         if (_producers.TryGetValue(future, out Watcher? watcher))
         {
             string kind = KindOf(watcher);
-            List<LoopTask> covered = Covered(future);
+            List<Future> covered = Covered(future);
             if (covered.Count == 1 && watcher is TimeoutWatcher or ShieldWatcher)
             {
-                node.AddEdge(covered[0], $"{kind} around '{covered[0].Name}'");
+                node.AddEdge(covered[0], $"{kind} around '{covered[0].NodeName}'");
                 return $"{kind} around {covered[0].Describe()}";
             }
 
-            foreach (LoopTask child in covered)
+            foreach (Future child in covered)
             {
-                node.AddEdge(child, $"{kind} including '{child.Name}'");
+                node.AddEdge(child, $"{kind} including '{child.NodeName}'");
             }
 
             return covered.Count == 0 ? $"{kind} of futures" : $"{kind} of {Count(covered.Count, "task")}";
@@ -404,7 +404,7 @@ internal sealed class WaitGraph
         switch (turn.Owner)
         {
             case CoLock lck:
-                LoopTask? holder = lck.Holder;
+                Future? holder = lck.Holder;
                 if (holder is null)
                 {
                     return "lock (holder unknown)";
@@ -412,7 +412,7 @@ internal sealed class WaitGraph
 
                 if (!holder.IsCompleted && (holder._state & StateBits.KindMask) == 0)
                 {
-                    node.AddEdge(holder, $"lock held by '{holder.Name}'");
+                    node.AddEdge(holder, $"lock held by '{holder.NodeName}'");
                 }
 
                 return "lock held by " + Who(holder);
@@ -421,7 +421,7 @@ internal sealed class WaitGraph
                 bool unknown = false;
                 if (semaphore.Holders is { } list)
                 {
-                    foreach (LoopTask? each in list)
+                    foreach (Future? each in list)
                     {
                         if (each is null)
                         {
@@ -431,7 +431,7 @@ internal sealed class WaitGraph
 
                         if (!each.IsCompleted && (each._state & StateBits.KindMask) == 0)
                         {
-                            node.AddEdge(each, $"semaphore held by '{each.Name}'");
+                            node.AddEdge(each, $"semaphore held by '{each.NodeName}'");
                         }
 
                         holders.Append(holders.Length == 0 ? string.Empty : ", ").Append(Who(each));
@@ -449,7 +449,7 @@ internal sealed class WaitGraph
         }
     }
 
-    private static string Who(LoopTask holder) => holder.IsCompleted ? holder.Describe() + " (ended)" : holder.Describe();
+    private static string Who(Future holder) => holder.IsCompleted ? holder.Describe() + " (ended)" : holder.Describe();
 
     /// <summary>Who will complete a plain future, as far as the loop knows.</summary>
     private static string Completer(Future future)

@@ -5,7 +5,7 @@ namespace YieldLoop.Internal;
 /// wake-up. When the loop's wheel fires it, the clock queues its own due tasks in place (<see cref="GameClock.FireDue"/>)
 /// instead of the node being queued; it is never in the ready queue and never cancelled from outside.
 /// </summary>
-internal sealed class ClockDriver : LoopTask
+internal sealed class ClockDriver : LoopNode
 {
     internal ClockDriver(EventLoop loop, GameClock clock)
         : base(loop, "clock", StateBits.KindWatcher | StateBits.ClockDriver)
@@ -14,4 +14,6 @@ internal sealed class ClockDriver : LoopTask
     }
 
     internal GameClock Clock { get; }
+
+    internal override string Describe() => $"driver of clock '{Clock.Name}'";
 }

@@ -101,9 +101,9 @@ internal sealed class CoroutineTraceRecord
     /// (it threw rather than being parked), one walk of <paramref name="exception"/>'s stack trace without file
     /// information. File and line are looked up only when the trace is printed (<see cref="YieldLocator"/>).
     /// </remarks>
-    internal void AddFrames(LoopTask task, string innermostNote, Exception exception)
+    internal void AddFrames(Future task, string innermostNote, Exception exception)
     {
-        string taskName = task.Name;
+        string taskName = task.NodeName;
         bool added = false;
         switch (task._frame)
         {

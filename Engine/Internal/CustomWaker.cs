@@ -10,11 +10,11 @@ namespace YieldLoop.Internal;
 internal sealed class CustomWaker
 {
     private readonly EventLoop _loop;
-    private readonly LoopTask _task;
+    private readonly Future _task;
     private readonly IAwaitable _awaitable;
     private int _calls;
 
-    internal CustomWaker(EventLoop loop, LoopTask task, IAwaitable awaitable)
+    internal CustomWaker(EventLoop loop, Future task, IAwaitable awaitable)
     {
         _loop = loop;
         _task = task;
@@ -42,12 +42,12 @@ internal sealed class CustomWaker
             // R60: while the task is still parked here (the second call came inside OnCompleted, or before the resumed
             // step), the task faults with this; once it moved on, the loop reports it (WakeCustom decides).
             failure = new InvalidOperationException(
-                $"The custom awaitable {AwaitableType} that coroutine '{_task.Name}' waited on invoked its continuation more than once; an awaitable must complete exactly once.");
+                $"The custom awaitable {AwaitableType} that coroutine '{_task.NodeName}' waited on invoked its continuation more than once; an awaitable must complete exactly once.");
         }
         else if (!onLoopThread)
         {
             failure = new InvalidOperationException(
-                $"The custom awaitable {AwaitableType} that coroutine '{_task.Name}' waited on invoked its continuation from thread {Environment.CurrentManagedThreadId}, not the loop's thread. Complete it on the loop's thread, or hand the completion over with EventLoop.Post.");
+                $"The custom awaitable {AwaitableType} that coroutine '{_task.NodeName}' waited on invoked its continuation from thread {Environment.CurrentManagedThreadId}, not the loop's thread. Complete it on the loop's thread, or hand the completion over with EventLoop.Post.");
         }
 
         if (onLoopThread)

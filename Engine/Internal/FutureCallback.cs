@@ -7,7 +7,7 @@ namespace YieldLoop.Internal;
 /// future wakes tasks and callbacks through one list, in registration order (R17), and the loop runs it as ordinary
 /// ready work in the next tick. It is never in the loop's registry of live tasks.
 /// </summary>
-internal sealed class FutureCallback : LoopTask
+internal sealed class FutureCallback : LoopNode
 {
     internal FutureCallback(EventLoop loop, Future future, Action<Future> callback)
         : base(loop, callback, StateBits.KindFutureCallback)
@@ -17,5 +17,5 @@ internal sealed class FutureCallback : LoopTask
 
     internal bool Matches(Action<Future> callback) => ((Action<Future>)_frame!).Equals(callback);
 
-    internal override string Describe() => $"completion callback '{Name}'";
+    internal override string Describe() => $"completion callback '{Names.OfTask(this)}'";
 }

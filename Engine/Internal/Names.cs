@@ -9,7 +9,7 @@ internal static class Names
 {
     private static readonly ConcurrentDictionary<Type, (string Short, string Full)> s_cache = new();
 
-    internal static string OfTask(LoopTask task) => task._frame switch
+    internal static string OfTask(LoopNode task) => task._frame switch
     {
         string name => name,
         Type type => Short(type),
@@ -26,7 +26,7 @@ internal static class Names
     internal static string Full(Type type) => Get(type).Full;
 
     /// <summary>What a finished task keeps instead of its frames: its given name or its root iterator type.</summary>
-    internal static object Keep(LoopTask task) => task._frame switch
+    internal static object Keep(LoopNode task) => task._frame switch
     {
         FrameStack stack => (object?)stack.Name ?? stack.Frames[0]?.GetType() ?? (object)"coroutine",
         IEnumerator<IAwaitable> it => it.GetType(),
@@ -69,4 +69,22 @@ internal static class Names
 
         return (method, (type.FullName ?? type.Name).Replace('+', '.'));
     }
+}
+
+/// <summary>What a task's <c>ToString</c> says, shared by <see cref="LoopTask"/> and <see cref="LoopTask{T}"/>.</summary>
+internal static class TaskText
+{
+    internal static string Describe(Future task, string name)
+    {
+        string what = task.IsCompleted ? string.Empty : EventLoop.DescribeWait(task);
+        return what.Length == 0 ? $"LoopTask '{name}' ({task.State})" : $"LoopTask '{name}' ({task.State}, {what})";
+    }
+
+    /// <summary>The innermost running iterator of a task, or null when it has no coroutine frames.</summary>
+    internal static IEnumerator<IAwaitable>? TopFrame(LoopNode task) => task._frame switch
+    {
+        FrameStack stack => stack.Count > 0 ? stack.Frames[stack.Count - 1] : null,
+        IEnumerator<IAwaitable> it => it,
+        _ => null,
+    };
 }

@@ -86,6 +86,9 @@ internal abstract class ReturnRequest : IAwaitable
     /// <summary>Hands the value to a typed call or task without boxing; false when the types do not match.</summary>
     internal abstract bool DeliverTo(object target);
 
+    /// <summary>The value, boxed: what an untyped task keeps as its result (the slow path: untyped tasks only).</summary>
+    internal abstract object? Boxed { get; }
+
     internal abstract void Release();
 }
 
@@ -97,6 +100,8 @@ internal sealed class ReturnRequest<T> : ReturnRequest
     private T _value = default!;
 
     internal override Type ValueType => typeof(T);
+
+    internal override object? Boxed => _value;
 
     internal static ReturnRequest<T> Rent(T value)
     {

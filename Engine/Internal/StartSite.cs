@@ -22,7 +22,7 @@ namespace YieldLoop.Internal;
 [Serializable]
 internal sealed class StartSite
 {
-    private static readonly ConditionalWeakTable<LoopTask, StartSite> s_sites = new();
+    private static readonly ConditionalWeakTable<Future, StartSite> s_sites = new();
 
     // Set once the first site is recorded: until then, building a trace does not even look in the table.
     private static volatile bool s_any;
@@ -39,7 +39,7 @@ internal sealed class StartSite
 
     /// <summary>Records where <paramref name="task"/> is being started (debug mode; called by the loop's launch).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static void Record(LoopTask task)
+    internal static void Record(Future task)
     {
         try
         {
@@ -66,7 +66,7 @@ internal sealed class StartSite
     }
 
     /// <summary>The start site of <paramref name="task"/>, or null when it was not started in debug mode.</summary>
-    internal static StartSite? Find(LoopTask task) =>
+    internal static StartSite? Find(Future task) =>
         s_any && s_sites.TryGetValue(task, out StartSite? site) ? site : null;
 
     /// <summary>The caller, as a .NET stack trace prints a frame: <c>Namespace.Type.Method() in path:line 17</c>.</summary>

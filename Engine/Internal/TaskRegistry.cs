@@ -5,7 +5,7 @@ namespace YieldLoop.Internal;
 
 /// <summary>
 /// The loop's books of live tasks and callbacks, for <see cref="EventLoop.Close"/> (cancel everything pending) and
-/// for diagnostics. A dense array with swap-remove: a task knows its index (<see cref="Future._liveIndex"/>), so
+/// for diagnostics. A dense array with swap-remove: a task knows its index (<see cref="LoopNode._liveIndex"/>), so
 /// adding and removing cost O(1) and nothing per tick, and a completed task is no longer referenced (W8 in docs/performance.md).
 /// Removal never reallocates (that would allocate in the middle of a burst of completions);
 /// <see cref="EventLoop.TrimExcess"/> gives the capacity back.
@@ -13,11 +13,11 @@ namespace YieldLoop.Internal;
 internal sealed class TaskRegistry
 {
     private const int MinCapacity = 64;
-    private LoopTask?[] _items = new LoopTask?[MinCapacity];
+    private Future?[] _items = new Future?[MinCapacity];
 
     internal int Count { get; private set; }
 
-    internal void Add(LoopTask task)
+    internal void Add(Future task)
     {
         if (Count == _items.Length)
         {
@@ -28,7 +28,7 @@ internal sealed class TaskRegistry
         _items[Count++] = task;
     }
 
-    internal void Remove(LoopTask task)
+    internal void Remove(Future task)
     {
         int index = task._liveIndex;
         if (index < 0)
@@ -37,7 +37,7 @@ internal sealed class TaskRegistry
         }
 
         int last = --Count;
-        LoopTask moved = _items[last]!;
+        Future moved = _items[last]!;
         _items[index] = moved;
         moved._liveIndex = index;
         _items[last] = null;
@@ -53,9 +53,9 @@ internal sealed class TaskRegistry
         }
     }
 
-    internal List<LoopTask> Snapshot()
+    internal List<Future> Snapshot()
     {
-        var list = new List<LoopTask>(Count);
+        var list = new List<Future>(Count);
         for (int i = 0; i < Count; i++)
         {
             list.Add(_items[i]!);

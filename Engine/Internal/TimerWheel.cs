@@ -19,8 +19,8 @@ namespace YieldLoop.Internal;
 /// nodes are placed relative to <see cref="_elapsed"/> and a slot is cascaded the moment <see cref="_elapsed"/>
 /// enters it, so a later node for the same deadline always arrives after the earlier one. Nothing fires before its
 /// deadline: each node's own deadline is compared with "now".</para>
-/// <para><b>Memory.</b> Nodes are the tasks themselves, linked through <see cref="LoopTask._link"/> (singly; a sleeping
-/// task waits on nothing else) with the deadline in <see cref="LoopTask._deadline"/>: a sleep allocates nothing and
+/// <para><b>Memory.</b> Nodes are the scheduled nodes themselves (tasks, callback handles, watchers), linked through <see cref="LoopNode._link"/> (singly; a sleeping
+/// task waits on nothing else) with the deadline in <see cref="LoopNode._deadline"/>: a sleep allocates nothing and
 /// costs a task no extra field. Inserting pushes at the head of the slot, touching only the new node (appending at a
 /// tail would touch the previous node, a likely cache miss); the list is read back in arrival order when the slot is
 /// taken. A cancelled node is flagged and unlinked by <see cref="Purge"/> at the end of the tick (R12).</para>
@@ -47,12 +47,12 @@ internal sealed class TimerWheel
     private const int Levels = 9;
     private const int CountingSortThreshold = 48;
 
-    private readonly LoopTask?[] _heads = new LoopTask?[Levels * SlotCount];
+    private readonly LoopNode?[] _heads = new LoopNode?[Levels * SlotCount];
     private readonly ulong[] _occupied = new ulong[Levels];
     private readonly ulong[] _dirty = new ulong[Levels];
     private int[]? _counts;   // allocated on the first large slot
-    private LoopTask?[] _scratch = new LoopTask?[64];
-    private LoopTask?[] _sorted = new LoopTask?[64];
+    private LoopNode?[] _scratch = new LoopNode?[64];
+    private LoopNode?[] _sorted = new LoopNode?[64];
     private bool _anyDirty;
 
     // Every node with a deadline at or before _elapsed has been fired. Never decreases.
@@ -62,7 +62,7 @@ internal sealed class TimerWheel
 
     internal bool HasDirty => _anyDirty;
 
-    internal void Insert(LoopTask node, long deadline)
+    internal void Insert(LoopNode node, long deadline)
     {
         Debug.Assert((node._state & StateBits.InWheel) == 0, "A node is in the wheel at most once.");
         if (deadline < _elapsed)
@@ -82,7 +82,7 @@ internal sealed class TimerWheel
     }
 
     /// <summary>Flags a node's timer as cancelled; it leaves the wheel at the next <see cref="Purge"/>.</summary>
-    internal void Cancel(LoopTask node)
+    internal void Cancel(LoopNode node)
     {
         int st = node._state;
         if ((st & (StateBits.InWheel | StateBits.TimerCancelled)) != StateBits.InWheel)
@@ -98,7 +98,7 @@ internal sealed class TimerWheel
     }
 
     /// <summary>Unlinks a node at once (a paused scope freezing its timer); walks the node's slot to find it.</summary>
-    internal void Remove(LoopTask node)
+    internal void Remove(LoopNode node)
     {
         int st = node._state;
         if ((st & StateBits.InWheel) == 0)
@@ -109,14 +109,14 @@ internal sealed class TimerWheel
         int level = (st & StateBits.LevelMask) >> StateBits.LevelShift;
         int slot = SlotOf(level, node._deadline);
         int index = (level << Bits) | slot;
-        LoopTask? previous = null;
-        for (LoopTask? current = _heads[index]; current is not null; current = (LoopTask?)current._link)
+        LoopNode? previous = null;
+        for (LoopNode? current = _heads[index]; current is not null; current = (LoopNode?)current._link)
         {
             if (ReferenceEquals(current, node))
             {
                 if (previous is null)
                 {
-                    _heads[index] = (LoopTask?)node._link;
+                    _heads[index] = (LoopNode?)node._link;
                 }
                 else
                 {
@@ -161,7 +161,7 @@ internal sealed class TimerWheel
             int slot = NextSlot(level);
             long earliest = long.MaxValue;
             bool live = false;
-            for (LoopTask? node = _heads[(level << Bits) | slot]; node is not null; node = (LoopTask?)node._link)
+            for (LoopNode? node = _heads[(level << Bits) | slot]; node is not null; node = (LoopNode?)node._link)
             {
                 if ((node._state & StateBits.TimerCancelled) == 0)
                 {
@@ -203,7 +203,7 @@ internal sealed class TimerWheel
             }
 
             int index = (level << Bits) | slot;
-            LoopTask? list = _heads[index];
+            LoopNode? list = _heads[index];
             _heads[index] = null;
             _occupied[level] &= ~(1UL << slot);
             if (level == 0)
@@ -239,11 +239,11 @@ internal sealed class TimerWheel
                 int slot = Bitwise.TrailingZeroCount(dirty);
                 dirty &= dirty - 1;
                 int index = (level << Bits) | slot;
-                LoopTask? previous = null;
-                LoopTask? node = _heads[index];
+                LoopNode? previous = null;
+                LoopNode? node = _heads[index];
                 while (node is not null)
                 {
-                    var next = (LoopTask?)node._link;
+                    var next = (LoopNode?)node._link;
                     if ((node._state & StateBits.TimerCancelled) != 0)
                     {
                         Unflag(node);
@@ -275,8 +275,8 @@ internal sealed class TimerWheel
     /// <summary>Gives back the scratch buffers a large slot left behind.</summary>
     internal void TrimExcess()
     {
-        _scratch = new LoopTask?[64];
-        _sorted = new LoopTask?[64];
+        _scratch = new LoopNode?[64];
+        _sorted = new LoopNode?[64];
         _counts = null;
     }
 
@@ -329,11 +329,11 @@ internal sealed class TimerWheel
     /// Fires the due nodes of a level-0 slot in (deadline, arrival) order and puts the others back. Returns false
     /// when some nodes were not due yet.
     /// </summary>
-    private bool FireSlot(LoopTask? list, int index, long slotStart, long now, EventLoop loop)
+    private bool FireSlot(LoopNode? list, int index, long slotStart, long now, EventLoop loop)
     {
         // Read the slot back in arrival order (it was built by pushing at the head), dropping cancelled nodes.
         int n = 0;
-        for (LoopTask? node = list; node is not null; node = (LoopTask?)node._link)
+        for (LoopNode? node = list; node is not null; node = (LoopNode?)node._link)
         {
             if (n == _scratch.Length)
             {
@@ -347,12 +347,12 @@ internal sealed class TimerWheel
 
         // Partition forwards: due nodes are compacted to the front (their index never passes the read index).
         int due = 0;
-        LoopTask? keep = null;
+        LoopNode? keep = null;
         bool sorted = true;
         long last = long.MinValue;
         for (int i = 0; i < n; i++)
         {
-            LoopTask node = _scratch[i]!;
+            LoopNode node = _scratch[i]!;
             _scratch[i] = null;
             if ((node._state & StateBits.TimerCancelled) != 0)
             {
@@ -379,7 +379,7 @@ internal sealed class TimerWheel
 
         for (int i = 0; i < due; i++)
         {
-            LoopTask node = _scratch[i]!;
+            LoopNode node = _scratch[i]!;
             _scratch[i] = null;
             node._link = null;
             node._state &= ~(StateBits.InWheel | StateBits.LevelMask);
@@ -412,7 +412,7 @@ internal sealed class TimerWheel
         {
             for (int i = 1; i < count; i++)
             {
-                LoopTask item = _scratch[i]!;
+                LoopNode item = _scratch[i]!;
                 long key = item._deadline;
                 int j = i - 1;
                 while (j >= 0 && _scratch[j]!._deadline > key)
@@ -445,12 +445,12 @@ internal sealed class TimerWheel
 
         if (_sorted.Length < count)
         {
-            _sorted = new LoopTask?[Math.Max(count, _sorted.Length * 2)];
+            _sorted = new LoopNode?[Math.Max(count, _sorted.Length * 2)];
         }
 
         for (int i = 0; i < count; i++)
         {
-            LoopTask item = _scratch[i]!;
+            LoopNode item = _scratch[i]!;
             _sorted[counts[(int)(item._deadline - origin)]++] = item;
         }
 
@@ -459,10 +459,10 @@ internal sealed class TimerWheel
     }
 
     /// <summary>Moves the nodes of a higher slot down, in arrival order, relative to the new <see cref="_elapsed"/>.</summary>
-    private void Cascade(LoopTask? list)
+    private void Cascade(LoopNode? list)
     {
         int n = 0;
-        for (LoopTask? node = list; node is not null; node = (LoopTask?)node._link)
+        for (LoopNode? node = list; node is not null; node = (LoopNode?)node._link)
         {
             if (n == _scratch.Length)
             {
@@ -474,7 +474,7 @@ internal sealed class TimerWheel
 
         for (int i = n - 1; i >= 0; i--)
         {
-            LoopTask node = _scratch[i]!;
+            LoopNode node = _scratch[i]!;
             _scratch[i] = null;
             int st = node._state;
             node._state = st & ~(StateBits.InWheel | StateBits.LevelMask);
@@ -490,7 +490,7 @@ internal sealed class TimerWheel
         }
     }
 
-    private static void Unflag(LoopTask node)
+    private static void Unflag(LoopNode node)
     {
         node._state &= ~(StateBits.InWheel | StateBits.TimerCancelled | StateBits.LevelMask);
         node._link = null;

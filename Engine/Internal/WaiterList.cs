@@ -8,18 +8,18 @@ namespace YieldLoop.Internal;
 /// </summary>
 internal sealed class WaiterList
 {
-    internal LoopTask?[] Items;
+    internal LoopNode?[] Items;
     internal int Count;
 
-    internal WaiterList(LoopTask first, LoopTask second)
+    internal WaiterList(LoopNode first, LoopNode second)
     {
-        Items = new LoopTask?[4];
+        Items = new LoopNode?[4];
         Items[0] = first;
         Items[1] = second;
         Count = 2;
     }
 
-    internal void Add(LoopTask waiter)
+    internal void Add(LoopNode waiter)
     {
         if (Count == Items.Length)
         {
@@ -29,7 +29,7 @@ internal sealed class WaiterList
         Items[Count++] = waiter;
     }
 
-    internal void Remove(LoopTask waiter)
+    internal void Remove(LoopNode waiter)
     {
         for (int i = 0; i < Count; i++)
         {

@@ -10,12 +10,14 @@ namespace YieldLoop.Internal;
 /// therefore run engine code only (never user code: R4), and may complete other futures; the loop drains such chains
 /// iteratively. One watcher may wait on several futures; each notification names the one that completed.
 /// </remarks>
-internal abstract class Watcher : LoopTask
+internal abstract class Watcher : LoopNode
 {
     protected Watcher(EventLoop loop)
         : base(loop, "watcher", StateBits.KindWatcher)
     {
     }
+
+    internal override string Describe() => "watcher";
 
     /// <summary>
     /// Gets whether this watcher, parked on a future that faults, counts as observing the failure (R23). True for the

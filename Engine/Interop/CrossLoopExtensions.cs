@@ -54,20 +54,6 @@ public static class CrossLoopExtensions
         return CrossLoopRelay<T>.Start(future, loop);
     }
 
-    /// <summary>Returns a future of <paramref name="loop"/> that completes like <paramref name="task"/>, with its
-    /// result (see <see cref="On(Future, EventLoop)"/>).</summary>
-    /// <typeparam name="T">The type of the result.</typeparam>
-    /// <param name="task">The task, of any loop.</param>
-    /// <param name="loop">The loop whose coroutines will wait on the returned future.</param>
-    /// <returns>A future of <paramref name="loop"/>.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="task"/> or <paramref name="loop"/> is null.</exception>
-    /// <exception cref="ObjectDisposedException"><paramref name="loop"/> is closed.</exception>
-    public static Future<T> On<T>(this LoopTask<T> task, EventLoop loop)
-    {
-        Check(task, loop);
-        return CrossLoopRelay<T>.Start(task, loop);
-    }
-
     private static void Check(Future future, EventLoop loop)
     {
         if (future is null)

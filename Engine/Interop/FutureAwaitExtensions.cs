@@ -24,11 +24,4 @@ public static class FutureAwaitExtensions
     /// <returns>The awaiter.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="future"/> is null.</exception>
     public static FutureAwaiter<T> GetAwaiter<T>(this Future<T> future) => new(future ?? throw new ArgumentNullException(nameof(future)));
-
-    /// <summary>Lets <c>async</c> code <c>await</c> a typed task and get its result (see <see cref="FutureAwaiter"/>).</summary>
-    /// <typeparam name="T">The type of the result.</typeparam>
-    /// <param name="task">The task.</param>
-    /// <returns>The awaiter.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="task"/> is null.</exception>
-    public static FutureAwaiter<T> GetAwaiter<T>(this LoopTask<T> task) => new(task ?? throw new ArgumentNullException(nameof(task)));
 }

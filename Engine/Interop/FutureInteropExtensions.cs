@@ -37,13 +37,6 @@ public static class FutureInteropExtensions
     /// <exception cref="ArgumentNullException"><paramref name="future"/> is null.</exception>
     public static Task<T> AsTask<T>(this Future<T> future) => TaskCompletionWatcher<T>.Start(future ?? throw new ArgumentNullException(nameof(future)));
 
-    /// <summary>Returns a <see cref="Task{TResult}"/> that completes like <paramref name="task"/> (see <see cref="AsTask(Future)"/>).</summary>
-    /// <typeparam name="T">The type of the result.</typeparam>
-    /// <param name="task">The loop task.</param>
-    /// <returns>The task.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="task"/> is null.</exception>
-    public static Task<T> AsTask<T>(this LoopTask<T> task) => TaskCompletionWatcher<T>.Start(task ?? throw new ArgumentNullException(nameof(task)));
-
     /// <summary>
     /// Cancels <paramref name="future"/> (a task: at its next turn, R30) when <paramref name="token"/> fires. The token's
     /// callback hands the cancel to the loop thread through the inbox (or cancels at once when the token fires on the

@@ -55,11 +55,10 @@ internal static class Outcome
     internal static Exception FailureOf(Future future) =>
         future._loop.IsLoopThread ? future.GetExceptionForRethrow() : (Exception)Volatile.Read(ref future._slot)!;
 
-    /// <summary>The result of a succeeded future: typed futures and tasks keep it in different fields.</summary>
+    /// <summary>The result of a succeeded future: a typed future (or task) keeps it in <c>Future&lt;T&gt;._result</c>.</summary>
     internal static T ResultOf<T>(Future future) => future switch
     {
         Future<T> typed => typed._result,
-        LoopTask<T> task => task._result,
         _ => default!,
     };
 

@@ -447,7 +447,7 @@ public sealed class CoChannel<T>
             Debug.Assert(delivered, "only live reads get items");
         }
 
-        internal override void OnWaiterCancelled(LoopTask waiter)
+        internal override void OnWaiterCancelled(LoopNode waiter)
         {
             if (IsSucceeded && !_returned)
             {

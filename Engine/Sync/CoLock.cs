@@ -63,7 +63,7 @@ public sealed class CoLock : ITurnOwner
     // Who holds the lock, for diagnostics only (the wait-for graph of snapshots and deadlock reports): the task whose
     // step took it, or the waiter it was handed to; null when free or unknown (taken outside any step). The lock keeps no
     // owner identity (see the remarks): this is a record, never checked.
-    private LoopTask? _holder;
+    private Future? _holder;
 
     /// <summary>Creates a free lock on <paramref name="loop"/>.</summary>
     /// <param name="loop">The loop whose coroutines use the lock.</param>
@@ -80,7 +80,7 @@ public sealed class CoLock : ITurnOwner
     public bool IsLocked => _holds > 0;
 
     /// <summary>The task that holds the lock (see <c>_holder</c>), or null.</summary>
-    internal LoopTask? Holder => _holds > 0 ? _holder : null;
+    internal Future? Holder => _holds > 0 ? _holder : null;
 
     /// <summary>
     /// Asks for the lock. Yield the returned future: the coroutine continues once it holds the lock (at once, in the

@@ -51,7 +51,7 @@ public sealed class CoSemaphore : ITurnOwner
     // took each permit, or the waiter it was handed to (null: taken outside any step). Permits have no owner identity,
     // so a release removes the releasing task's entry when it has one, else a best guess (see RemoveHolder). Created at
     // the first acquire; allocation-free afterwards.
-    private System.Collections.Generic.List<LoopTask?>? _holders;
+    private System.Collections.Generic.List<Future?>? _holders;
 
     /// <summary>Creates a semaphore with <paramref name="initialCount"/> free permits.</summary>
     /// <param name="loop">The loop whose coroutines use the semaphore.</param>
@@ -89,7 +89,7 @@ public sealed class CoSemaphore : ITurnOwner
     public int MaxCount => _maxCount;
 
     /// <summary>The tasks recorded as holding permits (see <c>_holders</c>), or null when none was ever taken.</summary>
-    internal System.Collections.Generic.IReadOnlyList<LoopTask?>? Holders => _holders;
+    internal System.Collections.Generic.IReadOnlyList<Future?>? Holders => _holders;
 
     /// <summary>
     /// Asks for a permit. Yield the returned future: the coroutine continues once it holds a permit (at once, in the
@@ -192,7 +192,7 @@ public sealed class CoSemaphore : ITurnOwner
     /// granted turn handed back); else an unknown one; else the oldest.</summary>
     private void RemoveHolder()
     {
-        System.Collections.Generic.List<LoopTask?>? holders = _holders;
+        System.Collections.Generic.List<Future?>? holders = _holders;
         if (holders is null || holders.Count == 0)
         {
             return;

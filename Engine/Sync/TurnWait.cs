@@ -38,7 +38,7 @@ internal sealed class TurnWait : Future
         _owner = owner;
     }
 
-    internal override void OnWaiterCancelled(LoopTask waiter)
+    internal override void OnWaiterCancelled(LoopNode waiter)
     {
         if (IsSucceeded && !_returned)
         {

@@ -325,13 +325,13 @@ public sealed class GameClock
     }
 
     /// <summary>Puts a sleeping task on this clock's wheel (loop thread, inside its step).</summary>
-    internal void InsertTimer(LoopTask task, long delayTicks)
+    internal void InsertTimer(Future task, long delayTicks)
     {
         InsertAt(task, TimeMath.After(LocalAt(_loop.NowTicks), delayTicks));   // saturates at the end of time (R10)
     }
 
     /// <summary>Puts a task on this clock's wheel at local time <paramref name="deadline"/>.</summary>
-    internal void InsertAt(LoopTask task, long deadline)
+    internal void InsertAt(Future task, long deadline)
     {
         TimerWheel wheel = _wheel ??= new TimerWheel();
         wheel.Insert(task, deadline);
@@ -344,7 +344,7 @@ public sealed class GameClock
     }
 
     /// <summary>Flags a task's timer as cancelled; it leaves the wheel at the end of the tick (R12).</summary>
-    internal void CancelTimer(LoopTask task)
+    internal void CancelTimer(Future task)
     {
         TimerWheel wheel = _wheel!;
         int before = wheel.Count;
@@ -358,7 +358,7 @@ public sealed class GameClock
     }
 
     /// <summary>Takes a task's timer out at once (a paused scope freezes it); returns the local time it had left.</summary>
-    internal long RemoveTimer(LoopTask task)
+    internal long RemoveTimer(Future task)
     {
         TimerWheel wheel = _wheel!;
         int before = wheel.Count;
@@ -369,7 +369,7 @@ public sealed class GameClock
     }
 
     /// <summary>Puts a frozen timer back with the local time it had left.</summary>
-    internal void RestoreTimer(LoopTask task, long remaining) => InsertAt(task, TimeMath.Resume(LocalAt(_loop.NowTicks), remaining));
+    internal void RestoreTimer(Future task, long remaining) => InsertAt(task, TimeMath.Resume(LocalAt(_loop.NowTicks), remaining));
 
     /// <summary>The driver came due in a tick at loop time <paramref name="now"/>: queue this clock's due tasks.</summary>
     /// <remarks>Called while the loop's wheel is advancing, so it must not touch that wheel: the loop re-arms the

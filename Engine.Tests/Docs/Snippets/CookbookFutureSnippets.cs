@@ -76,7 +76,7 @@ public static class TimeoutRecipes
 
     // <snippet:cookbook-timeout-default>
     // Gives work a deadline; when it is too slow, the result is the fallback. Other failures pass through.
-    public static IEnumerator<IAwaitable> WithDefault<T>(IFuture<T> work, double seconds, T fallback)
+    public static IEnumerator<IAwaitable> WithDefault<T>(Future<T> work, double seconds, T fallback)
     {
         Future<T> limited = Co.Timeout(work, seconds);
         yield return Co.Settle(limited);            // wait without failing: a coroutine cannot catch around a yield
