@@ -246,9 +246,6 @@ public sealed partial class EventLoop
     private static InvalidOperationException StoppedEarly() => new(
         "The loop was stopped before the task completed; the task is still pending and can be cancelled or run again.");
 
-    private static InvalidOperationException StaleRequest(LoopTask task, string kind) => new(
-        $"Coroutine '{task.Name}' yielded a {kind} object that was already used. {kind} returns a one-shot object taken from a pool: call {kind} again for each yield (it does not allocate).");
-
     private static InvalidOperationException AlreadyStarted(IEnumerator<IAwaitable> iterator) => new(
         $"The coroutine iterator {Names.Full(iterator.GetType())} has already been started; an iterator runs once. Call the coroutine method again to get a fresh iterator.");
 
