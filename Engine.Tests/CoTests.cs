@@ -65,7 +65,7 @@ public class CoTests
 
         Assert.That(task.IsFaulted, Is.True);
         Assert.That(task.Exception!.Message, Is.EqualTo(
-            "Coroutine 'sleeper' yielded a Co.Sleep object that was already used. Co.Sleep returns a one-shot object taken from a pool: call Co.Sleep again for each yield (it does not allocate)."));
+            "Coroutine 'sleeper' yielded a Co.Sleep object that was already used: its one wait is over. Co.Sleep returns a one-shot object: call Co.Sleep again for each wait."));
     }
 
     [Test]
@@ -79,7 +79,8 @@ public class CoTests
         t.Tick();
 
         Assert.That(task.IsFaulted, Is.True);
-        Assert.That(task.Exception!.Message, Does.StartWith("Coroutine 'settler' yielded a Co.Settle object that was already used."));
+        Assert.That(task.Exception!.Message, Is.EqualTo(
+            "Coroutine 'settler' yielded a Co.Settle object that was already used: its one wait is over. Co.Settle returns a one-shot object: call Co.Settle again for each wait."));
     }
 
     [Test]
@@ -91,7 +92,70 @@ public class CoTests
         t.Tick();
 
         Assert.That(task.IsFaulted, Is.True);
-        Assert.That(task.Exception!.Message, Does.StartWith("Coroutine 'caller' yielded a Co.Call object that was already used."));
+        Assert.That(task.Exception!.Message, Is.EqualTo(
+            "Coroutine 'caller' yielded a Co.Call object that was already used: its one wait is over. Co.Call returns a one-shot object: call Co.Call again for each wait."));
+    }
+
+    [Test]
+    public void YieldingTheSameTypedCallTwice_FaultsTheTask_AndItsResultStaysReadable()
+    {
+        var t = new TestLoop();
+        var results = new List<int>();
+
+        LoopTask task = t.Loop.Start(YieldTypedCallTwice(results), "caller");
+        t.Tick(2);
+
+        Assert.That(task.IsFaulted, Is.True);
+        Assert.That(task.Exception!.Message, Is.EqualTo(
+            "Coroutine 'caller' yielded a Co.Call object that was already used: its one wait is over. Co.Call returns a one-shot object: call Co.Call again for each wait."));
+        Assert.That(results, Is.EqualTo(new[] { 7, 7 }), "Result read after the call and again after a later yield");
+    }
+
+    [Test]
+    public void YieldingASleepAgainAfterThePoolGaveItToAnotherCoroutine_FaultsTheStaleHolderOnly()
+    {
+        var t = new TestLoop();
+        var handedOut = new List<IAwaitable>();
+        LoopTask stale = t.Loop.Start(SleepThenYieldItAgain(handedOut), "stale");
+        LoopTask holder = t.Loop.Start(RentSleepAndHoldItTwoTicks(handedOut, 1), "holder");
+
+        t.Tick();   // stale's sleep goes back to the pool at its yield; holder's Co.Sleep(1) gets the same object
+        Assert.That(handedOut, Has.Count.EqualTo(2));
+        Assert.That(handedOut[1], Is.SameAs(handedOut[0]), "the pool handed the object out again");
+        t.Tick();   // stale yields its old reference again, while holder still holds it
+
+        Assert.That(stale.IsFaulted, Is.True);
+        Assert.That(stale.Exception!.Message, Is.EqualTo(
+            "Coroutine 'stale' yielded a Co.Sleep object that was already used: its one wait is over, and the pool has since handed it out again, to 'holder'. The loop refuses it rather than take over that wait. Co.Sleep returns a one-shot object: call Co.Sleep again for each wait."));
+
+        t.Tick();   // holder yields its wait: one second from now
+        t.AdvanceAndTick(0.5);
+        Assert.That(holder.IsCompleted, Is.False, "holder's own wait, untouched: half a second is not enough");
+        t.AdvanceAndTick(0.5);
+        Assert.That(holder.IsSucceeded, Is.True, "holder's own wait ended after its one second");
+    }
+
+    [Test]
+    public void YieldingACallAgainAfterThePoolGaveItToAnotherCoroutine_NeverRunsTheOtherCoroutinesChild()
+    {
+        var t = new TestLoop();
+        var handedOut = new List<IAwaitable>();
+        var log = new List<string>();
+        LoopTask stale = t.Loop.Start(CallThenYieldItAgain(handedOut), "stale");
+        LoopTask holder = t.Loop.Start(RentCallAndHoldItTwoTicks(handedOut, log), "holder");
+
+        t.Tick();
+        Assert.That(handedOut[1], Is.SameAs(handedOut[0]), "the pool handed the call object out again");
+        t.Tick();
+
+        Assert.That(stale.IsFaulted, Is.True);
+        Assert.That(stale.Exception!.Message, Does.StartWith(
+            "Coroutine 'stale' yielded a Co.Call object that was already used: its one wait is over, and the pool has since handed it out again, to 'holder'."));
+        Assert.That(log, Is.Empty, "the stale yield did not run holder's child");
+
+        t.Tick();
+        Assert.That(holder.IsSucceeded, Is.True);
+        Assert.That(log, Is.EqualTo(new[] { "holder's child" }));
     }
 
     // ---- Settle: observe without failing (R22, R23) ----------------------------------------------------------------
@@ -373,6 +437,62 @@ public class CoTests
 
     private static IEnumerator<IAwaitable> Empty()
     {
+        yield break;
+    }
+
+    private static IEnumerator<IAwaitable> YieldTypedCallTwice(List<int> results)
+    {
+        Call<int> call = Co.Call<int>(ReturnSeven());
+        yield return call;
+        results.Add(call.Result);
+        yield return Co.NextTick;
+        results.Add(call.Result);   // still readable after a later yield: a typed call is not pooled
+        yield return call;
+    }
+
+    private static IEnumerator<IAwaitable> ReturnSeven()
+    {
+        yield return Co.Return(7);
+    }
+
+    private static IEnumerator<IAwaitable> SleepThenYieldItAgain(List<IAwaitable> handedOut)
+    {
+        IAwaitable sleep = Co.Sleep(0);
+        handedOut.Add(sleep);
+        yield return sleep;   // the loop reads it and gives it back to the pool
+        yield return sleep;   // stale: by now another coroutine holds it
+    }
+
+    private static IEnumerator<IAwaitable> RentSleepAndHoldItTwoTicks(List<IAwaitable> handedOut, double seconds)
+    {
+        IAwaitable sleep = Co.Sleep(seconds);
+        handedOut.Add(sleep);
+        yield return Co.NextTick;
+        yield return Co.NextTick;
+        yield return sleep;
+    }
+
+    private static IEnumerator<IAwaitable> CallThenYieldItAgain(List<IAwaitable> handedOut)
+    {
+        IAwaitable call = Co.Call(Empty());
+        handedOut.Add(call);
+        yield return call;   // the child ends at once and the call goes back to the pool
+        yield return Co.NextTick;
+        yield return call;   // stale: by now another coroutine holds it
+    }
+
+    private static IEnumerator<IAwaitable> RentCallAndHoldItTwoTicks(List<IAwaitable> handedOut, List<string> log)
+    {
+        IAwaitable call = Co.Call(Log(log, "holder's child"));
+        handedOut.Add(call);
+        yield return Co.NextTick;
+        yield return Co.NextTick;
+        yield return call;
+    }
+
+    private static IEnumerator<IAwaitable> Log(List<string> log, string entry)
+    {
+        log.Add(entry);
         yield break;
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using YieldLoop.Internal;
 
 namespace YieldLoop;
 
@@ -13,9 +14,9 @@ public abstract class Call : IAwaitable
     // The child to run; cleared when the loop takes it.
     internal IEnumerator<IAwaitable>? _coroutine;
 
-    // True from Rent until the loop takes the request back to its pool; a second yield of a released request is
-    // an error (the object may already serve another call).
-    internal bool _inUse;
+    // Rented or free, and by whom: set by Rent, cleared when the loop gives the call back (to the pool, for the
+    // untyped call); a yield it refuses is an error (the object may already serve another call).
+    internal PoolStamp _stamp;
 
     // True once the child produced its result with Co.Return.
     internal bool _hasResult;
@@ -29,24 +30,21 @@ public abstract class Call : IAwaitable
     void IAwaitable.OnCompleted(Action continuation) => throw new InvalidOperationException(
         "A Co.Call request is consumed by the loop when a coroutine yields it; it cannot be awaited any other way.");
 
-    /// <summary>Gives the request back to its pool (the loop calls this once it no longer needs it).</summary>
+    /// <summary>Gives the request back (to its pool, if it has one) once the loop no longer needs it; a second release
+    /// of the same rent does nothing.</summary>
     internal abstract void Release();
 
     internal abstract Type ResultType { get; }
 }
 
-/// <summary>An inline call whose caller ignores any result.</summary>
+/// <summary>An inline call whose caller ignores any result, from <see cref="Pool{T}"/>.</summary>
 internal sealed class UntypedCall : Call
 {
-    [ThreadStatic]
-    private static Stack<UntypedCall>? t_pool;
-
     internal static UntypedCall Rent(IEnumerator<IAwaitable> coroutine)
     {
-        Stack<UntypedCall>? pool = t_pool;
-        UntypedCall call = pool is { Count: > 0 } ? pool.Pop() : new UntypedCall();
+        UntypedCall call = Pool<UntypedCall>.Rent();
+        call._stamp.Rent();
         call._coroutine = coroutine;
-        call._inUse = true;
         call._hasResult = false;
         return call;
     }
@@ -55,8 +53,10 @@ internal sealed class UntypedCall : Call
 
     internal override void Release()
     {
-        _inUse = false;
-        _coroutine = null;
-        (t_pool ??= new Stack<UntypedCall>()).Push(this);
+        if (_stamp.TryReturn())
+        {
+            _coroutine = null;
+            Pool<UntypedCall>.Return(this);
+        }
     }
 }

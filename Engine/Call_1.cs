@@ -1,6 +1,6 @@
 using System;
-using YieldLoop.Internal;
 using System.Collections.Generic;
+using YieldLoop.Internal;
 
 namespace YieldLoop;
 
@@ -24,8 +24,11 @@ public sealed class Call<T> : Call, IResultTarget
     }
 
     /// <summary>Gets the value the child produced with <c>Co.Return</c>.</summary>
-    /// <exception cref="InvalidOperationException">The child has not returned yet, or the call object was
-    /// already given back (the coroutine yielded again after this call).</exception>
+    /// <remarks>Readable from the moment the child returns (the caller resumes right after its yield) for as long as the
+    /// caller holds the call object: it is not pooled, so later yields do not clear it.</remarks>
+    /// <exception cref="InvalidOperationException">The child has not returned a value: the call was not yielded yet, or
+    /// the child is still running, or it ended without <c>Co.Return</c> (by failing or being cancelled, which ends the
+    /// caller too, so only its <c>finally</c> blocks can see this).</exception>
     public T Result
     {
         get
@@ -42,13 +45,21 @@ public sealed class Call<T> : Call, IResultTarget
 
     internal override Type ResultType => typeof(T);
 
-    internal static Call<T> Rent(IEnumerator<IAwaitable> coroutine) => new() { _coroutine = coroutine, _inUse = true };
+    internal static Call<T> Rent(IEnumerator<IAwaitable> coroutine)
+    {
+        var call = new Call<T> { _coroutine = coroutine };
+        call._stamp.Rent();
+        return call;
+    }
 
-    // Not pooled (see remarks): releasing only marks the call as consumed, so a second yield of it is refused.
+    // Not pooled (see remarks): releasing only marks the call as consumed (its stamp), so a second yield of it is
+    // refused; the result stays.
     internal override void Release()
     {
-        _inUse = false;
-        _coroutine = null;
+        if (_stamp.TryReturn())
+        {
+            _coroutine = null;
+        }
     }
 
     bool IResultTarget.Accepts(object? value) => ResultTargets.Accepts<T>(value);

@@ -9,20 +9,22 @@ namespace YieldLoop;
 public sealed partial class EventLoop
 {
     /// <summary>R33: what a self-cancelled task yielded is not awaited.</summary>
-    private void Drop(IAwaitable? yielded)
+    /// <remarks>A one-shot wait is given back only when <paramref name="task"/> may yield it: a stale one may serve
+    /// another task now, and releasing it would pull it from under that task.</remarks>
+    private void Drop(Future task, IAwaitable? yielded)
     {
         switch (yielded)
         {
-            case SleepRequest sleep when sleep._inUse:
+            case SleepRequest sleep when sleep._stamp.MayBeYieldedBy(task):
                 sleep.Release();
                 break;
-            case Call call when call._inUse:
+            case Call call when call._stamp.MayBeYieldedBy(task):
                 call.Release();
                 break;
-            case ReturnRequest result when result._inUse:
+            case ReturnRequest result when result._stamp.MayBeYieldedBy(task):
                 result.Release();
                 break;
-            case SettleRequest settle when settle._inUse:
+            case SettleRequest settle when settle._stamp.MayBeYieldedBy(task):
                 Future? target = settle._future;
                 settle.Release();
                 if (target is not null && ReferenceEquals(target._loop, this))

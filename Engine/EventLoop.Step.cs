@@ -187,7 +187,7 @@ public sealed partial class EventLoop
                 // R33: a task that cancelled itself stops here, whatever it yielded; what it yielded is not awaited.
                 if (more)
                 {
-                    Drop(it.Current);
+                    Drop(task, it.Current);
                 }
 
                 EndTask(task, FutureState.Cancelled, null);
@@ -239,9 +239,9 @@ public sealed partial class EventLoop
 
             if (yielded is SleepRequest sleep)
             {
-                if (!sleep._inUse)
+                if (!sleep._stamp.MayBeYieldedBy(task))
                 {
-                    Fault(task, StaleRequest(task, "Co.Sleep"), "yielded a used wait");
+                    Fault(task, sleep._stamp.StaleUse(task, "Co.Sleep"), "yielded a used wait");
                     return;
                 }
 
@@ -291,9 +291,9 @@ public sealed partial class EventLoop
 
             if (yielded is Call request)
             {
-                if (!request._inUse)
+                if (!request._stamp.MayBeYieldedBy(task))
                 {
-                    Fault(task, StaleRequest(task, "Co.Call"), "yielded a used call");
+                    Fault(task, request._stamp.StaleUse(task, "Co.Call"), "yielded a used call");
                     return;
                 }
 
@@ -330,9 +330,9 @@ public sealed partial class EventLoop
 
             if (yielded is SettleRequest settle)
             {
-                if (!settle._inUse)
+                if (!settle._stamp.MayBeYieldedBy(task))
                 {
-                    Fault(task, StaleRequest(task, "Co.Settle"), "yielded a used wait");
+                    Fault(task, settle._stamp.StaleUse(task, "Co.Settle"), "yielded a used wait");
                     return;
                 }
 
@@ -407,9 +407,9 @@ public sealed partial class EventLoop
     /// <summary>Handles <c>Co.Return</c>; returns true when the parent frame continues in this step.</summary>
     private bool Return(Future task, FrameStack? stack, ReturnRequest result)
     {
-        if (!result._inUse)
+        if (!result._stamp.MayBeYieldedBy(task))
         {
-            Fault(task, StaleRequest(task, "Co.Return"), "yielded a used result");
+            Fault(task, result._stamp.StaleUse(task, "Co.Return"), "yielded a used result");
             return false;
         }
 

@@ -74,7 +74,7 @@ public sealed partial class EventLoop
     // The ready queue: two arrays swapped at each tick. The tick runs the array it swapped out, exactly the work
     // that was ready when it began (R1); work made ready meanwhile goes into _ready for the next tick. Entries of
     // tasks that completed while queued (cancelled) are skipped, which also makes a double entry harmless.
-    // Entries are a struct wrapping the reference: storing into a LoopTask[] would pay an array-covariance type
+    // Entries are a struct wrapping the reference: storing into a LoopNode[] would pay an array-covariance type
     // check on every enqueue; a struct element is a plain store.
     private ReadyEntry[] _ready = new ReadyEntry[256];
 
@@ -245,9 +245,6 @@ public sealed partial class EventLoop
 
     private static InvalidOperationException StoppedEarly() => new(
         "The loop was stopped before the task completed; the task is still pending and can be cancelled or run again.");
-
-    private static InvalidOperationException StaleRequest(Future task, string kind) => new(
-        $"Coroutine '{task.NodeName}' yielded a {kind} object that was already used. {kind} returns a one-shot object taken from a pool: call {kind} again for each yield (it does not allocate).");
 
     private static InvalidOperationException AlreadyStarted(IEnumerator<IAwaitable> iterator) => new(
         $"The coroutine iterator {Names.Full(iterator.GetType())} has already been started; an iterator runs once. Call the coroutine method again to get a fresh iterator.");

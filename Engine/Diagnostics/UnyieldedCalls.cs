@@ -17,8 +17,10 @@ internal static class UnyieldedCalls
     // How many threads are inside a debug-mode step now: zero keeps Co.Call on its fast path.
     internal static int s_active;
 
+    // Each call with the version it had when noted: by the end of the step a yielded call may have gone back to the pool
+    // and been handed out again, and that later rent is not this note's to report.
     [ThreadStatic]
-    private static List<Call>? t_calls;
+    private static List<(Call Call, int Version)>? t_calls;
 
     [ThreadStatic]
     private static bool t_on;
@@ -27,7 +29,7 @@ internal static class UnyieldedCalls
     {
         if (t_on)
         {
-            (t_calls ??= new List<Call>()).Add(call);
+            (t_calls ??= new List<(Call, int)>()).Add((call, call._stamp.Version));
         }
     }
 
@@ -42,17 +44,17 @@ internal static class UnyieldedCalls
     {
         t_on = false;
         Interlocked.Decrement(ref s_active);
-        List<Call>? calls = t_calls;
+        List<(Call Call, int Version)>? calls = t_calls;
         if (calls is null || calls.Count == 0)
         {
             return null;
         }
 
         List<Type>? unyielded = null;
-        foreach (Call call in calls)
+        foreach ((Call call, int version) in calls)
         {
-            // The loop clears _coroutine when it takes the call: still set means it was never yielded.
-            if (call._inUse && call._coroutine is { } child)
+            // The loop clears _coroutine when it takes the call: still set, in the same rent, means it was never yielded.
+            if (call._stamp.IsCurrent(version) && call._coroutine is { } child)
             {
                 (unyielded ??= new List<Type>()).Add(child.GetType());
             }

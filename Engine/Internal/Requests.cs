@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace YieldLoop.Internal;
 
@@ -14,17 +13,13 @@ internal sealed class NextTickAwaitable : IAwaitable
     public override string ToString() => "Co.NextTick";
 }
 
-/// <summary>A one-shot sleep (see <see cref="Co.Sleep(double)"/>), pooled per thread.</summary>
+/// <summary>A one-shot sleep (see <see cref="Co.Sleep(double)"/>), from <see cref="Pool{T}"/>.</summary>
 internal sealed class SleepRequest : IAwaitable
 {
-    [ThreadStatic]
-    private static SleepRequest? t_free;
-
-    private SleepRequest? _nextFree;
     internal long _ticks;
     internal GameClock? _clock;   // an explicit clock (GameClock.Sleep), or null for the task's own
     internal bool _realtime;      // Co.SleepRealtime: loop time whatever the task is bound to
-    internal bool _inUse;
+    internal PoolStamp _stamp;    // rented or free, and by whom: a stale yield is refused (RunFrames)
 
     bool IAwaitable.IsCompleted => false;
 
@@ -41,29 +36,21 @@ internal sealed class SleepRequest : IAwaitable
 
     internal static SleepRequest Rent(long ticks)
     {
-        SleepRequest? request = t_free;
-        if (request is null)
-        {
-            request = new SleepRequest();
-        }
-        else
-        {
-            t_free = request._nextFree;
-            request._nextFree = null;
-        }
-
+        SleepRequest request = Pool<SleepRequest>.Rent();
+        request._stamp.Rent();
         request._ticks = ticks;
-        request._inUse = true;
         return request;
     }
 
+    /// <summary>Gives the request back to the pool; a second release of the same rent does nothing.</summary>
     internal void Release()
     {
-        _inUse = false;
-        _clock = null;
-        _realtime = false;
-        _nextFree = t_free;
-        t_free = this;
+        if (_stamp.TryReturn())
+        {
+            _clock = null;
+            _realtime = false;
+            Pool<SleepRequest>.Return(this);
+        }
     }
 
     public override string ToString() => _clock is not null
@@ -71,10 +58,10 @@ internal sealed class SleepRequest : IAwaitable
         : _realtime ? $"Co.SleepRealtime({TimeMath.Format(_ticks)})" : $"Co.Sleep({TimeMath.Format(_ticks)})";
 }
 
-/// <summary>The one-shot end-with-result of <see cref="Co.Return{T}(T)"/>.</summary>
+/// <summary>The one-shot end-with-result of <see cref="Co.Return{T}(T)"/>, from <see cref="Pool{T}"/>.</summary>
 internal abstract class ReturnRequest : IAwaitable
 {
-    internal bool _inUse;
+    internal PoolStamp _stamp;   // rented or free, and by whom: a stale yield is refused (EventLoop.Return)
 
     bool IAwaitable.IsCompleted => false;
 
@@ -89,14 +76,12 @@ internal abstract class ReturnRequest : IAwaitable
     /// <summary>The value, boxed: what an untyped task keeps as its result (the slow path: untyped tasks only).</summary>
     internal abstract object? Boxed { get; }
 
+    /// <summary>Gives the request back to the pool; a second release of the same rent does nothing.</summary>
     internal abstract void Release();
 }
 
 internal sealed class ReturnRequest<T> : ReturnRequest
 {
-    [ThreadStatic]
-    private static Stack<ReturnRequest<T>>? t_pool;
-
     private T _value = default!;
 
     internal override Type ValueType => typeof(T);
@@ -105,10 +90,9 @@ internal sealed class ReturnRequest<T> : ReturnRequest
 
     internal static ReturnRequest<T> Rent(T value)
     {
-        Stack<ReturnRequest<T>>? pool = t_pool;
-        ReturnRequest<T> request = pool is { Count: > 0 } ? pool.Pop() : new ReturnRequest<T>();
+        ReturnRequest<T> request = Pool<ReturnRequest<T>>.Rent();
+        request._stamp.Rent();
         request._value = value;
-        request._inUse = true;
         return request;
     }
 
@@ -133,20 +117,19 @@ internal sealed class ReturnRequest<T> : ReturnRequest
 
     internal override void Release()
     {
-        _inUse = false;
-        _value = default!;
-        (t_pool ??= new Stack<ReturnRequest<T>>()).Push(this);
+        if (_stamp.TryReturn())
+        {
+            _value = default!;
+            Pool<ReturnRequest<T>>.Return(this);
+        }
     }
 }
 
-/// <summary>The one-shot "wait without failing" of <see cref="Co.Settle"/>.</summary>
+/// <summary>The one-shot "wait without failing" of <see cref="Co.Settle"/>, from <see cref="Pool{T}"/>.</summary>
 internal sealed class SettleRequest : IAwaitable
 {
-    [ThreadStatic]
-    private static Stack<SettleRequest>? t_pool;
-
     internal Future? _future;
-    internal bool _inUse;
+    internal PoolStamp _stamp;   // rented or free, and by whom: a stale yield is refused (RunFrames)
 
     bool IAwaitable.IsCompleted => false;
 
@@ -155,18 +138,20 @@ internal sealed class SettleRequest : IAwaitable
 
     internal static SettleRequest Rent(Future future)
     {
-        Stack<SettleRequest>? pool = t_pool;
-        SettleRequest request = pool is { Count: > 0 } ? pool.Pop() : new SettleRequest();
+        SettleRequest request = Pool<SettleRequest>.Rent();
+        request._stamp.Rent();
         request._future = future;
-        request._inUse = true;
         return request;
     }
 
+    /// <summary>Gives the request back to the pool; a second release of the same rent does nothing.</summary>
     internal void Release()
     {
-        _inUse = false;
-        _future = null;
-        (t_pool ??= new Stack<SettleRequest>()).Push(this);
+        if (_stamp.TryReturn())
+        {
+            _future = null;
+            Pool<SettleRequest>.Return(this);
+        }
     }
 }
 

@@ -7,10 +7,14 @@ namespace YieldLoop.Internal;
 /// Where every timer is kept: a hierarchical timing wheel over the loop's integer time (100 ns ticks).
 /// </summary>
 /// <remarks>
-/// <para><b>Model.</b> Nine levels of 64 slots. A level-0 slot spans 2^<see cref="ResolutionBits"/> ticks (1.6384 ms);
-/// a slot of level L spans 64^L level-0 slots. A node goes to the level of the highest 6-bit group (above the
-/// resolution bits) in which its deadline differs from <see cref="_elapsed"/>, the time up to which the wheel has
-/// fired (the scheme of tokio's timer). Advancing takes the lowest occupied level (an occupancy bitmap per level, so
+/// <para><b>Model.</b> Nine levels of 64 slots. A level-0 slot spans 2^<see cref="ResolutionBits"/> = 2^14 ticks
+/// (1.6384 ms); a slot of level L spans 64^L level-0 slots, 2^(14 + 6L) ticks, and the whole level (its window)
+/// 2^(20 + 6L) ticks: level 0, 1.6384 ms slots in a 104.9 ms window; level 1, 104.9 ms in 6.7 s; level 2, 6.7 s in
+/// 7.2 min; level 3, 7.2 min in 7.6 h; level 4, 7.6 h in 20.4 days; level 5, 20.4 days in 3.6 years; level 6, 3.6
+/// years in 228 years; level 7, 228 years in 14,614 years (2^62 ticks); level 8, 2^62-tick slots. A node goes to
+/// the level of the highest 6-bit group (above the resolution bits) in which its deadline differs from
+/// <see cref="_elapsed"/>, the time up to which the wheel has fired (the scheme of tokio's timer): the windows are
+/// aligned, so the level depends on where the deadline falls, not only on the delay. Advancing takes the lowest occupied level (an occupancy bitmap per level, so
 /// empty slots cost nothing): a level-0 slot fires the nodes whose deadline has come, sorted by deadline; a higher
 /// slot is "cascaded" (its nodes move down) when time enters it. A deadline already reached when inserted goes to
 /// the current level-0 slot, so zero and negative delays fire at the next advance (R9).</para>
@@ -24,17 +28,22 @@ namespace YieldLoop.Internal;
 /// costs a task no extra field. Inserting pushes at the head of the slot, touching only the new node (appending at a
 /// tail would touch the previous node, a likely cache miss); the list is read back in arrival order when the slot is
 /// taken. A cancelled node is flagged and unlinked by <see cref="Purge"/> at the end of the tick (R12).</para>
-/// <para><b>Why 102.4 µs level-0 slots.</b> With one-tick slots every node of a typical delay cascades through two or
-/// three levels, and each move touches the node: a cache miss per level when many timers are pending (measured: about
-/// 3 times slower on 100,000 sleeps of up to 10 ms). Coarse slots put delays under 6.5 ms straight into level 0
-/// and longer ones cascade less, at the price of a sort when a slot fires (insertion sort for small slots, a counting
-/// sort on the low bits for large ones, both stable).</para>
-/// <para><b>Range (R10).</b> Nine levels of 6 bits above 14 resolution bits cover 68 bits, more than a long: a slot of
-/// the top level spans 2^62 ticks. Every time a clock reads and every finite deadline lies in [0, 2^62 - 1]
-/// (<see cref="TimeMath.EndOfTime"/>), the top level's first slot, so two of them differ below the top level and a
-/// deadline is never a full rotation away from <see cref="_elapsed"/>. <see cref="TimeMath.Never"/> (long.MaxValue) lies
-/// in the top level's next slot, which starts at 2^62: <see cref="_elapsed"/> never gets there, so a "never" node is
-/// never cascaded nor fired, and stays cancellable.</para>
+/// <para><b>Why 1.6384 ms level-0 slots (2^14 ticks).</b> With one-tick slots every node of a typical delay cascades
+/// through two or three levels, and each move touches the node: a cache miss per level when many timers are pending
+/// (measured: about 3 times slower on 100,000 sleeps of up to 10 ms). Coarse slots put every deadline inside the
+/// current 104.9 ms window (2^20 ticks) straight into level 0, which covers most frame-scale delays, and longer ones
+/// cascade less, at the price of a sort when a slot fires (insertion sort for slots of up to
+/// <see cref="CountingSortThreshold"/> nodes, a counting sort on the 14 low bits for larger ones, both stable).</para>
+/// <para><b>Range and horizon (R10).</b> Nine levels of 6 bits above 14 resolution bits cover 68 bits, more than a
+/// long, so the wheel has no horizon of its own: a slot of the top level spans 2^62 ticks. The horizon is time's:
+/// every time a clock reads and every finite deadline lies in [0, 2^62 - 1] (<see cref="TimeMath.EndOfTime"/>, about
+/// 14,614 years), the top level's first slot, so two of them differ at level 7 or below and a deadline is never a
+/// full rotation away from <see cref="_elapsed"/>. Beyond it: a delay that would pass the end of time is saturated to
+/// <see cref="TimeMath.EndOfTime"/> by the caller before it gets here (<see cref="TimeMath.After"/>); a deadline at or
+/// before <see cref="_elapsed"/> goes into the current level-0 slot (see above); and <see cref="TimeMath.Never"/>
+/// (long.MaxValue) is the one value past the end of time, in the top level's slot 1, which starts at 2^62:
+/// <see cref="_elapsed"/> never gets there, so a "never" node is never cascaded nor fired, and stays cancellable. So
+/// level 8 holds only "never" nodes, and <c>LevelFor</c>'s clamp to the top level is only a guard.</para>
 /// <para><b>Rejected.</b> A binary heap keyed by (deadline, sequence) is exact but pays a cache miss per level on every
 /// wake-up (ARCHITECTURE.md: about 3 times slower than a wheel); struct arrays of (deadline, task) per slot avoid
 /// touching nodes while cascading but cost every sleeping task 16-32 more bytes (W5 in docs/performance.md).</para>
@@ -317,8 +326,9 @@ internal sealed class TimerWheel
         long start = (_elapsed & ~(levelRange - 1)) + (slot * slotRange);
         if (level > 0 && start <= _elapsed)
         {
-            // A slot "before" the current one lies in the next rotation. Only the top level wraps like this: lower
-            // levels hold deadlines inside the current window of the level above, after the current slot.
+            // A slot at or before the current one would lie in the next rotation. Levels 1-7 never hold such a slot
+            // (their nodes lie inside the current window of the level above, after the current slot); at the top
+            // level it is only a guard, since that level holds "never" nodes alone, in slot 1 (see Range).
             start += levelRange;
         }
 
