@@ -341,7 +341,7 @@ public class FrameBudgetTests
 
         void TryTicks()
         {
-            foreach (Action tick in new Action[] { () => t.Loop.Tick(Ms(5), t.Clock), t.Loop.Tick })
+            foreach (Action tick in new Action[] { () => t.Loop.Tick(Ms(5), t.Clock), () => t.Loop.Tick() })
             {
                 try
                 {

@@ -14,7 +14,7 @@ internal sealed class NextTickAwaitable : IAwaitable
     public override string ToString() => "Co.NextTick";
 }
 
-/// <summary>A one-shot sleep (see <see cref="Co.Sleep(double)"/>), pooled per thread.</summary>
+/// <summary>A one-shot sleep (see <see cref="Co.Sleep"/>), pooled per thread.</summary>
 internal sealed class SleepRequest : IAwaitable
 {
     [ThreadStatic]
