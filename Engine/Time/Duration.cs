@@ -22,7 +22,7 @@ namespace YieldLoop;
 /// </remarks>
 public readonly struct Duration
 {
-    // The seconds' bits (a double) when _isSeconds, else TimeSpan ticks: 16 bytes, passed in registers, no boxing.
+    // The seconds' bits (a double) when _isSeconds, else TimeSpan ticks: a 16-byte value, never boxed or allocated.
     private readonly long _value;
     private readonly bool _isSeconds;
 
