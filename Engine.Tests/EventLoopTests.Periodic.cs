@@ -5,9 +5,8 @@ using NUnit.Framework;
 namespace YieldLoop.Tests;
 
 /// <summary>
-/// R11 for the periodic helpers: <see cref="EventLoop.CallEvery(double, Action{PeriodicTick}, int)"/> (<c>EventLoop.Periodic.cs</c>)
-/// and <see cref="Co.RunEvery(double, Func{IEnumerator{IAwaitable}}, int)"/> (<c>Co.Periodic.cs</c>): the k-th firing
-/// at t0 + k * p exactly, a late tick fires once and skips, counts, cancellation, failures.
+/// R11 for the periodic callbacks: <see cref="EventLoop.CallEvery(Duration, Action{PeriodicTick}, int)"/> (<c>EventLoop.Periodic.cs</c>)
+/// (the coroutine form, <see cref="Co.Every"/>, is in IntervalTests): the k-th firing at t0 + k * p exactly, a late tick fires once and skips, counts, cancellation, failures.
 /// </summary>
 public partial class EventLoopTests
 {
@@ -170,6 +169,38 @@ public partial class EventLoopTests
         Assert.That(t.Loop.PendingTimerCount, Is.Zero);
     }
 
+    [TestCase(-1)]
+    [TestCase(int.MinValue)]
+    public void CallEvery_ANegativeCount_IsRefused_MinusOneIsNoLongerUntilCancelled(int count)
+    {
+        var t = new TestLoop();
+        int calls = 0;
+
+        Assert.That(() => t.Loop.CallEvery(0.1, _ => calls++, count), Throws.TypeOf<ArgumentOutOfRangeException>()
+            .With.Property(nameof(ArgumentOutOfRangeException.ParamName)).EqualTo("count")
+            .And.Property(nameof(ArgumentOutOfRangeException.ActualValue)).EqualTo(count));
+        Assert.That(() => t.Loop.CallEvery(TimeSpan.FromSeconds(0.1), _ => calls++, count), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(t.Loop.PendingTaskCount, Is.Zero, "nothing was started");
+    }
+
+    [Test]
+    public void CallEvery_WithoutACount_RepeatsUntilCancelled_R11()
+    {
+        var t = new TestLoop();
+        int calls = 0;
+        LoopTask handle = t.Loop.CallEvery(TimeSpan.FromSeconds(0.1), _ => calls++);
+        for (int i = 0; i < 1_000; i++)
+        {
+            t.AdvanceAndTick(0.1);
+        }
+
+        Assert.That(calls, Is.EqualTo(1_000));
+        Assert.That(handle.IsCompleted, Is.False);
+        handle.Cancel();
+        t.Tick();
+        Assert.That(handle.IsCancelled, Is.True);
+    }
+
     [Test]
     public void CallEvery_CountZero_MakesNoCall_AndCompletes()
     {
@@ -296,7 +327,9 @@ public partial class EventLoopTests
         Assert.That(() => t.Loop.CallEvery(double.NaN, _ => { }), Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(() => t.Loop.CallEvery(TimeSpan.Zero, _ => { }), Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(() => t.Loop.CallEvery(1, _ => { }, -2), Throws.TypeOf<ArgumentOutOfRangeException>()
-            .With.Message.StartsWith("A repeat count must be -1 (repeat until cancelled), 0 or positive."));
+            .With.Message.StartsWith("A repeat count must be zero or more; to repeat until cancelled, call CallEvery(period, callback) without a count.")
+            .And.Property(nameof(ArgumentOutOfRangeException.ParamName)).EqualTo("count")
+            .And.Property(nameof(ArgumentOutOfRangeException.ActualValue)).EqualTo(-2));
         Assert.That(t.Loop.PendingTaskCount, Is.Zero, "nothing was started");
         t.Loop.Close();
         Assert.That(() => t.Loop.CallEvery(1, _ => { }), Throws.TypeOf<ObjectDisposedException>());
@@ -328,277 +361,6 @@ public partial class EventLoopTests
 
         Assert.That(calls - callsBefore, Is.EqualTo(100_000));
         Assert.That(bytes, Is.LessThanOrEqualTo(256));
-    }
-
-    // ---- Co.RunEvery ---------------------------------------------------------------------------------------------
-
-    private static IEnumerator<IAwaitable> PeriodicRunner(IAwaitable every, List<string> log)
-    {
-        try
-        {
-            yield return every;
-            log.Add("after");
-        }
-        finally
-        {
-            log.Add("runner finally");
-        }
-    }
-
-    [Test]
-    public void RunEvery_RunsTheBodyInlineAtEachGridPointAfterTheYield_ThenContinues_R11()
-    {
-        var t = new TestLoop(startSeconds: 1);
-        var log = new List<string>();
-
-        IEnumerator<IAwaitable> Body(PeriodicTick tick)
-        {
-            log.Add($"run {tick.Count} @{t.Loop.Time.TotalSeconds}");
-            yield break;
-        }
-
-        LoopTask task = t.Loop.Start(PeriodicRunner(Co.RunEvery(0.5, Body, 3), log));
-        t.Tick();   // t0 = 1
-        t.AdvanceAndTick(0.4999999);
-        Assert.That(log, Is.Empty);
-        t.AdvanceAndTick(0.0000001);
-        t.AdvanceAndTick(0.5);
-        t.AdvanceAndTick(0.5);
-
-        Assert.That(log, Is.EqualTo(new[] { "run 1 @1.5", "run 2 @2", "run 3 @2.5", "after", "runner finally" }));
-        Assert.That(task.IsSucceeded, Is.True);
-    }
-
-    [TestCase(1.0 / 3)]
-    [TestCase(0.1)]
-    public void RunEvery_HitsEveryGridPointFor10000Periods_WithoutDrift_R11(double seconds)
-    {
-        var t = new TestLoop();
-        var due = new List<(long Time, PeriodicTick Tick)>();
-
-        IEnumerator<IAwaitable> Body(PeriodicTick tick)
-        {
-            due.Add((t.Loop.Time.Ticks, tick));
-            yield break;
-        }
-
-        LoopTask task = t.Loop.Start(PeriodicRunner(Co.RunEvery(seconds, Body, 10_000), new List<string>()));
-        t.Tick();
-        for (int k = 1; k <= 10_000; k++)
-        {
-            t.Clock.Set(TimeSpan.FromTicks(PeriodTicks(k * seconds) - 1));
-            t.Tick();
-            Assert.That(due, Has.Count.EqualTo(k - 1));
-            t.Clock.Set(TimeSpan.FromTicks(PeriodTicks(k * seconds)));
-            t.Tick();
-            Assert.That(due, Has.Count.EqualTo(k));
-            Assert.That(due[^1], Is.EqualTo((PeriodTicks(k * seconds), new PeriodicTick(k, k, 0, TimeSpan.FromTicks(PeriodTicks(k * seconds))))));
-        }
-
-        Assert.That(task.IsSucceeded, Is.True);
-    }
-
-    [Test]
-    public void RunEvery_ABodyThatOverrunsItsPeriod_StartsTheNextRunAtTheNextGridPoint_AndCountsTheSkipped()
-    {
-        var t = new TestLoop();
-        var log = new List<(double Time, PeriodicTick Tick)>();
-
-        IEnumerator<IAwaitable> Body(PeriodicTick tick)
-        {
-            log.Add((t.Loop.Time.TotalSeconds, tick));
-            if (tick.Count == 1)
-            {
-                yield return Co.Sleep(2.5);   // runs from 1 to 3.5: grid points 2 and 3 pass during it
-            }
-        }
-
-        t.Loop.Start(PeriodicRunner(Co.RunEvery(1, Body), new List<string>()));
-        t.Tick();
-        for (int i = 0; i < 10; i++)
-        {
-            t.AdvanceAndTick(0.5);
-        }
-
-        Assert.That(log.GetRange(0, 3), Is.EqualTo(new[]
-        {
-            (1.0, new PeriodicTick(1, 1, 0, TimeSpan.FromSeconds(1))),
-            (4.0, new PeriodicTick(2, 4, 2, TimeSpan.FromSeconds(4))),
-            (5.0, new PeriodicTick(3, 5, 0, TimeSpan.FromSeconds(5))),
-        }));
-    }
-
-    [Test]
-    public void RunEvery_ABodyThatTakesExactlyOnePeriod_RunsBackToBackWithoutSkipping()
-    {
-        var t = new TestLoop();
-        var log = new List<(double Time, PeriodicTick Tick)>();
-
-        IEnumerator<IAwaitable> Body(PeriodicTick tick)
-        {
-            log.Add((t.Loop.Time.TotalSeconds, tick));
-            yield return Co.Sleep(1);   // ends exactly on the next grid point
-        }
-
-        t.Loop.Start(PeriodicRunner(Co.RunEvery(1, Body, 4), new List<string>()));
-        t.Tick();
-        for (int i = 0; i < 6; i++)
-        {
-            t.AdvanceAndTick(1);
-        }
-
-        Assert.That(log, Is.EqualTo(new[]
-        {
-            (1.0, new PeriodicTick(1, 1, 0, TimeSpan.FromSeconds(1))),
-            (2.0, new PeriodicTick(2, 2, 0, TimeSpan.FromSeconds(2))),
-            (3.0, new PeriodicTick(3, 3, 0, TimeSpan.FromSeconds(3))),
-            (4.0, new PeriodicTick(4, 4, 0, TimeSpan.FromSeconds(4))),
-        }));
-    }
-
-    [Test]
-    public void RunEvery_ALateTick_RunsOnce_AndSkips_R11()
-    {
-        var t = new TestLoop();
-        var ticks = new List<PeriodicTick>();
-
-        IEnumerator<IAwaitable> Body(PeriodicTick tick)
-        {
-            ticks.Add(tick);
-            yield break;
-        }
-
-        t.Loop.Start(PeriodicRunner(Co.RunEvery(0.25, Body), new List<string>()));
-        t.Tick();
-        t.AdvanceAndTick(1.1);   // grid points 1..4 passed
-        t.AdvanceAndTick(0.15);  // 1.25: grid point 5
-
-        Assert.That(ticks, Is.EqualTo(new[]
-        {
-            new PeriodicTick(1, 4, 3, TimeSpan.FromSeconds(1)),
-            new PeriodicTick(2, 5, 0, TimeSpan.FromSeconds(1.25)),
-        }));
-    }
-
-    [Test]
-    public void RunEvery_WithABodyWithoutTheTick_RunsAFreshBodyEachTime()
-    {
-        var t = new TestLoop();
-        int made = 0;
-        int ran = 0;
-
-        IEnumerator<IAwaitable> Body()
-        {
-            ran++;
-            yield return Co.NextTick;
-        }
-
-        LoopTask task = t.Loop.Start(PeriodicRunner(Co.RunEvery(1, () => { made++; return Body(); }, 5), new List<string>()));
-        t.Tick();
-        for (int i = 0; i < 5; i++)
-        {
-            t.AdvanceAndTick(1);
-        }
-
-        t.Tick();
-        Assert.That((made, ran), Is.EqualTo((5, 5)));
-        Assert.That(task.IsSucceeded, Is.True);
-    }
-
-    [Test]
-    public void RunEvery_CountZero_ContinuesAtOnce()
-    {
-        var t = new TestLoop();
-        var log = new List<string>();
-        t.Loop.Start(PeriodicRunner(Co.RunEvery(1, () => throw new InvalidOperationException("never"), 0), log));
-        t.Tick();
-
-        Assert.That(log, Is.EqualTo(new[] { "after", "runner finally" }));
-    }
-
-    [Test]
-    public void RunEvery_CancellingTheTask_StopsTheRepetition_AndTheRunningBodysFinallyRuns_R30()
-    {
-        var t = new TestLoop();
-        var log = new List<string>();
-
-        IEnumerator<IAwaitable> Body()
-        {
-            try
-            {
-                log.Add("body");
-                yield return Co.Sleep(0.5);
-            }
-            finally
-            {
-                log.Add("body finally");
-            }
-        }
-
-        LoopTask task = t.Loop.Start(PeriodicRunner(Co.RunEvery(1, Body), log));
-        t.Tick();
-        t.AdvanceAndTick(1);   // the body runs and sleeps
-        task.Cancel();
-        t.Tick();
-        t.AdvanceAndTick(5);
-
-        Assert.That(log, Is.EqualTo(new[] { "body", "body finally", "runner finally" }));
-        Assert.That(task.IsCancelled, Is.True);
-        Assert.That(t.Loop.PendingTimerCount, Is.Zero);
-    }
-
-    [Test]
-    public void RunEvery_ABodyThatThrows_EndsTheRepetition_AndFailsTheYieldingCoroutineWithThatException_R21()
-    {
-        var t = new TestLoop();
-        var log = new List<string>();
-        var boom = new InvalidOperationException("boom");
-        int runs = 0;
-
-        IEnumerator<IAwaitable> Body()
-        {
-            runs++;
-            yield return Co.NextTick;
-            if (runs == 2)
-            {
-                throw boom;
-            }
-        }
-
-        LoopTask task = t.Loop.Start(PeriodicRunner(Co.RunEvery(1, Body), log));
-        t.Tick();
-        for (int i = 0; i < 5; i++)
-        {
-            t.AdvanceAndTick(1);
-            t.Tick();
-        }
-
-        Assert.That(task.Exception, Is.SameAs(boom));
-        Assert.That(runs, Is.EqualTo(2));
-        Assert.That(log, Is.EqualTo(new[] { "runner finally" }));
-    }
-
-    [Test]
-    public void RunEvery_ABodyThatReturnsNull_FailsWithAClearMessage()
-    {
-        var t = new TestLoop();
-        LoopTask task = t.Loop.Start(PeriodicRunner(Co.RunEvery(1, () => null!), new List<string>()));
-        t.Tick();
-        t.AdvanceAndTick(1);
-
-        Assert.That(task.Exception, Is.TypeOf<InvalidOperationException>());
-        Assert.That(task.Exception!.Message, Is.EqualTo(
-            "The body of Co.RunEvery returned null for firing 1 (grid point 1 due at 1s, 0 skipped); it must return a fresh coroutine iterator for each run."));
-    }
-
-    [Test]
-    public void RunEvery_BadArguments_Throw()
-    {
-        Assert.That(() => Co.RunEvery(1, (Func<IEnumerator<IAwaitable>>)null!), Throws.ArgumentNullException);
-        Assert.That(() => Co.RunEvery(1, (Func<PeriodicTick, IEnumerator<IAwaitable>>)null!, 3), Throws.ArgumentNullException);
-        Assert.That(() => Co.RunEvery(0, () => null!), Throws.TypeOf<ArgumentOutOfRangeException>());
-        Assert.That(() => Co.RunEvery(double.PositiveInfinity, () => null!), Throws.TypeOf<ArgumentOutOfRangeException>());
-        Assert.That(() => Co.RunEvery(1, () => null!, -5), Throws.TypeOf<ArgumentOutOfRangeException>());
     }
 
     // ---- PeriodicTick --------------------------------------------------------------------------------------------

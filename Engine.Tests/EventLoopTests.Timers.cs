@@ -188,18 +188,18 @@ public partial class EventLoopTests
     {
         foreach (double value in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
         {
-            yield return new TestCaseData(value, (Action<EventLoop, double>)((_, s) => Co.Sleep(s))).SetArgDisplayNames("Co.Sleep", value.ToString());
-            yield return new TestCaseData(value, (Action<EventLoop, double>)((l, s) => l.CallLater(s, () => { }))).SetArgDisplayNames("CallLater", value.ToString());
-            yield return new TestCaseData(value, (Action<EventLoop, double>)((_, s) => Co.Every(s))).SetArgDisplayNames("Co.Every", value.ToString());
+            yield return new TestCaseData(value, (Action<EventLoop, double>)((_, s) => Co.Sleep(s)), "duration").SetArgDisplayNames("Co.Sleep", value.ToString());
+            yield return new TestCaseData(value, (Action<EventLoop, double>)((l, s) => l.CallLater(s, () => { })), "delay").SetArgDisplayNames("CallLater", value.ToString());
+            yield return new TestCaseData(value, (Action<EventLoop, double>)((_, s) => Co.Every(s)), "period").SetArgDisplayNames("Co.Every", value.ToString());
         }
     }
 
     [TestCaseSource(nameof(NonFiniteDelays))]
-    public void NanOrInfiniteDelay_IsRejectedByTheCallThatCreatesTheWait_R9(double seconds, Action<EventLoop, double> create)
+    public void NanOrInfiniteDelay_IsRejectedByTheCallThatCreatesTheWait_R9(double seconds, Action<EventLoop, double> create, string parameter)
     {
         var t = new TestLoop();
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => create(t.Loop, seconds));
-        Assert.That(ex!.ParamName, Is.EqualTo("seconds"));
+        Assert.That(ex!.ParamName, Is.EqualTo(parameter));
         Assert.That(ex.Message, Does.Contain("finite"));
         Assert.That(t.Loop.PendingTaskCount, Is.Zero, "nothing was scheduled");
         Assert.That(t.Loop.PendingTimerCount, Is.Zero);

@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace YieldLoop.Tests;
 
 /// <summary>
-/// <see cref="EventLoop.Tick(TimeSpan, IClock)"/>, the frame budget (issue 6; EventLoop.GameLoop.cs, docs/design.md "Frame
+/// <see cref="EventLoop.Tick(Duration, IClock)"/>, the frame budget (issue 6; EventLoop.GameLoop.cs, docs/design.md "Frame
 /// budget"): ready work runs FIFO until the step that spends the budget; the rest stays at the front of the ready queue.
 /// The budget is measured by the <see cref="ManualClock"/> passed as the tick's timer, which the steps advance, so every
 /// count here is exact; without a timer it is real elapsed time.
@@ -38,17 +38,17 @@ public class FrameBudgetTests
     }
 
     [Test]
-    public void TickWithBudget_ThreeMsBudget_OneMsSteps_RunsExactlyThreeEntries_AndReturnsTheDeferredCount()
+    public void TickWithBudget_ThreeMsBudget_OneMsSteps_RunsExactlyThreeEntries_AndReturnsTheStepsItRan()
     {
         // The step that reaches the budget is the last one: 1 + 1 + 1 >= 3. A ">" instead of ">=" would run four, a budget
         // counted in entries or ignored would run all five.
         var t = new TestLoop();
         List<string> log = StartSpinners(t, 1, "A", "B", "C", "D", "E");
 
-        int deferred = t.Loop.Tick(Ms(3), t.Clock);
+        int ran = t.Loop.Tick(Ms(3), t.Clock);
 
         Assert.That(log, Is.EqualTo(new[] { "A", "B", "C" }));
-        Assert.That(deferred, Is.EqualTo(2));
+        Assert.That(ran, Is.EqualTo(3));
         Assert.That(t.Loop.HasReadyWork, Is.True, "the deferred entries are still ready");
         Assert.That(t.Loop.TickCount, Is.EqualTo(1));
     }
@@ -78,7 +78,7 @@ public class FrameBudgetTests
             t.Loop.Start(Spin(t.Clock, log, "T" + i, 1, cost: 0));
         }
 
-        Assert.That(t.Loop.Tick(Ms(1), t.Clock), Is.Zero);
+        Assert.That(t.Loop.Tick(Ms(1), t.Clock), Is.EqualTo(100));
         Assert.That(log, Has.Count.EqualTo(100));
         Assert.That(t.Loop.HasReadyWork, Is.True, "each yielded NextTick");
         t.Tick();
@@ -94,12 +94,12 @@ public class FrameBudgetTests
         List<string> log = StartSpinners(t, 2, "A", "B", "C", "D", "E");
         t.Loop.CallLater(Ms(2), () => log.Add("timer"));
 
-        Assert.That(t.Loop.Tick(Ms(3), t.Clock), Is.EqualTo(2));
+        Assert.That(t.Loop.Tick(Ms(3), t.Clock), Is.EqualTo(3));
         Assert.That(log, Is.EqualTo(new[] { "A0", "B0", "C0" }));
         t.Loop.Post(() => log.Add("posted"));
         Assert.That(t.Clock.Now, Is.EqualTo(Ms(3)), "the timer is due at the next tick");
 
-        Assert.That(t.Loop.Tick(Ms(100), t.Clock), Is.Zero);
+        Assert.That(t.Loop.Tick(Ms(100), t.Clock), Is.EqualTo(7), "five task steps, the timer's callback and the hand-over");
         Assert.That(log, Is.EqualTo(new[] { "A0", "B0", "C0", "D0", "E0", "A1", "B1", "C1", "timer", "posted" }));
     }
 
@@ -112,7 +112,7 @@ public class FrameBudgetTests
 
         for (int i = 0; i < 5; i++)
         {
-            Assert.That(t.Loop.Tick(Ms(2), t.Clock), Is.EqualTo(3));
+            Assert.That(t.Loop.Tick(Ms(2), t.Clock), Is.EqualTo(2));
         }
 
         Assert.That(log, Is.EqualTo(new[] { "A0", "B0", "C0", "D0", "E0", "A1", "B1", "C1", "D1", "E1" }));
@@ -138,9 +138,10 @@ public class FrameBudgetTests
         {
             int ready = fairness.Count;
             int ran = fairness.TotalSteps;
-            int deferred = t.Loop.Tick(Ms(k), t.Clock);
+            int steps = t.Loop.Tick(Ms(k), t.Clock);
             Assert.That(fairness.TotalSteps - ran, Is.EqualTo(Math.Min(k, ready)), $"tick {tick}: k steps per tick");
-            Assert.That(deferred, Is.EqualTo(Math.Max(0, ready - k)), $"tick {tick}");
+            Assert.That(steps, Is.EqualTo(Math.Min(k, ready)), $"tick {tick}: the steps it ran");
+            Assert.That(t.Loop.HasReadyWork, Is.True, $"tick {tick}: the deferred and the next steps");
         }
 
         fairness.AssertBound(k);
@@ -181,9 +182,9 @@ public class FrameBudgetTests
         var t = new TestLoop();
         List<string> log = StartSpinners(t, 1, "A", "B", "C");
 
-        Assert.That(t.Loop.Tick(TimeSpan.Zero), Is.EqualTo(2));
+        Assert.That(t.Loop.Tick(TimeSpan.Zero), Is.EqualTo(1));
         Assert.That(log, Is.EqualTo(new[] { "A" }));
-        Assert.That(t.Loop.Tick(TimeSpan.Zero), Is.EqualTo(2), "B ran; C and A's end are left");
+        Assert.That(t.Loop.Tick(0), Is.EqualTo(1), "B ran; C and A's end are left");
         Assert.That(log, Is.EqualTo(new[] { "A", "B" }));
     }
 
@@ -212,7 +213,7 @@ public class FrameBudgetTests
             t.Loop.Start(Spin(t.Clock, log, "T" + i, 1, cost: 3_600_000));
         }
 
-        Assert.That(t.Loop.Tick(TimeSpan.FromSeconds(30)), Is.Zero);
+        Assert.That(t.Loop.Tick(TimeSpan.FromSeconds(30)), Is.EqualTo(5));
         Assert.That(log, Has.Count.EqualTo(5));
     }
 
@@ -225,11 +226,16 @@ public class FrameBudgetTests
         Assert.That(() => t.Loop.Tick(TimeSpan.FromTicks(-1)), Throws.TypeOf<ArgumentOutOfRangeException>()
             .With.Property("ParamName").EqualTo("budget"));
         Assert.That(() => t.Loop.Tick(TimeSpan.MinValue), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(() => t.Loop.Tick(-0.001), Throws.TypeOf<ArgumentOutOfRangeException>()
+            .With.Property("ParamName").EqualTo("budget").And.Property("ActualValue").EqualTo(-0.001));
+        Assert.That(() => t.Loop.Tick(double.NaN), Throws.TypeOf<ArgumentOutOfRangeException>()
+            .With.Property("ParamName").EqualTo("budget"));
+        Assert.That(() => t.Loop.Tick(double.PositiveInfinity), Throws.TypeOf<ArgumentOutOfRangeException>());
 
         Assert.That(log, Is.Empty);
         Assert.That(t.Loop.TickCount, Is.Zero);
         Assert.That(t.Loop.HasReadyWork, Is.True);
-        Assert.That(t.Loop.Tick(TimeSpan.Zero), Is.Zero);
+        Assert.That(t.Loop.Tick(TimeSpan.Zero), Is.EqualTo(1));
         Assert.That(log, Is.EqualTo(new[] { "A" }));
     }
 
@@ -246,14 +252,14 @@ public class FrameBudgetTests
         t.Loop.Start(Spin(t.Clock, log, "D", 2));
         t.Loop.Start(Spin(t.Clock, log, "E", 2));
 
-        Assert.That(t.Loop.Tick(Ms(3), t.Clock), Is.EqualTo(2));
+        Assert.That(t.Loop.Tick(Ms(3), t.Clock), Is.EqualTo(3), "the thrower's step counts");
 
         Assert.That(log, Is.EqualTo(new[] { "A0", "C0" }));
         Assert.That(thrower.IsFaulted, Is.True);
         Assert.That(thrower.Exception, Is.SameAs(error));
         Assert.That(t.Unhandled, Is.EqualTo(new[] { error }), "R23: reported at the end of the tick in which it faulted");
 
-        Assert.That(t.Loop.Tick(Ms(3), t.Clock), Is.EqualTo(1));
+        Assert.That(t.Loop.Tick(Ms(3), t.Clock), Is.EqualTo(3));
         Assert.That(log, Is.EqualTo(new[] { "A0", "C0", "D0", "E0", "A1" }));
         Assert.That(t.Unhandled, Has.Count.EqualTo(1));
 
@@ -285,7 +291,7 @@ public class FrameBudgetTests
         Assert.That(log, Is.EqualTo(new[] { "A0", "self", "self finally" }));
         Assert.That(self.IsCancelled, Is.True);
 
-        Assert.That(t.Loop.Tick(Ms(100), t.Clock), Is.Zero);
+        Assert.That(t.Loop.Tick(Ms(100), t.Clock), Is.EqualTo(3));
         Assert.That(log[3..], Is.EqualTo(new[] { "C0", "D0", "A1" }));
 
         IEnumerator<IAwaitable> Body()
@@ -341,7 +347,7 @@ public class FrameBudgetTests
 
         void TryTicks()
         {
-            foreach (Action tick in new Action[] { () => t.Loop.Tick(Ms(5), t.Clock), t.Loop.Tick })
+            foreach (Action tick in new Action[] { () => t.Loop.Tick(Ms(5), t.Clock), () => t.Loop.Tick() })
             {
                 try
                 {
@@ -360,9 +366,9 @@ public class FrameBudgetTests
     {
         var t = new TestLoop();
         List<string> log = StartSpinners(t, 2, "A", "B", "C", "D", "E", "F");
-        Assert.That(t.Loop.Tick(Ms(2), t.Clock), Is.EqualTo(4));
+        Assert.That(t.Loop.Tick(Ms(2), t.Clock), Is.EqualTo(2));
 
-        t.Tick();
+        Assert.That(t.Loop.Tick(), Is.EqualTo(6), "the four deferred steps, then A's and B's second");
 
         Assert.That(log, Is.EqualTo(new[] { "A0", "B0", "C0", "D0", "E0", "F0", "A1", "B1" }));
         t.Tick();
@@ -382,7 +388,7 @@ public class FrameBudgetTests
         Assert.That(t.Loop.HasReadyWork, Is.True);
         t.Loop.Tick(Ms(2), t.Clock);
         Assert.That(t.Loop.HasReadyWork, Is.True, "D and the ends of A, B, C are ready");
-        Assert.That(t.Loop.Tick(Ms(100), t.Clock), Is.Zero);
+        Assert.That(t.Loop.Tick(Ms(100), t.Clock), Is.EqualTo(4), "D, then the ends of A, B and C");
         Assert.That(log, Is.EqualTo(new[] { "A", "B", "C", "D" }));
         Assert.That(t.Loop.HasReadyWork, Is.True, "D's end");
         t.Tick();
@@ -431,10 +437,10 @@ public class FrameBudgetTests
         Assert.That(t.Loop.Tick(Ms(3), t.Clock), Is.EqualTo(3));
         Assert.That(log, Is.EqualTo(new[] { "cb0", "task0", "cb1" }));
 
-        Assert.That(t.Loop.Tick(Ms(2), t.Clock), Is.EqualTo(3));
+        Assert.That(t.Loop.Tick(Ms(2), t.Clock), Is.EqualTo(2));
         Assert.That(log[3..], Is.EqualTo(new[] { "task1", "cb2" }));
 
-        Assert.That(t.Loop.Tick(Ms(100), t.Clock), Is.Zero);
+        Assert.That(t.Loop.Tick(Ms(100), t.Clock), Is.EqualTo(4), "task2, the callback, the ends of task0 and task1");
         Assert.That(log[5..], Is.EqualTo(new[] { "task2", "scheduled during the tick" }));
     }
 

@@ -5,7 +5,7 @@ using YieldLoop.Internal;
 namespace YieldLoop;
 
 /// <summary>
-/// A plain callback scheduled with <see cref="EventLoop.CallSoon"/>, <see cref="EventLoop.CallLater(TimeSpan, Action)"/>
+/// A plain callback scheduled with <see cref="EventLoop.CallSoon"/>, <see cref="EventLoop.CallLater(Duration, Action)"/>
 /// or <see cref="EventLoop.CallAt"/>. <see cref="Future.Cancel"/> before it ran means it never runs.
 /// </summary>
 /// <remarks>

@@ -60,20 +60,20 @@ public static partial class Co
 
     /// <summary>
     /// Waits until <paramref name="predicate"/> returns <see langword="true"/>, failing with
-    /// <see cref="TimeoutException"/> if it is still false at a tick <paramref name="timeoutSeconds"/> or more after
+    /// <see cref="TimeoutException"/> if it is still false at a tick <paramref name="timeout"/> or more after
     /// the yield.
     /// </summary>
     /// <param name="predicate">The condition; checked before the deadline, so a condition that holds in the tick of
     /// the deadline wins.</param>
-    /// <param name="timeoutSeconds">The time allowed, counted from the yield; zero or less checks the condition once.</param>
+    /// <param name="timeout">The time allowed, in seconds or as a <see cref="TimeSpan"/>, counted from the yield; zero or less checks the condition once.</param>
     /// <returns>A one-shot wait to yield at once.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="predicate"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeoutSeconds"/> is NaN or infinite (R9); for
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is a NaN or infinite number of seconds (R9); for
     /// no timeout, use the overload without one.</exception>
     /// <remarks>The timeout fails the waiting coroutine (its task faults unless a caller observes it) with the message
     /// "Co.WaitUntil timed out after {duration}: the condition was still false."</remarks>
-    public static IAwaitable WaitUntil(Func<bool> predicate, double timeoutSeconds) =>
-        Call(PollCondition(NotNull(predicate, nameof(predicate)), true, TimeMath.CheckedSeconds(timeoutSeconds, nameof(timeoutSeconds))));
+    public static IAwaitable WaitUntil(Func<bool> predicate, Duration timeout) =>
+        Call(PollCondition(NotNull(predicate, nameof(predicate)), true, timeout.ToDelayTicks(nameof(timeout))));
 
     /// <summary>
     /// Waits while <paramref name="predicate"/> returns <see langword="true"/>: continues as soon as it returns
@@ -88,17 +88,17 @@ public static partial class Co
 
     /// <summary>
     /// Waits while <paramref name="predicate"/> returns <see langword="true"/>, failing with
-    /// <see cref="TimeoutException"/> if it is still true at a tick <paramref name="timeoutSeconds"/> or more after the
+    /// <see cref="TimeoutException"/> if it is still true at a tick <paramref name="timeout"/> or more after the
     /// yield.
     /// </summary>
     /// <param name="predicate">The condition; checked before the deadline.</param>
-    /// <param name="timeoutSeconds">The time allowed, counted from the yield; zero or less checks the condition once.</param>
+    /// <param name="timeout">The time allowed, in seconds or as a <see cref="TimeSpan"/>, counted from the yield; zero or less checks the condition once.</param>
     /// <returns>A one-shot wait to yield at once.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="predicate"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeoutSeconds"/> is NaN or infinite (R9).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is a NaN or infinite number of seconds (R9).</exception>
     /// <remarks>The timeout's message: "Co.WaitWhile timed out after {duration}: the condition was still true."</remarks>
-    public static IAwaitable WaitWhile(Func<bool> predicate, double timeoutSeconds) =>
-        Call(PollCondition(NotNull(predicate, nameof(predicate)), false, TimeMath.CheckedSeconds(timeoutSeconds, nameof(timeoutSeconds))));
+    public static IAwaitable WaitWhile(Func<bool> predicate, Duration timeout) =>
+        Call(PollCondition(NotNull(predicate, nameof(predicate)), false, timeout.ToDelayTicks(nameof(timeout))));
 
     /// <summary>
     /// Resumes the coroutine exactly <paramref name="ticks"/> ticks after the yield: yielded in tick N, it continues
@@ -110,16 +110,16 @@ public static partial class Co
 
     /// <summary>
     /// Resumes the coroutine exactly <paramref name="ticks"/> ticks after the yield, failing with
-    /// <see cref="TimeoutException"/> if a tick <paramref name="timeoutSeconds"/> or more after the yield comes first.
+    /// <see cref="TimeoutException"/> if a tick <paramref name="timeout"/> or more after the yield comes first.
     /// </summary>
     /// <param name="ticks">How many ticks to wait; zero or less continues at once (the timeout cannot fire).</param>
-    /// <param name="timeoutSeconds">The time allowed, counted from the yield. The tick count is checked first: a wait
+    /// <param name="timeout">The time allowed, in seconds or as a <see cref="TimeSpan"/>, counted from the yield. The tick count is checked first: a wait
     /// whose last tick is at or past the deadline still succeeds.</param>
     /// <returns>A one-shot wait to yield at once.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeoutSeconds"/> is NaN or infinite (R9).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is a NaN or infinite number of seconds (R9).</exception>
     /// <remarks>The timeout's message: "Co.WaitTicks({ticks}) timed out after {duration}: {n} of {ticks} ticks had passed."</remarks>
-    public static IAwaitable WaitTicks(int ticks, double timeoutSeconds) =>
-        Call(CountTicks(ticks, TimeMath.CheckedSeconds(timeoutSeconds, nameof(timeoutSeconds))));
+    public static IAwaitable WaitTicks(int ticks, Duration timeout) =>
+        Call(CountTicks(ticks, timeout.ToDelayTicks(nameof(timeout))));
 
     /// <summary>
     /// Waits until the value <paramref name="read"/> returns differs from the value it returned at the yield; read
@@ -152,20 +152,20 @@ public static partial class Co
 
     /// <summary>
     /// Waits until the value <paramref name="read"/> returns differs from the value it returned at the yield, failing
-    /// with <see cref="TimeoutException"/> if it has not changed at a tick <paramref name="timeoutSeconds"/> or more
+    /// with <see cref="TimeoutException"/> if it has not changed at a tick <paramref name="timeout"/> or more
     /// after the yield.
     /// </summary>
     /// <typeparam name="T">The type of the value.</typeparam>
     /// <param name="read">Reads the value (see <see cref="WaitUntilChanged{T}(Func{T})"/>).</param>
-    /// <param name="timeoutSeconds">The time allowed, counted from the yield; a change seen in the tick of the deadline
+    /// <param name="timeout">The time allowed, in seconds or as a <see cref="TimeSpan"/>, counted from the yield; a change seen in the tick of the deadline
     /// wins; zero or less fails at once (the value cannot have changed at the yield).</param>
     /// <param name="comparer">Compares values; <see cref="EqualityComparer{T}.Default"/> when null.</param>
     /// <returns>A one-shot typed call to yield once; its <see cref="Call{T}.Result"/> is the first value that differed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="read"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeoutSeconds"/> is NaN or infinite (R9).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is a NaN or infinite number of seconds (R9).</exception>
     /// <remarks>The timeout's message: "Co.WaitUntilChanged timed out after {duration}: the value did not change."</remarks>
-    public static Call<T> WaitUntilChanged<T>(Func<T> read, double timeoutSeconds, IEqualityComparer<T>? comparer = null) =>
-        Call<T>(PollChange(NotNull(read, nameof(read)), comparer ?? EqualityComparer<T>.Default, TimeMath.CheckedSeconds(timeoutSeconds, nameof(timeoutSeconds))));
+    public static Call<T> WaitUntilChanged<T>(Func<T> read, Duration timeout, IEqualityComparer<T>? comparer = null) =>
+        Call<T>(PollChange(NotNull(read, nameof(read)), comparer ?? EqualityComparer<T>.Default, timeout.ToDelayTicks(nameof(timeout))));
 
     // ---- the polling coroutines (run inline in the waiting task; their first MoveNext is the yield) --------------
 

@@ -8,11 +8,11 @@ namespace YieldLoop;
 /// What a coroutine yields. Each member means one documented thing to the loop (the yield table in the README).
 /// </summary>
 /// <remarks>
-/// <para>The waits returned by <see cref="Sleep(double)"/>, <see cref="Call(IEnumerator{IAwaitable})"/>,
+/// <para>The waits returned by <see cref="Sleep"/>, <see cref="Call(IEnumerator{IAwaitable})"/>,
 /// <see cref="Return{T}(T)"/> and <see cref="Settle"/> are one-shot objects taken from a per-thread pool and given
 /// back as soon as the loop has read them, so yielding them allocates nothing in steady state. Yield each one once,
 /// straight away (<c>yield return Co.Sleep(0.5);</c>); yielding the same object twice faults the task with a message
-/// saying so. To reuse a period, keep an <see cref="Interval"/> from <see cref="Every(double)"/>.</para>
+/// saying so. To reuse a period, keep an <see cref="Interval"/> from <see cref="Every"/>.</para>
 /// </remarks>
 public static partial class Co
 {
@@ -21,35 +21,28 @@ public static partial class Co
     /// </summary>
     public static IAwaitable NextTick { get; } = new NextTickAwaitable();
 
-    /// <summary>Sleeps for <paramref name="seconds"/> seconds of the task's time: its <see cref="GameClock"/>'s when it is
+    /// <summary>Sleeps for <paramref name="duration"/> of the task's time: its <see cref="GameClock"/>'s when it is
     /// bound to one (started by <see cref="GameClock.Start"/> or a <see cref="Scope"/> with a clock), else loop time.</summary>
-    /// <param name="seconds">The delay; zero or less means "next tick" (R9).</param>
+    /// <param name="duration">The delay, in seconds (<c>Co.Sleep(0.5)</c>) or as a <see cref="TimeSpan"/>; zero or less
+    /// means "next tick" (R9). Seconds are rounded to 100 ns; a delay past the end of time saturates there (R10).</param>
     /// <returns>A one-shot wait to yield at once.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is a NaN or infinite number of
+    /// seconds.</exception>
     /// <remarks>The coroutine resumes in the first tick whose time is at or past the deadline, never before (R7);
     /// sleeps with equal deadlines resume in the order they were started (R8).</remarks>
-    public static IAwaitable Sleep(double seconds) => SleepRequest.Rent(TimeMath.CheckedSeconds(seconds, nameof(seconds)));
-
-    /// <summary>Sleeps for <paramref name="duration"/> of the task's time (see <see cref="Sleep(double)"/>).</summary>
-    /// <param name="duration">The delay; zero or less means "next tick" (R9).</param>
-    /// <returns>A one-shot wait to yield at once.</returns>
-    public static IAwaitable Sleep(TimeSpan duration) => SleepRequest.Rent(TimeMath.Saturate(duration.Ticks));
+    public static IAwaitable Sleep(Duration duration) => SleepRequest.Rent(duration.ToDelayTicks(nameof(duration)));
 
     /// <summary>
-    /// Sleeps for <paramref name="seconds"/> seconds of the loop's real (unscaled) time, even in a task bound to a
+    /// Sleeps for <paramref name="duration"/> of the loop's real (unscaled) time, even in a task bound to a
     /// <see cref="GameClock"/>: a scaled or paused clock does not stretch it (R13). For menus, UI and network timeouts.
     /// </summary>
-    /// <param name="seconds">The delay; zero or less means "next tick" (R9).</param>
+    /// <param name="duration">The delay, in seconds or as a <see cref="TimeSpan"/>; zero or less means "next tick"
+    /// (R9).</param>
     /// <returns>A one-shot wait to yield at once.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN or infinite.</exception>
-    public static IAwaitable SleepRealtime(double seconds) =>
-        SleepRequest.Rent(TimeMath.CheckedSeconds(seconds, nameof(seconds)), null, realtime: true);
-
-    /// <summary>Sleeps for <paramref name="duration"/> of the loop's real (unscaled) time, even in a task bound to a
-    /// <see cref="GameClock"/> (see <see cref="SleepRealtime(double)"/>).</summary>
-    /// <param name="duration">The delay; zero or less means "next tick" (R9).</param>
-    /// <returns>A one-shot wait to yield at once.</returns>
-    public static IAwaitable SleepRealtime(TimeSpan duration) => SleepRequest.Rent(TimeMath.Saturate(duration.Ticks), null, realtime: true);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is a NaN or infinite number of
+    /// seconds.</exception>
+    public static IAwaitable SleepRealtime(Duration duration) =>
+        SleepRequest.Rent(duration.ToDelayTicks(nameof(duration)), null, realtime: true);
 
     /// <summary>
     /// Runs <paramref name="coroutine"/> inline, as part of the same task: the caller resumes when the child ends,
@@ -144,33 +137,38 @@ public static partial class Co
     /// Creates a reusable periodic wait: yielding it resumes the coroutine at t0 + k * period for k = 1, 2, ...,
     /// where t0 is the loop time of its first yield, without drift (R11).
     /// </summary>
-    /// <param name="seconds">The period in seconds; must be positive and finite.</param>
+    /// <param name="period">The period, in seconds or as a <see cref="TimeSpan"/>; must be positive (at least 100 ns once
+    /// rounded). A period in seconds that is not a whole number of 100 ns ticks (1/3 s) keeps its exact grid
+    /// t0 + round(k * p); a <see cref="TimeSpan"/> is exact.</param>
     /// <returns>The interval; yield it each time round the loop.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is not positive and finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive, or is a NaN or infinite
+    /// number of seconds.</exception>
     /// <remarks>The grid is exact and absolute: a grid point past the end of time (see <see cref="EventLoop.Time"/>)
     /// is never reached, so the wait for it stays pending until cancelled.</remarks>
-    public static Interval Every(double seconds)
+    public static Interval Every(Duration period) => ToInterval(period, nameof(period));
+
+    /// <summary>The interval of a period (<see cref="Every"/>, <see cref="EventLoop.CallEvery(Duration, Action{PeriodicTick})"/>):
+    /// seconds checked and kept for the exact grid, a <see cref="TimeSpan"/> exact and not saturated.</summary>
+    internal static Interval ToInterval(Duration period, string paramName)
     {
-        long ticks = TimeMath.CheckedSeconds(seconds, nameof(seconds));
-        if (ticks <= 0)
+        if (period.IsSeconds)
         {
-            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "A period must be positive (at least 100 ns).");
+            double seconds = period.Seconds;
+            long ticks = TimeMath.CheckedSeconds(seconds, paramName);
+            if (ticks <= 0)
+            {
+                throw new ArgumentOutOfRangeException(paramName, seconds, "A period must be positive (at least 100 ns).");
+            }
+
+            return new Interval(ticks, seconds);
         }
 
-        return new Interval(ticks, seconds);
-    }
-
-    /// <summary>Creates a reusable periodic wait with the given period (see <see cref="Every(double)"/>).</summary>
-    /// <param name="period">The period; must be positive.</param>
-    /// <returns>The interval; yield it each time round the loop.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
-    public static Interval Every(TimeSpan period)
-    {
-        if (period <= TimeSpan.Zero)
+        TimeSpan span = period.Span;
+        if (span <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(period), period, "A period must be positive (at least 100 ns).");
+            throw new ArgumentOutOfRangeException(paramName, span, "A period must be positive (at least 100 ns).");
         }
 
-        return new Interval(period.Ticks);   // exact, not saturated: grid points past the end of time are never (R10)
+        return new Interval(span.Ticks);   // exact, not saturated: grid points past the end of time are never (R10)
     }
 }

@@ -22,8 +22,7 @@ public sealed partial class EventLoop
     // time under them.
     private int _externalWork;
 
-    // What the last budgeted tick deferred, and what measures the budget (null: a Stopwatch).
-    private int _deferred;
+    // What measures the budget of the current budgeted tick (null: a Stopwatch).
     private IClock? _budgetTimer;
 
     /// <summary>
@@ -62,31 +61,48 @@ public sealed partial class EventLoop
     /// waiting runs first, so nobody starves: with k steps fitting in a budget, a ready entry waits at most
     /// ceil(queue length / k) ticks). At least one entry runs per tick.
     /// </summary>
-    /// <param name="budget">How much time the tick may spend running work; zero runs one entry.</param>
+    /// <param name="budget">How much time the tick may spend running work, in seconds (rounded to 100 ns) or as a
+    /// <see cref="TimeSpan"/>; zero runs one entry.</param>
     /// <param name="timer">What measures the budget: null (the default) for real elapsed time (a
     /// <see cref="System.Diagnostics.Stopwatch"/>), whatever clock the loop reads — a game that advances a
     /// <see cref="ManualClock"/> once per frame still gets a real budget. A test passes a <see cref="ManualClock"/> that
     /// its steps advance, for a deterministic budget.</param>
-    /// <returns>How many ready entries were deferred to the next tick (0 when everything ready ran).</returns>
+    /// <returns>The number of steps the tick ran, counted as <see cref="Tick()"/> counts them (at least 1 when anything
+    /// was ready). What it deferred runs first in the next tick.</returns>
     /// <remarks>The timer is read once before the first step and after each step. Timers and hand-overs are taken as in
     /// <see cref="Tick()"/>. Phases (<see cref="LoopPhase.Run"/>) have no budget.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="budget"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="budget"/> is negative, or a NaN or infinite number
+    /// of seconds.</exception>
     /// <exception cref="InvalidOperationException">Called from inside a step or callback of this loop (R5), or from
     /// another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public int Tick(TimeSpan budget, IClock? timer = null)
+    public int Tick(Duration budget, IClock? timer = null)
     {
-        if (budget < TimeSpan.Zero)
+        long ticks;
+        if (budget.IsSeconds)
         {
-            throw new ArgumentOutOfRangeException(nameof(budget), budget,
-                "A tick budget must be zero or more (zero runs one entry); use Tick() for a tick without a budget.");
+            double seconds = budget.Seconds;
+            if (double.IsNaN(seconds) || double.IsInfinity(seconds) || seconds < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(budget), seconds,
+                    "A tick budget must be a finite number of seconds, zero or more (zero runs one entry); use Tick() for a tick without a budget.");
+            }
+
+            ticks = TimeMath.SecondsToTicks(seconds);
+        }
+        else
+        {
+            ticks = budget.Span.Ticks;
+            if (ticks < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(budget), budget.Span,
+                    "A tick budget must be zero or more (zero runs one entry); use Tick() for a tick without a budget.");
+            }
         }
 
         CheckAccess();   // before touching loop fields from a wrong thread (R50); RunTick checks re-entrancy
-        _deferred = 0;
         _budgetTimer = timer;
-        RunTick(budget.Ticks);
-        return _deferred;
+        return RunTick(ticks);
     }
 
     /// <summary>
@@ -256,7 +272,8 @@ public sealed partial class EventLoop
     // ---- frame budget --------------------------------------------------------------------------------------------
 
     /// <summary>Runs entries in order until the budget is spent; the rest go back to the front of the ready queue.</summary>
-    private void RunBudgeted(ReadyEntry[] run, int count, long budget)
+    /// <returns>How many entries ran.</returns>
+    private int RunBudgeted(ReadyEntry[] run, int count, long budget)
     {
         IClock? timer = _budgetTimer;
         _budgetTimer = null;
@@ -285,11 +302,10 @@ public sealed partial class EventLoop
 
         _runArray = null;
         int deferred = count - i;
-        _deferred = deferred;
         if (deferred == 0)
         {
             Array.Clear(run, 0, count);
-            return;
+            return count;
         }
 
         // The deferred entries go first, then what was made ready during this tick: FIFO by when each became ready.
@@ -311,6 +327,7 @@ public sealed partial class EventLoop
         _spare = _ready;
         _ready = run;
         _readyCount = total;
+        return i;
     }
 
     /// <summary>The budget's time in 100 ns ticks: the given timer's, or real elapsed time.</summary>

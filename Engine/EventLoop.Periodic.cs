@@ -4,7 +4,7 @@ using YieldLoop.Internal;
 
 namespace YieldLoop;
 
-/// <summary>The periodic callbacks of the loop (R11): <see cref="CallEvery(TimeSpan, Action{PeriodicTick}, int)"/>.</summary>
+/// <summary>The periodic callbacks of the loop (R11): <see cref="CallEvery(Duration, Action{PeriodicTick})"/>.</summary>
 /// <remarks>
 /// <para><b>Model.</b> A periodic callback is an engine coroutine task that waits on an <see cref="Interval"/>-backed
 /// grid (<c>Internal/PeriodicGrid.cs</c>) and calls the callback at each grid point. The grid starts at the loop time
@@ -16,74 +16,59 @@ namespace YieldLoop;
 /// repetition (the timer leaves the loop, R12), <see cref="Close"/> cancels it, yielding it waits for the last call,
 /// and calls run in FIFO order with other work (R3), in their own turn (R4). A waiting periodic callback costs one
 /// timer and allocates nothing per call. A dedicated watcher was rejected: watchers may not run user code.</para>
+/// <para><b>The periodic family.</b> Two entry points, one per style: <c>CallEvery</c> calls a callback (until cancelled,
+/// or a given number of times), and <see cref="Co.Every"/> gives a coroutine a reusable wait to yield in its own loop.
+/// No magic count: repeating until cancelled is the overload without a count (docs/design.md, "Public API
+/// decisions").</para>
 /// </remarks>
 public sealed partial class EventLoop
 {
     /// <summary>
-    /// Calls <paramref name="callback"/> every <paramref name="period"/> of loop time until cancelled, without drift
-    /// (R11); see <see cref="CallEvery(TimeSpan, Action{PeriodicTick}, int)"/>.
+    /// Calls <paramref name="callback"/> every <paramref name="period"/> of loop time until cancelled, at t0 + k * p for
+    /// k = 1, 2, ... where t0 is the loop time of this call, without drift (R11).
     /// </summary>
-    /// <param name="period">The period; must be positive.</param>
-    /// <param name="callback">The callback; if it throws, the exception goes to <see cref="UnhandledExceptionHandler"/>
-    /// and the repetition continues.</param>
-    /// <returns>A task that runs until cancelled; cancel it to stop the repetition.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive.</exception>
-    /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
-    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public LoopTask CallEvery(TimeSpan period, Action<PeriodicTick> callback) => CallEvery(period, callback, -1);
-
-    /// <summary>
-    /// Calls <paramref name="callback"/> every <paramref name="seconds"/> seconds of loop time until cancelled, without
-    /// drift (R11); see <see cref="CallEvery(double, Action{PeriodicTick}, int)"/>.
-    /// </summary>
-    /// <param name="seconds">The period in seconds; must be positive and finite.</param>
-    /// <param name="callback">The callback; if it throws, the exception goes to <see cref="UnhandledExceptionHandler"/>
-    /// and the repetition continues.</param>
-    /// <returns>A task that runs until cancelled; cancel it to stop the repetition.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is not positive and finite.</exception>
-    /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
-    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public LoopTask CallEvery(double seconds, Action<PeriodicTick> callback) => CallEvery(seconds, callback, -1);
-
-    /// <summary>
-    /// Calls <paramref name="callback"/> every <paramref name="period"/> of loop time, at t0 + k * p for k = 1, 2, ...
-    /// where t0 is the loop time of this call, without drift (R11), <paramref name="count"/> times or until cancelled.
-    /// </summary>
-    /// <param name="period">The period; must be positive.</param>
+    /// <param name="period">The period, in seconds or as a <see cref="TimeSpan"/>; must be positive (see
+    /// <see cref="Co.Every"/>).</param>
     /// <param name="callback">The callback; it receives the firing's <see cref="PeriodicTick"/> (its number, its grid
     /// point and how many grid points a late tick skipped). If it throws, the exception goes to
     /// <see cref="UnhandledExceptionHandler"/> and the repetition continues.</param>
-    /// <param name="count">How many calls to make; -1 repeats until the handle is cancelled. Skipped grid
-    /// points are not calls and do not count. 0 makes no call.</param>
-    /// <returns>A task that completes (successfully) after the last call, or ends cancelled when cancelled; cancel it
-    /// to stop the repetition, also from inside the callback.</returns>
+    /// <returns>A task that runs until cancelled; cancel it to stop the repetition, also from inside the callback.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive, or
-    /// <paramref name="count"/> is less than -1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive, or is a NaN or infinite
+    /// number of seconds.</exception>
     /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public LoopTask CallEvery(TimeSpan period, Action<PeriodicTick> callback, int count) =>
-        StartPeriodic(Co.Every(period), callback, count);
+    public LoopTask CallEvery(Duration period, Action<PeriodicTick> callback) =>
+        StartPeriodic(Co.ToInterval(period, nameof(period)), callback, UntilCancelled);
 
     /// <summary>
-    /// Calls <paramref name="callback"/> every <paramref name="seconds"/> seconds of loop time (see
-    /// <see cref="CallEvery(TimeSpan, Action{PeriodicTick}, int)"/>). The grid is computed from the exact value, so a
-    /// period such as 1/3 s that is not a whole number of 100 ns ticks does not drift either.
+    /// Calls <paramref name="callback"/> every <paramref name="period"/> of loop time, <paramref name="count"/> times,
+    /// on the same grid as <see cref="CallEvery(Duration, Action{PeriodicTick})"/>, then completes.
     /// </summary>
-    /// <param name="seconds">The period in seconds; must be positive and finite.</param>
-    /// <param name="callback">The callback; if it throws, the exception goes to <see cref="UnhandledExceptionHandler"/>
-    /// and the repetition continues.</param>
-    /// <param name="count">How many calls to make; -1 repeats until the handle is cancelled.</param>
-    /// <returns>A task that completes after the last call; cancel it to stop the repetition.</returns>
+    /// <param name="period">The period, in seconds or as a <see cref="TimeSpan"/>; must be positive.</param>
+    /// <param name="callback">The callback (see <see cref="CallEvery(Duration, Action{PeriodicTick})"/>).</param>
+    /// <param name="count">How many calls to make: zero or more. Skipped grid points are not calls and do not count.
+    /// 0 makes no call: the task completes successfully in its first turn (the next tick), so a computed count of zero
+    /// needs no special case. To repeat until cancelled, use the overload without a count.</param>
+    /// <returns>A task that completes (successfully) after the last call, or ends cancelled when cancelled first.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is not positive and finite, or
-    /// <paramref name="count"/> is less than -1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not positive, or is a NaN or infinite
+    /// number of seconds; or <paramref name="count"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public LoopTask CallEvery(double seconds, Action<PeriodicTick> callback, int count) =>
-        StartPeriodic(Co.Every(seconds), callback, count);
+    public LoopTask CallEvery(Duration period, Action<PeriodicTick> callback, int count)
+    {
+        if (count < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count,
+                "A repeat count must be zero or more; to repeat until cancelled, call CallEvery(period, callback) without a count.");
+        }
+
+        return StartPeriodic(Co.ToInterval(period, nameof(period)), callback, count);
+    }
+
+    // The count of the overload without one; never a count a caller can pass (negative counts are refused).
+    private const int UntilCancelled = -1;
 
     private LoopTask StartPeriodic(Interval interval, Action<PeriodicTick> callback, int count)
     {
@@ -92,24 +77,14 @@ public sealed partial class EventLoop
             throw new ArgumentNullException(nameof(callback));
         }
 
-        CheckCount(count);
         CheckAccess();
         var grid = new PeriodicGrid(interval, this, NowTicks);   // t0 is now, not the first step in the next tick
         return Start(CallPeriodically(grid, callback, count), "CallEvery(" + TimeMath.Format(interval._period) + ")");
     }
 
-    internal static void CheckCount(int count)
-    {
-        if (count < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count,
-                "A repeat count must be -1 (repeat until cancelled), 0 or positive.");
-        }
-    }
-
     private IEnumerator<IAwaitable> CallPeriodically(PeriodicGrid grid, Action<PeriodicTick> callback, int count)
     {
-        while (count < 0 || grid.Fired < count)
+        while (count == UntilCancelled || grid.Fired < count)
         {
             long passed = grid.PassedAt(NowTicks);
             if (passed <= 0 || grid.Fired > 0)

@@ -9,13 +9,25 @@ namespace YieldLoop;
 public sealed partial class EventLoop
 {
     /// <summary>Runs one tick (see the class remarks): due timers and hand-overs, then the work that was ready.</summary>
+    /// <returns>The number of steps the tick ran: the turns it took from the ready queue. A step is one step of a
+    /// coroutine task (its first step, a resumption up to its next yield or its end, or the turn in which a cancelled
+    /// task runs its <c>finally</c> blocks) or one callback (<see cref="CallSoon"/>,
+    /// <see cref="CallLater(Duration, Action)"/>, <see cref="CallAt"/>, a call of
+    /// <see cref="CallEvery(Duration, Action{PeriodicTick})"/>, a <see cref="Future.AddCallback"/> callback, a
+    /// <see cref="Post"/> callback). Engine-internal notifications count when they take a turn of the queue, as each
+    /// does, once: a hand-over from another thread that completes a future (<c>PostResult</c>, an offload's or an
+    /// awaited <see cref="System.Threading.Tasks.Task"/>'s outcome), a timeout's deadline, and the leftover entry of a
+    /// task cancelled while it was queued (its turn does nothing). Firing timers and completing futures are not steps:
+    /// the turns they make ready are, in this tick or the next (R1). 0 means the tick found nothing ready.
+    /// <see cref="LoopPhase.Run"/> counts its run the same way.</returns>
     /// <exception cref="InvalidOperationException">Called from inside a step or callback of this loop (R5), or from
     /// another thread (R50).</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public void Tick() => RunTick(budget: -1);
+    public int Tick() => RunTick(budget: -1);
 
     /// <summary>One tick, with its checks (R5, R50) and the current-loop bookkeeping; a budget of -1 means none.</summary>
-    private void RunTick(long budget)
+    /// <returns>The number of steps run (see <see cref="Tick()"/>).</returns>
+    private int RunTick(long budget)
     {
         CheckAccess();
         if (_inTick)
@@ -28,7 +40,7 @@ public sealed partial class EventLoop
         t_current = this;
         try
         {
-            TickCore(budget);
+            return TickCore(budget);
         }
         finally
         {

@@ -76,25 +76,15 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Schedules <paramref name="callback"/> to run once <paramref name="delay"/> of loop time has passed.</summary>
-    /// <param name="delay">The delay; zero or less means the next tick (R9).</param>
+    /// <param name="delay">The delay, in seconds or as a <see cref="TimeSpan"/>; zero or less means the next tick (R9).</param>
     /// <param name="callback">The callback; if it throws, the exception goes to <see cref="UnhandledExceptionHandler"/>.</param>
     /// <returns>A handle that can cancel the call; a cancelled timer leaves the loop by the end of the next tick (R12).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is a NaN or infinite number of seconds.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public CallbackHandle CallLater(TimeSpan delay, Action callback) =>
-        ScheduleAt(TimeMath.After(NowTicks, TimeMath.Saturate(delay.Ticks)), callback);
-
-    /// <summary>Schedules <paramref name="callback"/> to run once <paramref name="seconds"/> of loop time have passed.</summary>
-    /// <param name="seconds">The delay in seconds; zero or less means the next tick (R9).</param>
-    /// <param name="callback">The callback.</param>
-    /// <returns>A handle that can cancel the call.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN or infinite.</exception>
-    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">The call is made from another thread.</exception>
-    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
-    public CallbackHandle CallLater(double seconds, Action callback) =>
-        ScheduleAt(TimeMath.After(NowTicks, TimeMath.CheckedSeconds(seconds, nameof(seconds))), callback);
+    public CallbackHandle CallLater(Duration delay, Action callback) =>
+        ScheduleAt(TimeMath.After(NowTicks, delay.ToDelayTicks(nameof(delay))), callback);
 
     /// <summary>Schedules <paramref name="callback"/> to run at loop time <paramref name="when"/> (see <see cref="Time"/>).</summary>
     /// <param name="when">The loop time; a time already past means the next tick. A time past the end of time (see

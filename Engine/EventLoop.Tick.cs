@@ -9,7 +9,8 @@ namespace YieldLoop;
 // queue's enqueue: the one way work becomes ready.
 public sealed partial class EventLoop
 {
-    private void TickCore(long budget)
+    /// <summary>One tick; returns how many ready-queue entries it ran (the step count of <see cref="Tick()"/>).</summary>
+    private int TickCore(long budget)
     {
         long clock = ReadClock();
         if (clock > _now)
@@ -34,9 +35,9 @@ public sealed partial class EventLoop
         ReadyEntry[] run = TakeReady(out int count);
         if (budget >= 0)
         {
-            RunBudgeted(run, count, budget);
+            int ran = RunBudgeted(run, count, budget);
             EndTick();
-            return;
+            return ran;
         }
 
         // THE ONE PLACE WHERE USER CODE RUNS: coroutine steps and callbacks, in FIFO order (R3). Everything else in
@@ -47,6 +48,7 @@ public sealed partial class EventLoop
         RunEntries(run, count);
         Array.Clear(run, 0, count);
         EndTick();
+        return count;   // every entry taken ran: a step that throws faults its task and the loop carries on
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using YieldLoop.Internal;
 namespace YieldLoop;
 
 /// <summary>
-/// A reusable periodic wait made by <see cref="Co.Every(double)"/>: the k-th resumption (k = 1, 2, ...) is due
+/// A reusable periodic wait made by <see cref="Co.Every"/>: the k-th resumption (k = 1, 2, ...) is due
 /// at t0 + k * <see cref="Period"/>, where t0 is the time of the first yield (R11). Deadlines are computed
 /// from t0 each time, never by adding the period repeatedly, so they do not drift. The time is the yielding task's
 /// <see cref="GameClock"/> time when the task is bound to a clock (so a paused or slowed world pauses or slows its
@@ -17,7 +17,7 @@ namespace YieldLoop;
 /// would each resume at half the rate. The first task to yield it owns it; another task that yields it while the owner
 /// is still pending faults with <see cref="InvalidOperationException"/> (the owner goes on unharmed). Once the owner has
 /// completed, the next task to yield the interval takes it over: the grid stays where it was, and the new owner resumes
-/// at the first grid point after its yield. Create one interval per coroutine with <see cref="Co.Every(double)"/>.</para>
+/// at the first grid point after its yield. Create one interval per coroutine with <see cref="Co.Every"/>.</para>
 /// <para>The grid is absolute and exact (a period given as a <see cref="TimeSpan"/> is not shortened): a grid point past
 /// the end of time (see <see cref="EventLoop.Time"/>, or a game clock's time, which ends at the same point) is never
 /// reached, so the wait for it stays pending until the task is cancelled (R10).</para>

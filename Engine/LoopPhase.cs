@@ -73,7 +73,8 @@ public sealed class LoopPhase : IAwaitable
     bool IAwaitable.IsCompleted => false;
 
     /// <summary>Runs the tasks parked on this phase when the call began, in the order they parked.</summary>
-    /// <returns>How many tasks it stepped.</returns>
+    /// <returns>The number of steps it ran, counted as <see cref="EventLoop.Tick()"/> counts them: one per task parked
+    /// here when the call began and still waiting (a phase queues no callbacks or engine notifications).</returns>
     /// <exception cref="InvalidOperationException">Called from inside a step or callback of the loop (R5), or from
     /// another thread.</exception>
     /// <exception cref="ObjectDisposedException">The loop is closed.</exception>

@@ -4,14 +4,13 @@ using System.Globalization;
 namespace YieldLoop;
 
 /// <summary>
-/// What a periodic callback or body learns about the current firing (<see cref="EventLoop.CallEvery(TimeSpan, Action{PeriodicTick}, int)"/>,
-/// <see cref="Co.RunEvery(double, Func{PeriodicTick, System.Collections.Generic.IEnumerator{IAwaitable}}, int)"/>):
+/// What a periodic callback learns about the current firing (<see cref="EventLoop.CallEvery(Duration, Action{PeriodicTick})"/>):
 /// which firing it is, which grid point it stands for, and how many grid points were skipped before it (R11).
 /// </summary>
 /// <remarks>
 /// The grid of a period p started at t0 is t0 + k * p for k = 1, 2, ... (computed from t0 each time, so it does not
 /// drift). Each firing stands for the latest grid point at or before the loop time; the grid points between it and
-/// the previous firing were skipped (a late tick, or a body that overran its period). So
+/// the previous firing were skipped (a late tick). So
 /// <see cref="Index"/> = <see cref="Count"/> + (all skipped so far), and the next firing is due at grid point
 /// <see cref="Index"/> + 1 at the earliest.
 /// </remarks>
@@ -25,7 +24,7 @@ public readonly struct PeriodicTick : IEquatable<PeriodicTick>
         Due = due;
     }
 
-    /// <summary>Gets the number of this firing: 1 for the first call or run, 2 for the second, ...</summary>
+    /// <summary>Gets the number of this firing: 1 for the first call, 2 for the second, ...</summary>
     public long Count { get; }
 
     /// <summary>Gets k, the index of the grid point this firing stands for (due at t0 + k * p).</summary>

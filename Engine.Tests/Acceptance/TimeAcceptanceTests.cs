@@ -997,10 +997,10 @@ public class TimeAcceptanceTests : AcceptanceFixture
             _loop.Start(Worker(i));
         }
 
-        var deferred = new List<int>();
+        var ran = new List<int>();
         for (int t = 0; t < 10; t++)
         {
-            deferred.Add(_loop.Tick(TimeSpan.FromMilliseconds(2.5), budgetClock));
+            ran.Add(_loop.Tick(TimeSpan.FromMilliseconds(2.5), budgetClock));
         }
 
         // Each tick runs exactly three steps; the order is a perfect rotation.
@@ -1010,7 +1010,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
             Assert.That(order[k], Is.EqualTo(k % n), "step " + k);
         }
 
-        Assert.That(deferred[0], Is.EqualTo(7));
+        Assert.That(ran, Has.Count.EqualTo(10).And.All.EqualTo(3), "each tick returns the steps it ran");
     }
 
     [Test]
@@ -1031,11 +1031,13 @@ public class TimeAcceptanceTests : AcceptanceFixture
         _loop.Start(Worker("a", true));
         _loop.Start(Worker("b", false));
         _loop.Start(Worker("c", false));
-        Assert.That(_loop.Tick(TimeSpan.Zero, budgetClock), Is.EqualTo(2));
-        _loop.CallSoon(() => Log("soon"));
-        Assert.That(_loop.Tick(TimeSpan.Zero, budgetClock), Is.EqualTo(3));
-        Assert.That(_loop.Tick(TimeSpan.Zero, budgetClock), Is.EqualTo(2));
         Assert.That(_loop.Tick(TimeSpan.Zero, budgetClock), Is.EqualTo(1));
+        _loop.CallSoon(() => Log("soon"));
+        Assert.That(_loop.Tick(TimeSpan.Zero, budgetClock), Is.EqualTo(1));
+        Assert.That(_loop.Tick(TimeSpan.Zero, budgetClock), Is.EqualTo(1));
+        Assert.That(_loop.Tick(TimeSpan.Zero, budgetClock), Is.EqualTo(1));
+        Assert.That(_loop.Tick(TimeSpan.Zero, budgetClock), Is.EqualTo(1));
+        Assert.That(_loop.HasReadyWork, Is.False, "nothing was deferred");
         Assert.That(_loop.Tick(TimeSpan.Zero, budgetClock), Is.EqualTo(0));
         Assert.That(_log, Is.EqualTo(new[] { "a@1", "b@2", "c@3", "a+@4", "soon@5" }));
     }
@@ -1056,7 +1058,8 @@ public class TimeAcceptanceTests : AcceptanceFixture
         _loop.CallLater(1.0, () => Log("timer"));
         Assert.That(_loop.Tick(TimeSpan.FromMilliseconds(5), budgetClock), Is.EqualTo(1));
         _clock.Advance(1.0);
-        Assert.That(_loop.Tick(TimeSpan.FromMilliseconds(5), budgetClock), Is.EqualTo(1));
+        Assert.That(_loop.Tick(TimeSpan.FromMilliseconds(5), budgetClock), Is.EqualTo(1), "b; the timer is deferred");
+        Assert.That(_loop.Tick(TimeSpan.FromMilliseconds(5), budgetClock), Is.EqualTo(1), "the timer's callback");
         Assert.That(_loop.Tick(TimeSpan.FromMilliseconds(5), budgetClock), Is.EqualTo(0));
         Assert.That(_log, Is.EqualTo(new[] { "a@1", "b@2", "timer@3" }));
     }

@@ -578,7 +578,6 @@ public class TimeTimerAcceptanceTests
         Expect("CallEvery(count)", () => loop.CallEvery(bad, _ => ran++, 3));
         Expect("Co.Timeout(future)", () => Co.Timeout(source.Future, bad));
         Expect("Co.Timeout<T>(future)", () => Co.Timeout(new FutureSource<int>(loop).Future, bad));
-        Expect("Co.RunEvery", () => Co.RunEvery(bad, Work));
         Expect("Co.WaitUntil", () => Co.WaitUntil(() => true, bad));
         Expect("Co.WaitWhile", () => Co.WaitWhile(() => false, bad));
         Expect("Co.WaitTicks", () => Co.WaitTicks(1, bad));

@@ -126,7 +126,7 @@ public class FromUnitySnippetTests
 
         static IEnumerator<IAwaitable> WaitUntilThenTimeout(Door door)
         {
-            yield return Co.WaitUntil(() => door.IsUnlocked, timeoutSeconds: 10);
+            yield return Co.WaitUntil(() => door.IsUnlocked, timeout: 10);
         }
     }
 

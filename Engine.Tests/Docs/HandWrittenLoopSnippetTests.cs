@@ -86,7 +86,7 @@ public class HandWrittenLoopSnippetTests
         TimeSpan done = TimeSpan.Zero;
         LoopTask reminder = game.Loop.Start(TwoReminders(game.Loop, t => done = t));
         game.QuitWhen = () => reminder.IsCompleted;
-        game.Idle = clock.Advance;             // the test's "wait for input": nothing comes, the time passes
+        game.Idle = d => clock.Advance(d);     // the test's "wait for input": nothing comes, the time passes
 
         game.Run();
 

@@ -3,12 +3,11 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
-using YieldLoop.Async;
 using static YieldLoop.Tests.Interop.InteropSupport;
 
 namespace YieldLoop.Tests.Interop;
 
-/// <summary>Async code awaits YieldLoop futures and tasks; conversions to Task (FutureInteropExtensions).</summary>
+/// <summary>Async code awaits YieldLoop futures and tasks through <c>AsTask()</c> (FutureInteropExtensions).</summary>
 [NonParallelizable]
 public class FutureAwaitTests
 {
@@ -184,15 +183,15 @@ public class FutureAwaitTests
 
     private static async Task<(int Thread, int Value)> AwaitAndRecord(Future<int> future)
     {
-        int value = await future;
+        int value = await future.AsTask();
         return (Environment.CurrentManagedThreadId, value);
     }
 
-    private static async Task AwaitPlain(Future future) => await future;
+    private static async Task AwaitPlain(Future future) => await future.AsTask();
 
-    private static async Task<int> AwaitInt(Future<int> future) => await future;
+    private static async Task<int> AwaitInt(Future<int> future) => await future.AsTask();
 
-    private static async Task<int> AwaitInt(LoopTask<int> task) => await task;
+    private static async Task<int> AwaitInt(LoopTask<int> task) => await task.AsTask();
 
-    private static async Task<string> AwaitString(Future<string> future) => await future;
+    private static async Task<string> AwaitString(Future<string> future) => await future.AsTask();
 }

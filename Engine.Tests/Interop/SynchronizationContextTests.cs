@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
-using YieldLoop.Async;
 using static YieldLoop.Tests.Interop.InteropSupport;
 
 namespace YieldLoop.Tests.Interop;
@@ -119,7 +118,7 @@ public class SynchronizationContextTests
 
         async Task WorkAsync()
         {
-            int value = await source.Future;
+            int value = await source.Future.AsTask();
             seen.Add((Environment.CurrentManagedThreadId, t.Loop.TickCount, value));
         }
     }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
-using YieldLoop.Async;
 using static YieldLoop.Tests.Interop.InteropSupport;
 
 namespace YieldLoop.Tests.Interop;

@@ -248,7 +248,7 @@ public class FixedTimestepTests
         timestep.Advance(Ms(13));
 
         Assert.That(() => timestep.Advance(seconds), Throws.TypeOf<ArgumentOutOfRangeException>()
-            .With.Property("ParamName").EqualTo("seconds"));
+            .With.Property("ParamName").EqualTo("frameDelta"));
 
         AssertUnchanged(timestep);
     }

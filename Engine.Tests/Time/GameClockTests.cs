@@ -1028,8 +1028,8 @@ public class GameClockTests
     {
         var t = new TestLoop();
         var world = new GameClock(t.Loop, "world");
-        Assert.That(() => world.Sleep(seconds), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("seconds"));
-        Assert.That(() => Co.SleepRealtime(seconds), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("seconds"));
+        Assert.That(() => world.Sleep(seconds), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("duration"));
+        Assert.That(() => Co.SleepRealtime(seconds), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("duration"));
     }
 
     [Test]

@@ -63,7 +63,7 @@ public class ManualClockTests
     {
         var clock = new ManualClock(TimeSpan.FromSeconds(10));
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => clock.Advance(seconds));
-        Assert.That(ex!.ParamName, Is.EqualTo("seconds"));
+        Assert.That(ex!.ParamName, Is.EqualTo("delta"));
         Assert.That(ex.Message, Does.Contain("Time never moves backwards"));
         Assert.That(clock.Now, Is.EqualTo(TimeSpan.FromSeconds(10)));
     }

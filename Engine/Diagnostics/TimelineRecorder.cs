@@ -13,7 +13,7 @@ namespace YieldLoop;
 /// <para><b>What is recorded.</b> For every coroutine a track (a "thread" in the viewer, named after the task) with an
 /// instant event when it starts, a slice per step whose arguments say what woke it (<c>woken_by</c>: what it was parked
 /// on at the end of its previous step) and what it parks on now (<c>parks_on</c>), and an instant event when it ends,
-/// with its outcome. Callbacks (<see cref="EventLoop.CallSoon"/>, <see cref="EventLoop.CallLater(TimeSpan, Action)"/>,
+/// with its outcome. Callbacks (<see cref="EventLoop.CallSoon"/>, <see cref="EventLoop.CallLater(Duration, Action)"/>,
 /// ...) share one track named <c>callbacks</c>. A counter <c>ready</c> shows how many entries each tick ran.</para>
 /// <para><b>Bounded memory.</b> Events go into a ring of fixed size, allocated once at the start: when it is full the
 /// oldest event is dropped and counted in <see cref="DroppedEvents"/>. Recording a step allocates nothing (a task's

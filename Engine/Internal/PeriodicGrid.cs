@@ -3,8 +3,7 @@ using System;
 namespace YieldLoop.Internal;
 
 /// <summary>
-/// The bookkeeping shared by <see cref="EventLoop.CallEvery(TimeSpan, Action{PeriodicTick}, int)"/> and
-/// <see cref="Co.RunEvery(double, Func{System.Collections.Generic.IEnumerator{IAwaitable}}, int)"/>: an
+/// The bookkeeping of <see cref="EventLoop.CallEvery(Duration, Action{PeriodicTick}, int)"/>: an
 /// <see cref="Interval"/> (which keeps the exact grid t0 + k * p and is what the loop's timer waits on) plus the index
 /// of the last grid point that fired.
 /// </summary>
@@ -13,8 +12,7 @@ namespace YieldLoop.Internal;
 /// <c>PassedAt(now)</c>, the latest grid point at or before the loop time, so indices strictly increase and the grid
 /// points in between are the skipped ones (R11). Before each wait the interval's own index is set to the point after
 /// which to wait, so its <c>NextDeadline</c> (called by the loop at the yield) returns the next grid point after both
-/// the last firing and the current time. The interval's public <see cref="Interval.Skipped"/> is not used: it only
-/// sees late ticks, while a body that overran also skips grid points.
+/// the last firing and the current time.
 /// </remarks>
 internal sealed class PeriodicGrid
 {
@@ -34,16 +32,6 @@ internal sealed class PeriodicGrid
 
     /// <summary>The latest grid index at or before <paramref name="now"/> (0 before the first grid point).</summary>
     internal long PassedAt(long now) => _interval.PassedAt(now);
-
-    /// <summary>
-    /// Whether a grid point that has not fired yet lies exactly at <paramref name="now"/> (a body that ended exactly
-    /// on a grid point: the next run starts at once).
-    /// </summary>
-    internal bool UnfiredPointIsAt(long now)
-    {
-        long passed = _interval.PassedAt(now);
-        return passed > _last && _interval.DeadlineOf(passed) == now;
-    }
 
     /// <summary>Prepares the interval so that yielding it waits for the first grid point after <paramref name="now"/>
     /// and after the last firing.</summary>

@@ -8,7 +8,7 @@ namespace YieldLoop.Internal;
 /// <remarks>
 /// <para>The loop keeps time as a 64-bit count of <see cref="TimeSpan"/> ticks so that periodic deadlines are exact
 /// (t0 + k * p, R11) and timers compare without rounding. Seconds are rounded to the nearest tick, the same way
-/// everywhere (sleeps and <see cref="ManualClock.Advance(double)"/>), so a 1 ms sleep on a clock advanced by 1 ms
+/// everywhere (sleeps and <see cref="ManualClock.Advance"/>), so a 1 ms sleep on a clock advanced by 1 ms
 /// is due after exactly one advance.</para>
 /// <para><b>Time at its limits (R10; docs/design.md, "Time at its limits").</b> Every time the engine reads or keeps —
 /// the loop's time, a <see cref="ManualClock"/>'s, a <see cref="GameClock"/>'s local time — lies in

@@ -6,10 +6,11 @@ namespace YieldLoop;
 
 /// <summary>
 /// Bridges between YieldLoop futures and .NET's <see cref="Task"/>, <c>async</c>/<c>await</c> and
-/// <see cref="CancellationToken"/>: await a future, convert it to a task, cancel it with a token, or get a token that
-/// fires when it is cancelled. The other direction (a coroutine waiting on a <see cref="Task"/>) is
-/// <see cref="Co.Await(Task)"/>. To <c>await</c> a future in <c>async</c> code, import <c>YieldLoop.Async</c>
-/// (see <see cref="Async.FutureAwaitExtensions"/>).
+/// <see cref="CancellationToken"/>: convert a future to a task (<c>async</c> code awaits a future with
+/// <c>await future.AsTask()</c>), cancel it with a token, or get a token that fires when it is cancelled. The other
+/// direction (a coroutine waiting on a <see cref="Task"/>) is <see cref="Co.Await(Task)"/>. Futures have no
+/// <c>GetAwaiter</c> on purpose (docs/design.md, "Public API decisions"): with one, every plain
+/// <c>loop.Start(...);</c> in an <c>async</c> method would raise warning CS4014.
 /// </summary>
 /// <remarks>
 /// Nothing here runs .NET code inline inside a completion on the loop thread (R4): continuations, task completions and

@@ -25,15 +25,33 @@ public sealed class FixedTimestep
     private long _accumulator;
 
     /// <summary>Creates a fixed timestep of <paramref name="step"/>.</summary>
-    /// <param name="step">The length of one fixed step; more than zero.</param>
+    /// <param name="step">The length of one fixed step, in seconds (rounded to 100 ns: <c>1.0 / 50</c>) or as a
+    /// <see cref="TimeSpan"/>; more than zero.</param>
     /// <param name="maxStepsPerFrame">The most steps one frame may run (at least 1).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is zero or negative, or
-    /// <paramref name="maxStepsPerFrame"/> is less than 1.</exception>
-    public FixedTimestep(TimeSpan step, int maxStepsPerFrame = 8)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is zero or negative (once rounded), or a NaN
+    /// or infinite number of seconds; or <paramref name="maxStepsPerFrame"/> is less than 1.</exception>
+    public FixedTimestep(Duration step, int maxStepsPerFrame = 8)
     {
-        if (step <= TimeSpan.Zero)
+        long ticks;
+        if (step.IsSeconds)
         {
-            throw new ArgumentOutOfRangeException(nameof(step), step, "A fixed step must be longer than zero (for example TimeSpan.FromSeconds(1.0 / 50)).");
+            double seconds = step.Seconds;
+            ticks = double.IsNaN(seconds) || double.IsInfinity(seconds) ? 0 : TimeMath.SecondsToTicks(seconds);
+            if (ticks <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(step), seconds,
+                    "A fixed step must be a finite number of seconds, at least 100 ns (for example 1.0 / 50).");
+            }
+        }
+        else
+        {
+            TimeSpan span = step.Span;
+            if (span <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(step), span, "A fixed step must be longer than zero (for example TimeSpan.FromSeconds(1.0 / 50)).");
+            }
+
+            ticks = span.Ticks;
         }
 
         if (maxStepsPerFrame < 1)
@@ -41,7 +59,7 @@ public sealed class FixedTimestep
             throw new ArgumentOutOfRangeException(nameof(maxStepsPerFrame), maxStepsPerFrame, "A frame must be allowed at least one fixed step.");
         }
 
-        _step = step.Ticks;
+        _step = ticks;
         MaxStepsPerFrame = maxStepsPerFrame;
     }
 
@@ -74,31 +92,31 @@ public sealed class FixedTimestep
     public long DroppedSteps { get; private set; }
 
     /// <summary>Adds a frame's elapsed time and returns how many fixed steps to run for it.</summary>
-    /// <param name="frameDelta">The time since the previous frame; zero or more.</param>
+    /// <param name="frameDelta">The time since the previous frame, in seconds (rounded to 100 ns) or as a
+    /// <see cref="TimeSpan"/>; zero or more.</param>
     /// <returns>The number of steps, from 0 to <see cref="MaxStepsPerFrame"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="frameDelta"/> is negative.</exception>
-    public int Advance(TimeSpan frameDelta)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="frameDelta"/> is negative, or a NaN or infinite
+    /// number of seconds.</exception>
+    public int Advance(Duration frameDelta)
     {
-        if (frameDelta < TimeSpan.Zero)
+        if (frameDelta.IsSeconds)
         {
-            throw new ArgumentOutOfRangeException(nameof(frameDelta), frameDelta, "A frame's delta time cannot be negative.");
+            double seconds = frameDelta.Seconds;
+            if (double.IsNaN(seconds) || double.IsInfinity(seconds) || seconds < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(frameDelta), seconds, "A frame's delta time must be a finite number of seconds, zero or more.");
+            }
+
+            return AdvanceTicks(TimeMath.SecondsToTicks(seconds));
         }
 
-        return AdvanceTicks(frameDelta.Ticks);
-    }
-
-    /// <summary>Adds a frame's elapsed time in seconds (rounded to 100 ns) and returns how many fixed steps to run.</summary>
-    /// <param name="seconds">The time since the previous frame, in seconds; finite and zero or more.</param>
-    /// <returns>The number of steps, from 0 to <see cref="MaxStepsPerFrame"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is negative, NaN or infinite.</exception>
-    public int Advance(double seconds)
-    {
-        if (double.IsNaN(seconds) || double.IsInfinity(seconds) || seconds < 0)
+        TimeSpan span = frameDelta.Span;
+        if (span < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "A frame's delta time must be a finite number of seconds, zero or more.");
+            throw new ArgumentOutOfRangeException(nameof(frameDelta), span, "A frame's delta time cannot be negative.");
         }
 
-        return AdvanceTicks(TimeMath.SecondsToTicks(seconds));
+        return AdvanceTicks(span.Ticks);
     }
 
     private int AdvanceTicks(long delta)

@@ -15,13 +15,13 @@ namespace YieldLoop;
 /// its parent's time. A clock stands still while it or any ancestor is paused or has scale 0. So a world clock at 0.5
 /// with a "hero" child at 2 runs the hero at real speed, pausing the world pauses the hero, and a menu clock that is a
 /// separate root keeps running.</para>
-/// <para><b>Waits.</b> <see cref="Sleep(double)"/> waits in this clock's time. A task bound to a clock — started with
+/// <para><b>Waits.</b> <see cref="Sleep"/> waits in this clock's time. A task bound to a clock — started with
 /// <see cref="Start(IEnumerator{IAwaitable}, string)"/> or by a <see cref="Scope"/> created with a clock — sleeps in
-/// that clock when it yields <see cref="Co.Sleep(double)"/>; <see cref="Co.SleepRealtime(double)"/> always waits in real
+/// that clock when it yields <see cref="Co.Sleep"/>; <see cref="Co.SleepRealtime"/> always waits in real
 /// time. A wait ends in the first tick at which the clock's time is at or past its deadline (R7), and waits of one clock
 /// with equal deadlines end in the order they began (R8). Zero or negative delays mean "next tick", paused or not
-/// (R9). An <see cref="Interval"/> (<see cref="Co.Every(double)"/>) yielded by a bound task keeps its grid in the
-/// clock's time too. Timeouts, <see cref="EventLoop.CallLater(TimeSpan, Action)"/> and <see cref="EventLoop.CallEvery(TimeSpan, Action{PeriodicTick})"/>
+/// (R9). An <see cref="Interval"/> (<see cref="Co.Every"/>) yielded by a bound task keeps its grid in the
+/// clock's time too. Timeouts, <see cref="EventLoop.CallLater(Duration, Action)"/> and <see cref="EventLoop.CallEvery(Duration, Action{PeriodicTick})"/>
 /// count real time.</para>
 /// <para><b>Changes (R13).</b> Changing <see cref="Scale"/>, pausing or resuming takes effect at that moment (the
 /// loop's time: the tick's time inside a step, else the loop clock's reading): the time accrued so far is kept, and the
@@ -183,19 +183,15 @@ public sealed class GameClock
         }
     }
 
-    /// <summary>Sleeps for <paramref name="seconds"/> seconds of this clock's time, whatever clock the task is bound to.</summary>
-    /// <param name="seconds">The delay; zero or less means "next tick" (R9).</param>
-    /// <returns>A one-shot wait to yield at once.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN or infinite.</exception>
-    public IAwaitable Sleep(double seconds) => SleepRequest.Rent(TimeMath.CheckedSeconds(seconds, nameof(seconds)), this, realtime: false);
-
     /// <summary>Sleeps for <paramref name="duration"/> of this clock's time, whatever clock the task is bound to.</summary>
-    /// <param name="duration">The delay; zero or less means "next tick" (R9).</param>
+    /// <param name="duration">The delay, in seconds or as a <see cref="TimeSpan"/>; zero or less means "next tick" (R9).</param>
     /// <returns>A one-shot wait to yield at once.</returns>
-    public IAwaitable Sleep(TimeSpan duration) => SleepRequest.Rent(TimeMath.Saturate(duration.Ticks), this, realtime: false);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is a NaN or infinite number of
+    /// seconds.</exception>
+    public IAwaitable Sleep(Duration duration) => SleepRequest.Rent(duration.ToDelayTicks(nameof(duration)), this, realtime: false);
 
     /// <summary>
-    /// Starts <paramref name="coroutine"/> as a task bound to this clock: its <see cref="Co.Sleep(double)"/> waits
+    /// Starts <paramref name="coroutine"/> as a task bound to this clock: its <see cref="Co.Sleep"/> waits
     /// count this clock's time (see <see cref="EventLoop.Start"/> for the rest).
     /// </summary>
     /// <param name="coroutine">A fresh coroutine iterator.</param>

@@ -10,7 +10,7 @@ namespace YieldLoop;
 /// <remarks>
 /// <para>Time never moves backwards (docs/semantics.md R10): a negative, NaN or infinite step, or a <see cref="Set"/> to an
 /// earlier time, throws <see cref="ArgumentOutOfRangeException"/> and leaves the clock unchanged. Reading
-/// <see cref="Now"/> is safe from any thread, and so are <see cref="Advance(TimeSpan)"/>, <see cref="Advance(double)"/>
+/// <see cref="Now"/> is safe from any thread, and so are <see cref="Advance"/>, <see cref="Advance"/>
 /// and <see cref="Set"/> (each is one atomic move); an idle <see cref="EventLoop.RunUntilComplete(Future)"/> on a manual
 /// clock does not notice a move made from another thread until something is posted to the loop (R53).</para>
 /// <para><b>The end of time.</b> Time saturates at the end of time, 2^62 - 1 ticks of 100 ns
@@ -76,32 +76,33 @@ public sealed class ManualClock : IClock
     }
 
     /// <summary>Moves the clock forward by <paramref name="delta"/>, stopping at the end of time (see the remarks).</summary>
-    /// <param name="delta">How far to move; zero is allowed, and so is <see cref="TimeSpan.MaxValue"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is negative.</exception>
-    public void Advance(TimeSpan delta)
+    /// <param name="delta">How far to move, in seconds (rounded to 100 ns) or as a <see cref="TimeSpan"/>; zero is
+    /// allowed, and so are <see cref="double.MaxValue"/> seconds and <see cref="TimeSpan.MaxValue"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is negative, or a NaN or infinite number
+    /// of seconds; the clock does not move.</exception>
+    public void Advance(Duration delta)
     {
-        if (delta < TimeSpan.Zero)
+        if (delta.IsSeconds)
         {
-            throw new ArgumentOutOfRangeException(nameof(delta), delta,
+            double seconds = delta.Seconds;
+            if (double.IsNaN(seconds) || double.IsInfinity(seconds) || seconds < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(delta), seconds,
+                    "Time never moves backwards: advance a manual clock by a finite, non-negative number of seconds.");
+            }
+
+            AddSaturating(TimeMath.SecondsToTicks(seconds));
+            return;
+        }
+
+        TimeSpan span = delta.Span;
+        if (span < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), span,
                 "Time never moves backwards: a manual clock can only be advanced by zero or more.");
         }
 
-        AddSaturating(delta.Ticks);
-    }
-
-    /// <summary>Moves the clock forward by <paramref name="seconds"/> seconds (rounded to 100 ns), stopping at the end of
-    /// time (see the remarks).</summary>
-    /// <param name="seconds">How far to move, in seconds; zero is allowed, and so is <see cref="double.MaxValue"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is negative, NaN or infinite.</exception>
-    public void Advance(double seconds)
-    {
-        if (double.IsNaN(seconds) || double.IsInfinity(seconds) || seconds < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(seconds), seconds,
-                "Time never moves backwards: advance a manual clock by a finite, non-negative number of seconds.");
-        }
-
-        AddSaturating(TimeMath.SecondsToTicks(seconds));
+        AddSaturating(span.Ticks);
     }
 
     /// <summary>Sets the clock to <paramref name="now"/>, which must not be earlier than the current time; a time past

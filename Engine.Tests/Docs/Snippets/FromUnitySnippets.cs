@@ -67,7 +67,7 @@ public static class FromUnitySnippets
         yield return Co.SleepRealtime(1);                  // new WaitForSecondsRealtime(1)
         yield return Co.WaitUntil(() => door.IsUnlocked);  // new WaitUntil(() => door.IsUnlocked)
         yield return Co.WaitWhile(() => door.IsBlocked);   // new WaitWhile(() => door.IsBlocked)
-        yield return Co.WaitUntil(() => door.IsUnlocked, timeoutSeconds: 10);   // fails with TimeoutException after 10 s
+        yield return Co.WaitUntil(() => door.IsUnlocked, timeout: 10);          // fails with TimeoutException after 10 s
         door.IsOpen = true;
         say("open");
     }
