@@ -569,6 +569,7 @@ public static partial class Co
             throw new ArgumentNullException(nameof(coroutine));
         }
 
+        loop.CheckAccess();
         return typed ? loop.Start<T>(coroutine) : loop.Start(coroutine);
     }
 
