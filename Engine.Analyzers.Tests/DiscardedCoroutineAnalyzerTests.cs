@@ -75,7 +75,7 @@ public class DiscardedCoroutineAnalyzerTests
                     Take(Child());
                     IAwaitable call = Co.Call(Child());
                     yield return call;
-                    yield return Co.WhenAll(Child(), Child());
+                    yield return Co.WhenAll(loop, Child(), Child());
                     using (Child()) { }
                 }
             }

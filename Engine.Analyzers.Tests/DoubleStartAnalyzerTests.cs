@@ -38,7 +38,7 @@ public class DoubleStartAnalyzerTests
                     IEnumerator<IAwaitable> child = Child();
                     loop.Start(child);
                     yield return Co.Call([|child|]);
-                    yield return Co.WhenAll([|child|], Child());
+                    yield return Co.WhenAll(loop, [|child|], Child());
                 }
             }
             """);

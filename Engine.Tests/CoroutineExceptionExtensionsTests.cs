@@ -6,7 +6,7 @@ using NUnit.Framework;
 
 namespace YieldLoop.Tests;
 
-/// <summary>The coroutine trace and suppressed exceptions attached to a failure (docs/semantics.md R22, R35).</summary>
+/// <summary>The coroutine trace of a failure and the failures it stands for (docs/semantics.md R22, R35, R40, R42, R44).</summary>
 [TestFixture]
 public class CoroutineExceptionExtensionsTests
 {
@@ -16,16 +16,16 @@ public class CoroutineExceptionExtensionsTests
     public void NullException_ThrowsArgumentNullException()
     {
         Assert.Throws<ArgumentNullException>(() => CoroutineExceptionExtensions.GetCoroutineTrace(null!));
-        Assert.Throws<ArgumentNullException>(() => CoroutineExceptionExtensions.GetSuppressedExceptions(null!));
+        Assert.Throws<ArgumentNullException>(() => CoroutineExceptionExtensions.GetFailures(null!));
     }
 
     [Test]
-    public void AnExceptionThatNeverWentThroughACoroutine_HasNoTraceAndNothingSuppressed()
+    public void AnExceptionThatNeverWentThroughACoroutine_HasNoTrace_AndStandsForItselfAlone()
     {
         var plain = new FormatException("plain");
 
         Assert.That(plain.GetCoroutineTrace(), Is.Null);
-        Assert.That(plain.GetSuppressedExceptions(), Is.Empty);
+        Assert.That(plain.GetFailures(), Is.EqualTo(new[] { plain }));
     }
 
     [Test]
@@ -44,7 +44,7 @@ public class CoroutineExceptionExtensionsTests
             Prefix + "Middle() (task 'worker', calling Inner inline)",
             Prefix + "Outer() (task 'worker', calling Middle inline)",
         }));
-        Assert.That(failure.GetSuppressedExceptions(), Is.Empty);
+        Assert.That(failure.GetFailures(), Is.EqualTo(new[] { failure }), "one coroutine failure is one failure");
     }
 
     [Test]
@@ -120,7 +120,7 @@ public class CoroutineExceptionExtensionsTests
     }
 
     [Test]
-    public void GetSuppressedExceptions_ListsLaterFinallyFailures_InOrder_R35()
+    public void GetFailures_OfAFinallyFailure_ListsItThenTheLaterFinallyFailures_InOrder_R35()
     {
         var t = new TestLoop();
         var failure = new FormatException("first");
@@ -131,9 +131,90 @@ public class CoroutineExceptionExtensionsTests
         t.Tick();
 
         Assert.That(task.Exception, Is.SameAs(failure));
-        IReadOnlyList<Exception> suppressed = failure.GetSuppressedExceptions();
-        Assert.That(suppressed, Is.EqualTo(new Exception[] { second, third }));
-        Assert.That(second.GetSuppressedExceptions(), Is.Empty);
+        IReadOnlyList<Exception> failures = failure.GetFailures();
+        Assert.That(failures, Is.EqualTo(new Exception[] { failure, second, third }));
+        Assert.That(second.GetFailures(), Is.EqualTo(new[] { second }));
+    }
+
+    [Test]
+    public void GetFailures_OfAWhenAllFailure_ListsTheFirstThenTheLaterOnes_InOrder_R40()
+    {
+        var t = new TestLoop();
+        var first = new FormatException("first");
+        var second = new InvalidOperationException("second");
+        var third = new ArgumentException("third");
+        Future all = Co.WhenAll(
+            t.Loop, FailAfter(1, first), ThrowingFinally(second, FailAfter(5, null)), ThrowingFinally(third, FailAfter(5, null)));
+
+        t.TickUntil(all);
+
+        Assert.That(all.Exception, Is.SameAs(first), "a wait-for-all still fails with the first exception itself");
+        Assert.That(all.Exception!.GetFailures(), Is.EqualTo(new Exception[] { first, second, third }));
+    }
+
+    [Test]
+    public void GetFailures_OfATaskGroupFailure_ListsEveryChildFailure_InOrder_R44()
+    {
+        var t = new TestLoop();
+        var first = new FormatException("first");
+        var second = new InvalidOperationException("second");
+        var group = new TaskGroup(t.Loop);
+        group.Start(ThrowingFinally(second, FailAfter(5, null)));
+        group.Start(FailAfter(1, first));
+        group.Start(FailAfter(5, null));   // cancelled by the group: not a failure
+        Future wait = group.WhenAll();
+
+        t.TickUntil(wait);
+
+        Assert.That(wait.Exception, Is.TypeOf<AggregateException>(), "a task group still fails with an aggregate");
+        Assert.That(wait.Exception!.GetFailures(), Is.EqualTo(new Exception[] { first, second }));
+    }
+
+    [Test]
+    public void GetFailures_OfARaceWinnersFailure_ListsItThenTheLosersFinallyFailures_R42()
+    {
+        var t = new TestLoop();
+        var boom = new FormatException("winner");
+        var cleanup = new InvalidOperationException("loser's finally");
+        Future<int> race = Co.Race(t.Loop, FailAfter(1, boom), ThrowingFinally(cleanup, FailAfter(5, null)));
+
+        t.TickUntil(race);
+
+        Assert.That(race.Exception, Is.SameAs(boom));
+        Assert.That(boom.GetFailures(), Is.EqualTo(new Exception[] { boom, cleanup }));
+    }
+
+    [Test]
+    public void GetFailures_OfNestedShapes_ListsTheLeafFailures_EachOnce()
+    {
+        var a = new FormatException("a");
+        var b = new InvalidOperationException("b");
+        var c = new ArgumentException("c");
+        var t = new TestLoop();
+        var group = new TaskGroup(t.Loop);
+        Future inner = Co.WhenAll(t.Loop, FailAfter(1, a), ThrowingFinally(b, FailAfter(5, null)));
+        group.Start(Wait(inner));
+        group.Start(ThrowingFinally(c, FailAfter(10, null)));
+        Future wait = group.WhenAll();
+
+        t.TickUntil(wait);
+
+        Assert.That(wait.Exception!.GetFailures(), Is.EqualTo(new Exception[] { a, b, c }),
+            "a task group whose child failed in a WhenAll: the WhenAll's failures in place of its first one");
+        var twice = new AggregateException(a, new AggregateException(a, c));
+        Assert.That(twice.GetFailures(), Is.EqualTo(new Exception[] { a, b, c }),
+            "a (which carries b, attached by the WhenAll) reached twice is listed once");
+    }
+
+    [Test]
+    public void GetFailures_OfAnyAggregate_ListsItsInnerExceptions_AndOfAnEmptyOneItself()
+    {
+        var a = new FormatException("a");
+        var b = new InvalidOperationException("b");
+        var empty = new AggregateException();
+
+        Assert.That(new AggregateException(a, b).GetFailures(), Is.EqualTo(new Exception[] { a, b }));
+        Assert.That(empty.GetFailures(), Is.EqualTo(new Exception[] { empty }));
     }
 
     // ---- helpers and coroutines ------------------------------------------------------------------------------------
@@ -171,6 +252,20 @@ public class CoroutineExceptionExtensionsTests
     {
         yield return Co.NextTick;
         throw failure;
+    }
+
+    /// <summary>Waits <paramref name="ticks"/> ticks, then throws <paramref name="failure"/> (or ends, when null).</summary>
+    private static IEnumerator<IAwaitable> FailAfter(int ticks, Exception? failure)
+    {
+        for (int i = 0; i < ticks; i++)
+        {
+            yield return Co.NextTick;
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
     }
 
     private static IEnumerator<IAwaitable> Wait(Future future)

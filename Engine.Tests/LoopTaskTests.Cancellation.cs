@@ -574,7 +574,7 @@ public partial class LoopTaskTests
         t.Tick();
 
         Assert.That(task.Exception, Is.SameAs(inner), "frames are disposed innermost first");
-        Assert.That(inner.GetSuppressedExceptions(), Is.EqualTo(new Exception[] { middle, outer }));
+        Assert.That(inner.GetFailures(), Is.EqualTo(new Exception[] { inner, middle, outer }));
     }
 
     [Test]
@@ -604,7 +604,7 @@ public partial class LoopTaskTests
         t.Tick();
 
         Assert.That(task.Exception, Is.SameAs(failure));
-        Assert.That(failure.GetSuppressedExceptions(), Is.EqualTo(new Exception[] { middle, outer }));
+        Assert.That(failure.GetFailures(), Is.EqualTo(new Exception[] { failure, middle, outer }));
     }
 
     // ---- coroutines ----------------------------------------------------------------------------------------------

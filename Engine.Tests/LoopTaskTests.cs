@@ -236,7 +236,7 @@ public partial class LoopTaskTests
         t.Tick();
 
         Assert.That(task.Exception, Is.SameAs(failure), "the coroutine's own exception stays the outcome");
-        Assert.That(failure.GetSuppressedExceptions(), Is.EqualTo(new Exception[] { fromFinally }));
+        Assert.That(failure.GetFailures(), Is.EqualTo(new Exception[] { failure, fromFinally }));
     }
 
     // ---- R22: awaiting a failed or cancelled future -----------------------------------------------------------

@@ -110,7 +110,7 @@ public static partial class Co
     /// inbox (R51) and the future completes on the loop thread; a coroutine that yielded the future resumes in the tick
     /// after that. If the work throws, the future faults with that exception object, and so does the waiting coroutine
     /// (R22), an <see cref="OperationCanceledException"/> included.</para>
-    /// <para><b>Cancellation.</b> Cancelling the future (by hand, by <see cref="Timeout(Future, double)"/>, or by
+    /// <para><b>Cancellation.</b> Cancelling the future (by hand, by <see cref="Timeout(Future, Duration)"/>, or by
     /// cancelling the task that waits on it, R31) completes it as cancelled at once and then cancels the work's token,
     /// from the thread pool. The work is not interrupted: it stops when it looks at its token. What it returns later is
     /// dropped; a failure other than a cancellation goes to <see cref="EventLoop.UnhandledExceptionHandler"/>. If the

@@ -55,22 +55,67 @@ public static class CoroutineExceptionExtensions
     }
 
     /// <summary>
-    /// Gets the exceptions attached to this one because they happened while it was already the outcome: later
-    /// <c>finally</c> blocks that threw during the same disposal (R35).
+    /// Gets every failure that <paramref name="exception"/> stands for: the one accessor for "several things failed",
+    /// whichever way they were gathered.
     /// </summary>
-    /// <param name="exception">The exception.</param>
-    /// <returns>The attached exceptions, in the order they happened; empty when there are none.</returns>
+    /// <param name="exception">The exception, typically one a coroutine caught or a future faulted with.</param>
+    /// <returns>The failures (see the remarks): never empty, each listed once, in the order they happened.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="exception"/> is null.</exception>
-    public static IReadOnlyList<Exception> GetSuppressedExceptions(this Exception exception)
+    /// <remarks>
+    /// <list type="bullet">
+    /// <item><description>An <see cref="AggregateException"/>, which a <see cref="TaskGroup"/>'s wait fails with (R44),
+    /// gives its <see cref="AggregateException.InnerExceptions"/>.</description></item>
+    /// <item><description>An exception that later failures were attached to gives itself, then those: the first failure
+    /// of <see cref="Co.WhenAll(Future[])"/> and the later ones (R40), a race winner's failure and its losers' (R42), a
+    /// <c>finally</c> block's exception during cancellation and those of the <c>finally</c> blocks after it
+    /// (R35).</description></item>
+    /// <item><description>Any other exception gives itself alone.</description></item>
+    /// </list>
+    /// <para>Nested shapes are flattened the same way (a task group whose child failed in a <c>WhenAll</c>, a
+    /// <c>WhenAll</c> of task groups), so the list holds the leaf failures; an exception reached twice is listed
+    /// once. The two shapes stay as they are because each matches its .NET and Python counterpart: a wait-for-all fails
+    /// with the first exception, like <c>await Task.WhenAll</c> and <c>asyncio.gather</c>; a task group with an
+    /// aggregate, like an exception group.</para>
+    /// </remarks>
+    public static IReadOnlyList<Exception> GetFailures(this Exception exception)
     {
         if (exception is null)
         {
             throw new ArgumentNullException(nameof(exception));
         }
 
-        return exception.Data.Contains(CoroutineTraceRecord.SuppressedKey)
-            && exception.Data[CoroutineTraceRecord.SuppressedKey] is List<Exception> list
-            ? list
-            : Array.Empty<Exception>();
+        var failures = new List<Exception>();
+        var seen = new HashSet<Exception>(ReferenceComparer.Instance);
+        Collect(exception, failures, seen);
+        return failures.ToArray();   // a copy: the caller cannot change what the loop attached
+    }
+
+    private static void Collect(Exception exception, List<Exception> failures, HashSet<Exception> seen)
+    {
+        if (!seen.Add(exception))
+        {
+            return;   // attachments can form a cycle when two combinators share failing children
+        }
+
+        if (exception is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+        {
+            foreach (Exception inner in aggregate.InnerExceptions)
+            {
+                Collect(inner, failures, seen);
+            }
+        }
+        else
+        {
+            failures.Add(exception);
+        }
+
+        if (exception.Data.Contains(CoroutineTraceRecord.SuppressedKey)
+            && exception.Data[CoroutineTraceRecord.SuppressedKey] is List<Exception> later)
+        {
+            foreach (Exception more in later.ToArray())
+            {
+                Collect(more, failures, seen);
+            }
+        }
     }
 }

@@ -132,7 +132,7 @@ public sealed partial class EventLoop
     /// <see cref="ManualClock"/> and every <see cref="GameClock"/>: a clock that reads later (a custom
     /// <see cref="IClock"/>) reads as the end of time. The rule for deadlines there (docs/design.md, "Time at its
     /// limits"): a deadline computed from a delay (<see cref="Co.Sleep"/>, <see cref="CallLater(Duration, Action)"/>,
-    /// <see cref="Co.Timeout(Future, double)"/>, the timeouts of condition waits) saturates at the end of time, so it
+    /// <see cref="Co.Timeout(Future, Duration)"/>, the timeouts of condition waits) saturates at the end of time, so it
     /// comes due in the first tick whose time is the end of time, never earlier (R7): a 10 s sleep begun one second
     /// before the end comes due one second later, and one begun at the end comes due in the next tick. A time past the
     /// end of time is never reached: <see cref="CallAt"/> past it, or a periodic grid point t0 + k * p past it

@@ -8,7 +8,7 @@ namespace YieldLoop.Demos.Kitchen;
 /// <summary>
 /// The kitchen on an <see cref="EventLoop"/>: a waiter task per order writes its ticket to the rail (a bounded
 /// <see cref="CoChannel{T}"/>), cook tasks read tickets from it, each order runs its dishes in a <see cref="TaskGroup"/>
-/// under a <see cref="Co.Timeout(IEnumerator{IAwaitable}, double)"/>, and every main holds an oven (a
+/// under a <see cref="Co.Timeout(EventLoop, IEnumerator{IAwaitable}, TimeSpan)"/>, and every main holds an oven (a
 /// <see cref="CoSemaphore"/>) while it cooks. <see cref="Run"/> plays one evening, minute by minute.
 /// </summary>
 /// <remarks>
@@ -220,7 +220,7 @@ internal sealed class Kitchen
                 ? $"{cook.Name} takes #{ticket.Number} after {Minutes(ticket.WaitForCook)}; it is due in {Minutes(left)}"
                 : $"{cook.Name} takes #{ticket.Number} after {Minutes(ticket.WaitForCook)}: too late to start");
 
-            Future order = Co.Timeout(CookOrder(ticket), left.TotalSeconds);
+            Future order = Co.Timeout(_loop, CookOrder(ticket), left);
             yield return Co.Settle(order);
 
             ticket.EndedAt = _loop.Time;

@@ -43,7 +43,7 @@ internal sealed class KitchenDemo : IDemo
         output.WriteLine("Each part is a coroutine on a YieldLoop EventLoop, on a simulated clock:");
         output.WriteLine("  waiter  yield return rail.Write(ticket);     parks while the rail is full");
         output.WriteLine("  cook    yield return rail.WaitToRead();      parks while it is empty");
-        output.WriteLine("          yield return Co.Settle(Co.Timeout(CookOrder(ticket), left));");
+        output.WriteLine("          yield return Co.Settle(Co.Timeout(loop, CookOrder(ticket), left));");
         output.WriteLine("  order   a TaskGroup with a task per dish: one that fails cancels the rest");
         output.WriteLine("  main    yield return ovens.Acquire();        parks while every oven is used");
         output.WriteLine();

@@ -326,7 +326,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
         {
             try
             {
-                Co.WhenAll(Simple(), null!);
+                Co.WhenAll(_loop, Simple(), null!);
             }
             catch (Exception ex)
             {

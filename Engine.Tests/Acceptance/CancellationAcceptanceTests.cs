@@ -282,7 +282,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     {
         try
         {
-            yield return Co.WhenAll(TryFinallySleep(log, "a", 100), TryFinallySleep(log, "b", 200));
+            yield return Co.WhenAll(EventLoop.Current!, TryFinallySleep(log, "a", 100), TryFinallySleep(log, "b", 200));
             log.Add("owner-after");
         }
         finally
@@ -323,7 +323,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     {
         try
         {
-            yield return Co.Race(TryFinallySleep(log, "a", 100), TryFinallySleep(log, "b", 200));
+            yield return Co.Race(EventLoop.Current!, TryFinallySleep(log, "a", 100), TryFinallySleep(log, "b", 200));
             log.Add("owner-after");
         }
         finally
@@ -376,7 +376,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     {
         try
         {
-            yield return Co.Timeout(TryFinallySleep(log, "inner", 100), 50);
+            yield return Co.Timeout(EventLoop.Current!, TryFinallySleep(log, "inner", 100), 50);
             log.Add("owner-after");
         }
         finally
@@ -402,7 +402,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     {
         try
         {
-            yield return Co.WhenAll(
+            yield return Co.WhenAll(EventLoop.Current!, 
                 TryFinallySleep(log, "a", 100),
                 RaceOf(TryFinallySleep(log, "b", 100), TryFinallySleep(log, "c", 100)));
         }
@@ -414,7 +414,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
 
     private static IEnumerator<IAwaitable> RaceOf(IEnumerator<IAwaitable> x, IEnumerator<IAwaitable> y)
     {
-        yield return Co.Race(x, y);
+        yield return Co.Race(EventLoop.Current!, x, y);
     }
 
     [Test]
@@ -954,7 +954,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         Tick();
         Assert.That(task.IsFaulted, Is.True);
         Assert.That(task.Exception, Is.SameAs(first));
-        Assert.That(first.GetSuppressedExceptions(), Is.EqualTo(new Exception[] { second, third }));
+        Assert.That(first.GetFailures(), Is.EqualTo(new Exception[] { first, second, third }));
         Assert.That(log, Is.EqualTo(new[] { "inner", "middle", "outer", "outermost" }));
     }
 
@@ -1019,7 +1019,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         LoopTask task = _loop.Start(FaultWithThrowingFinally(original, fromFinally));
         Tick(3);
         Assert.That(task.Exception, Is.SameAs(original));
-        Assert.That(original.GetSuppressedExceptions(), Is.EqualTo(new Exception[] { fromFinally }));
+        Assert.That(original.GetFailures(), Is.EqualTo(new Exception[] { original, fromFinally }));
     }
 
     private static IEnumerator<IAwaitable> FaultWithThrowingFinally(Exception original, Exception fromFinally)
@@ -1045,7 +1045,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
         Tick();
         _loop.Close();
         Assert.That(task.Exception, Is.SameAs(a));
-        Assert.That(a.GetSuppressedExceptions(), Is.EqualTo(new Exception[] { b, c }));
+        Assert.That(a.GetFailures(), Is.EqualTo(new Exception[] { a, b, c }));
         Assert.That(_unhandled, Is.EqualTo(new Exception[] { a }));
     }
 
@@ -1131,7 +1131,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     {
         try
         {
-            yield return Co.WhenAll(TryFinallySleep(log, "a", 100), SleepFinallyThrows(boom));
+            yield return Co.WhenAll(EventLoop.Current!, TryFinallySleep(log, "a", 100), SleepFinallyThrows(boom));
         }
         finally
         {
@@ -1567,7 +1567,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     private static IEnumerator<IAwaitable> CancelThenYieldWhenAll(Func<LoopTask> self, Action a, Action b)
     {
         self().Cancel();
-        yield return Co.WhenAll(Do(a), Do(b));
+        yield return Co.WhenAll(EventLoop.Current!, Do(a), Do(b));
     }
 
     [Test]

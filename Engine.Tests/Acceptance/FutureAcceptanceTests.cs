@@ -1039,7 +1039,8 @@ public class FutureAcceptanceTests : AcceptanceFixture
     public void R22_NoTrace_ForAnExceptionThatNeverWentThroughACoroutine()
     {
         Assert.That(new InvalidOperationException("plain").GetCoroutineTrace(), Is.Null);
-        Assert.That(new InvalidOperationException("plain").GetSuppressedExceptions(), Is.Empty);
+        var plain = new InvalidOperationException("plain");
+        Assert.That(plain.GetFailures(), Is.EqualTo(new[] { plain }));
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -586,8 +586,8 @@ public class TimeTimerAcceptanceTests
         // Inside a step, where the coroutine form of Timeout can start work.
         IEnumerator<IAwaitable> Inside()
         {
-            Expect("Co.Timeout(coroutine)", () => Co.Timeout(Work(), bad));
-            Expect("Co.Timeout<T>(coroutine)", () => Co.Timeout<int>(Work(), bad));
+            Expect("Co.Timeout(coroutine)", () => Co.Timeout(loop, Work(), bad));
+            Expect("Co.Timeout<T>(coroutine)", () => Co.Timeout<int>(loop, Work(), bad));
             Expect("Co.Sleep (in step)", () => Co.Sleep(bad));
             Expect("CallLater (in step)", () => loop.CallLater(bad, () => ran++));
             yield return Co.NextTick;
@@ -624,7 +624,7 @@ public class TimeTimerAcceptanceTests
         {
             a = Co.Timeout<int>(done.Future, timeout);
             b = Co.Timeout<int>(pending.Future, timeout);
-            c = Co.Timeout<int>(Work(), timeout);
+            c = Co.Timeout<int>(loop, Work(), timeout);
             yield return Co.Settle(a);
             yield return Co.Settle(b);
             yield return Co.Settle(c);

@@ -96,7 +96,7 @@ public class RaceTests
         t.Tick();
 
         Assert.That(race.Exception, Is.SameAs(boom));
-        Assert.That(boom.GetSuppressedExceptions(), Is.EqualTo(new[] { cleanup }));
+        Assert.That(boom.GetFailures(), Is.EqualTo(new Exception[] { boom, cleanup }));
     }
 
     [Test]
@@ -147,7 +147,7 @@ public class RaceTests
 
     private static IEnumerator<IAwaitable> RaceOwner(List<string> log)
     {
-        Future<string> race = Co.Race<string>(Forever(log, "never"), SleepReturn(0, "quick", log, "quick"));
+        Future<string> race = Co.Race<string>(EventLoop.Current!, Forever(log, "never"), SleepReturn(0, "quick", log, "quick"));
         yield return race;
         yield return Co.Return(race.Result);
     }
@@ -155,7 +155,10 @@ public class RaceTests
     [Test]
     public void Race_OfNothing_ThrowsArgumentException()
     {
+        var t = new TestLoop();
+
         Assert.Throws<ArgumentException>(() => Co.Race(Array.Empty<Future>()));
-        Assert.Throws<ArgumentException>(() => Co.Race(Array.Empty<IEnumerator<IAwaitable>>()));
+        Assert.Throws<ArgumentException>(() => Co.Race(t.Loop));
+        Assert.Throws<ArgumentException>(() => Co.Race<int>(t.Loop));
     }
 }

@@ -18,7 +18,7 @@ public class SettleAllTests
         LoopTask fails = t.Loop.Start(SleepThrow(1, boom, log, "fails"));
         var cancelled = new FutureSource(t.Loop);
         LoopTask slow = t.Loop.Start(Sleep(3, log, "slow"));
-        Future settled = Co.SettleAll(fails, cancelled.Future, slow);
+        Future<Settled[]> settled = Co.SettleAll(fails, cancelled.Future, slow);
         t.Tick();
 
         t.AdvanceAndTick(1);
@@ -28,7 +28,66 @@ public class SettleAllTests
 
         Assert.That(log, Is.EqualTo(new[] { "fails throws", "fails finally", "slow done", "slow finally" }), "slow was not cancelled");
         Assert.That(settled.IsSucceeded, Is.True);
-        Assert.That(fails.Exception, Is.SameAs(boom), "each outcome stays readable on its future");
+        Assert.That(Array.ConvertAll(settled.Result, s => s.State), Is.EqualTo(new[] { FutureState.Faulted, FutureState.Cancelled, FutureState.Succeeded }),
+            "one outcome per item, in argument order");
+        Assert.That(settled.Result[0].Exception, Is.SameAs(boom), "the item's own exception object");
+        Assert.That(fails.Exception, Is.SameAs(boom), "each outcome stays readable on its future too");
+    }
+
+    [Test]
+    public void SettleAll_FailuresHeldOnlyInTheOutcomes_AreNotReportedAsUnobserved_EvenIfNobodyReadsThem_R41_R23()
+    {
+        var t = new TestLoop();
+        var log = new List<string>();
+        Future<Settled[]> settled = Co.SettleAll(t.Loop, SleepThrow(1, new FormatException("a"), log, "a"), SleepThrow(1, new FormatException("b"), log, "b"));
+        t.Tick();
+
+        t.AdvanceAndTick(1);
+        t.Tick(2);
+
+        Assert.That(settled.IsSucceeded, Is.True, "a settle never fails because an item did");
+        Assert.That(t.Unhandled, Is.Empty);
+    }
+
+    [Test]
+    public void Settled_Value_IsTheResult_OrRethrowsTheItemsException_OrThrowsOperationCanceled()
+    {
+        var t = new TestLoop();
+        var boom = new FormatException("boom");
+        var ok = new FutureSource<string>(t.Loop);
+        var failed = new FutureSource<string>(t.Loop);
+        var cancelled = new FutureSource<string>(t.Loop);
+        Future<Settled<string>[]> settled = Co.SettleAll(ok.Future, failed.Future, cancelled.Future);
+        ok.SetResult("fine");
+        failed.SetException(boom);
+        cancelled.SetCanceled();
+
+        Settled<string>[] outcomes = settled.Result;
+
+        Assert.That(outcomes[0].Value, Is.EqualTo("fine"));
+        Assert.That(Assert.Throws<FormatException>(() => _ = outcomes[1].Value), Is.SameAs(boom));
+        Assert.That(Assert.Throws<OperationCanceledException>(() => _ = outcomes[2].Value)!.Message, Is.EqualTo(
+            "This item of Co.SettleAll was cancelled, so it has no value. Check State before reading Value."));
+        Settled[] untyped = outcomes;   // an array of Settled<T> is an array of Settled
+        Assert.That(untyped[1].Exception, Is.SameAs(boom));
+    }
+
+    [Test]
+    public void Settled_ToString_ShowsTheStateAndTheValueOrTheException()
+    {
+        var t = new TestLoop();
+        var ok = new FutureSource<int>(t.Loop);
+        var failed = new FutureSource<int>(t.Loop);
+        var cancelled = new FutureSource(t.Loop);
+        Future<Settled<int>[]> typed = Co.SettleAll(ok.Future, failed.Future);
+        Future<Settled[]> untyped = Co.SettleAll(cancelled.Future);
+        ok.SetResult(3);
+        failed.SetException(new FormatException("bad input"));
+        cancelled.SetCanceled();
+
+        Assert.That(typed.Result[0].ToString(), Is.EqualTo("Succeeded (3)"));
+        Assert.That(typed.Result[1].ToString(), Is.EqualTo("Faulted (FormatException: bad input)"));
+        Assert.That(untyped.Result[0].ToString(), Is.EqualTo("Cancelled"));
     }
 
     [Test]

@@ -161,7 +161,7 @@ public class TimeoutTests
         var t = new TestLoop();
         var log = new List<string>();
         Future? timed = null;
-        t.Loop.Start(Owner(() => timed = Co.Timeout(Body(log, "unstarted"), 0)));
+        t.Loop.Start(Owner(() => timed = Co.Timeout(t.Loop, Body(log, "unstarted"), 0)));
         t.Tick(3);
 
         Assert.That(log, Is.Empty);
@@ -253,7 +253,7 @@ public class TimeoutTests
         var log = new List<string>();
         var innerSeen = new List<Future>();
         Future? outer = null;
-        t.Loop.Start(Owner(() => outer = Co.Timeout(InnerTimeout(log, innerSeen), 1)));
+        t.Loop.Start(Owner(() => outer = Co.Timeout(t.Loop, InnerTimeout(log, innerSeen), 1)));
         t.Tick(3);
 
         t.AdvanceAndTick(1);
@@ -266,7 +266,7 @@ public class TimeoutTests
 
     private static IEnumerator<IAwaitable> InnerTimeout(List<string> log, List<Future> seen)
     {
-        Future inner = Co.Timeout(Sleep(5, log, "work"), 1);
+        Future inner = Co.Timeout(EventLoop.Current!, Sleep(5, log, "work"), 1);
         seen.Add(inner);
         yield return inner;
     }
@@ -324,7 +324,7 @@ public class TimeoutTests
 
     private static IEnumerator<IAwaitable> TypedOwner(List<string> log)
     {
-        Future<int> timed = Co.Timeout<int>(SleepReturn(0, 7, log, "work"), 1);
+        Future<int> timed = Co.Timeout<int>(EventLoop.Current!, SleepReturn(0, 7, log, "work"), 1);
         yield return timed;
         yield return Co.Return(timed.Result);
     }
@@ -340,7 +340,7 @@ public class TimeoutTests
         IEnumerator<IAwaitable> coroutine = Body(log, "work");
 
         Assert.Throws<ArgumentOutOfRangeException>(() => Co.Timeout(source.Future, seconds));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Co.Timeout(coroutine, seconds));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Co.Timeout(t.Loop, coroutine, seconds));
 
         Assert.DoesNotThrow(() => t.Loop.Start(coroutine), "the coroutine was not started");
         Assert.That(t.Loop.PendingTimerCount, Is.Zero);

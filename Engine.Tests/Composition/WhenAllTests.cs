@@ -28,7 +28,7 @@ public class WhenAllTests
         seen.Add("untyped " + untyped.State);
         Future<int[]> typed = Co.WhenAll(Array.Empty<Future<int>>());
         seen.Add($"typed {typed.State} {typed.Result.Length}");
-        Future coroutines = Co.WhenAll(Array.Empty<IEnumerator<IAwaitable>>());
+        Future coroutines = Co.WhenAll(EventLoop.Current!);
         seen.Add("coroutines " + coroutines.State);
         seen.Add("settled " + Co.SettleAll().State);
         yield return untyped;   // already complete: no wait (R19)
@@ -40,7 +40,7 @@ public class WhenAllTests
         var ex = Assert.Throws<InvalidOperationException>(() => Co.WhenAll(Array.Empty<Future>()));
 
         Assert.That(ex!.Message, Is.EqualTo(
-            "Co.WhenAll of no futures needs the loop that runs the calling coroutine, but no loop is ticking on this thread. Call it from a coroutine."));
+            "Co.WhenAll of no futures has no future to take the loop from, and no loop is ticking on this thread to give the (already complete) result to. Pass the loop: Co.WhenAll(loop) of no coroutines completes at once on it."));
     }
 
     // ---- success ---------------------------------------------------------------------------------------------------
@@ -140,7 +140,7 @@ public class WhenAllTests
         Assert.That(b.IsCancelled && c.IsCancelled, Is.True);
         Assert.That(all.IsFaulted, Is.True);
         Assert.That(all.Exception, Is.SameAs(boom), "the first failure itself, not a wrapper");
-        Assert.That(boom.GetSuppressedExceptions(), Is.Empty);
+        Assert.That(boom.GetFailures(), Is.EqualTo(new[] { boom }), "the cancelled siblings add no failure");
     }
 
     [Test]
@@ -161,7 +161,7 @@ public class WhenAllTests
         t.Tick();
 
         Assert.That(all.Exception, Is.SameAs(first));
-        Assert.That(first.GetSuppressedExceptions(), Is.EqualTo(new Exception[] { second, third }));
+        Assert.That(first.GetFailures(), Is.EqualTo(new Exception[] { first, second, third }));
         Assert.That(t.Unhandled, Is.EqualTo(new[] { first }), "nobody waited: reported once, the others attached, not separately");
     }
 
@@ -362,7 +362,7 @@ public class WhenAllTests
 
     private static IEnumerator<IAwaitable> StartAll(List<string> log, Exception boom, Action<Future> keep)
     {
-        Future all = Co.WhenAll(SleepThrow(1, boom, log, "x"), Sleep(5, log, "y"));
+        Future all = Co.WhenAll(EventLoop.Current!, SleepThrow(1, boom, log, "x"), Sleep(5, log, "y"));
         keep(all);
         yield return Co.Settle(all);
     }
@@ -380,20 +380,21 @@ public class WhenAllTests
 
     private static IEnumerator<IAwaitable> TypedOwner(List<string> log)
     {
-        Future<int[]> all = Co.WhenAll<int>(SleepReturn(0, 10, log, "a"), SleepReturn(0, 20, log, "b"));
+        Future<int[]> all = Co.WhenAll<int>(EventLoop.Current!, SleepReturn(0, 10, log, "a"), SleepReturn(0, 20, log, "b"));
         yield return all;
         yield return Co.Return(all.Result);
     }
 
     [Test]
-    public void WhenAll_OfCoroutinesOutsideATick_ThrowsNamingTheFix()
+    public void WhenAll_OfNothingOnAGivenLoop_CompletesAtOnceOutsideATick_R40()
     {
-        var log = new List<string>();
+        var t = new TestLoop();
 
-        var ex = Assert.Throws<InvalidOperationException>(() => Co.WhenAll(Sleep(1, log, "a")));
+        Future untyped = Co.WhenAll(t.Loop);
+        Future<int[]> typed = Co.WhenAll<int>(t.Loop);
 
-        Assert.That(ex!.Message, Is.EqualTo(
-            "Co.WhenAll of coroutines starts them on the loop that runs the calling coroutine, but no loop is ticking on this thread. Call it from a coroutine, or pass the loop: start them with loop.Start(...) and pass the tasks."));
+        Assert.That(untyped.IsSucceeded && untyped.Loop == t.Loop, Is.True);
+        Assert.That(typed.Result, Is.Empty);
     }
 
     [Test]
@@ -416,7 +417,7 @@ public class WhenAllTests
         try
         {
 #pragma warning disable YL0005 // the test passes one iterator twice on purpose
-            Co.WhenAll(Body(log, "first"), once, once);
+            Co.WhenAll(EventLoop.Current!, Body(log, "first"), once, once);
 #pragma warning restore YL0005
         }
         catch (InvalidOperationException ex)

@@ -148,7 +148,7 @@ public class CookbookSnippetTests
         var yes = new CoEvent(_loop);
         var no = new CoEvent(_loop);
         string? answer = null;
-        LoopTask ask = _loop.Start(FirstOfRecipes.AskToQuit(yes, no, a => answer = a));
+        LoopTask ask = _loop.Start(FirstOfRecipes.AskToQuit(_loop, yes, no, a => answer = a));
 
         RunFrames(3);
         Assert.That(answer, Is.Null);
@@ -167,7 +167,7 @@ public class CookbookSnippetTests
         _clock.AutoJump = true;
         string? answer = null;
 
-        _loop.RunUntilComplete(FirstOfRecipes.AskToQuit(new CoEvent(_loop), new CoEvent(_loop), a => answer = a));
+        _loop.RunUntilComplete(FirstOfRecipes.AskToQuit(_loop, new CoEvent(_loop), new CoEvent(_loop), a => answer = a));
 
         Assert.That(answer, Is.EqualTo("stay"));
         Assert.That(_clock.Now, Is.EqualTo(TimeSpan.FromSeconds(10)));
@@ -225,7 +225,7 @@ public class CookbookSnippetTests
         _clock.AutoJump = true;
         var stage = new Stage();
 
-        _loop.RunUntilComplete(CutsceneRecipes.PlayIntro(stage, new CoEvent(_loop)));
+        _loop.RunUntilComplete(CutsceneRecipes.PlayIntro(_loop, stage, new CoEvent(_loop)));
 
         Assert.That(stage.Log, Is.EqualTo(new[]
         {
@@ -240,7 +240,7 @@ public class CookbookSnippetTests
     {
         var stage = new Stage();
         var skip = new CoEvent(_loop);
-        LoopTask play = _loop.Start(CutsceneRecipes.PlayIntro(stage, skip));
+        LoopTask play = _loop.Start(CutsceneRecipes.PlayIntro(_loop, stage, skip));
 
         RunFrames(3);
         Assert.That(stage.Letterbox, Is.True);
@@ -260,7 +260,7 @@ public class CookbookSnippetTests
     public void The_guard_patrols_chases_searches_and_patrols_again()
     {
         var guard = new Guard();
-        LoopTask brain = _loop.Start(GuardBrain.Brain(guard));
+        LoopTask brain = _loop.Start(GuardBrain.Brain(_loop, guard));
         _loop.Tick();
 
         RunFrames(2.5);
@@ -288,7 +288,7 @@ public class CookbookSnippetTests
     public void A_searching_guard_that_sees_the_player_again_chases_him()
     {
         var guard = new Guard();
-        _loop.Start(GuardBrain.Brain(guard));
+        _loop.Start(GuardBrain.Brain(_loop, guard));
         _loop.Tick();
 
         guard.SeesPlayer = true;

@@ -64,7 +64,7 @@ public class FromAsyncioSnippetTests
     [Test]
     public void A_timeout_cancels_the_work_waits_for_its_finally_then_fails()
     {
-        Run(FromAsyncioSnippets.Soup(_log));
+        Run(FromAsyncioSnippets.Soup(_loop, _log));
 
         Assert.That(Printed, Is.EqualTo(new[] { "soup: stove off", "gave up on the soup" }));
         Assert.That(_clock.Now, Is.EqualTo(TimeSpan.FromMinutes(10)));

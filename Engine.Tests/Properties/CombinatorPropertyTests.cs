@@ -177,7 +177,7 @@ public class CombinatorPropertyTests
             case S.Faulted:
                 Exception? actual = result.Exception;   // reading it observes it (R23), as a waiter would
                 Prop.That(actual, Is.SameAs(m.Error), $"the first failure, same object (R40/R42) {where}");
-                Prop.That(actual!.GetSuppressedExceptions(), Is.EqualTo(m.Suppressed).Using<Exception>(ReferenceEquals), $"later failures attached {where}");
+                Prop.That(actual!.GetFailures().Skip(1), Is.EqualTo(m.Suppressed).Using<Exception>(ReferenceEquals), $"later failures listed after the first {where}");
                 break;
         }
 

@@ -5,7 +5,8 @@ using YieldLoop.Internal;
 namespace YieldLoop;
 
 /// <summary>
-/// Wait-for-all (<see cref="Co.WhenAll(Future[])"/>, R40) and settle-all (<see cref="Co.SettleAll(Future[])"/>, R41).
+/// Wait-for-all (<see cref="Co.WhenAll(Future[])"/>, R40). Settle-all, which shares the bookkeeping but neither
+/// cancels nor fails, is <see cref="SettleWatcher"/>.
 /// </summary>
 /// <remarks>
 /// <para>Invariants: <c>_remaining</c> counts the argument positions not yet accounted for; each position is accounted
@@ -13,25 +14,22 @@ namespace YieldLoop;
 /// child that did not succeed; once it is set the others have been asked to cancel, and the result completes only when
 /// <c>_remaining</c> reaches zero, so every child's <c>finally</c> blocks have run by then (R40).</para>
 /// <para>Outcome when all are done: no failure: success (typed results in argument order). First failure a fault: that
-/// exception (the same object), later faults attached to it (<c>GetSuppressedExceptions()</c>, in the order they
+/// exception (the same object), later faults attached to it (listed by <c>GetFailures()</c> after it, in the order they
 /// happened). First failure a cancellation: cancelled, and any faults, which a cancellation cannot carry, go to the
 /// loop's handler; except when an enclosing combinator drained this one, where a fault during that cancellation is the
 /// outcome (as a throwing <c>finally</c> is for a cancelled task, R35).</para>
 /// </remarks>
 internal class AllWatcher : ChildSetWatcher
 {
-    private readonly bool _settle;
-
     // The first child that faulted or was cancelled (R40: a cancelled child counts as a failure); null while all went well.
     private Future? _first;
 
-    // Every distinct exception of a faulted child, in the order they happened (not kept by settle-all).
+    // Every distinct exception of a faulted child, in the order they happened.
     private List<Exception>? _faults;
 
-    internal AllWatcher(Future result, Future[] children, bool settle)
+    internal AllWatcher(Future result, Future[] children)
         : base(result, children)
     {
-        _settle = settle;
     }
 
     protected override void OnResultCancelled()
@@ -49,14 +47,10 @@ internal class AllWatcher : ChildSetWatcher
     {
         if (child.IsFaulted)
         {
-            Exception failure = child.GetExceptionForRethrow();   // observed: this combinator receives it (R23)
-            if (!_settle)
-            {
-                AddFault(failure);
-                FirstFailure(child);
-            }
+            AddFault(child.GetExceptionForRethrow());   // observed: this combinator receives it (R23)
+            FirstFailure(child);
         }
-        else if (child.IsCancelled && !_settle)
+        else if (child.IsCancelled)
         {
             FirstFailure(child);
         }
@@ -87,20 +81,6 @@ internal class AllWatcher : ChildSetWatcher
 
     protected override void Finish()
     {
-        if (_settle)
-        {
-            if (Draining)
-            {
-                Complete(FutureState.Cancelled, Future.CancelledMarker);
-            }
-            else
-            {
-                SetSuccess();
-            }
-
-            return;
-        }
-
         if (_first is null)
         {
             SetSuccess();
@@ -123,7 +103,7 @@ internal class AllWatcher : ChildSetWatcher
 internal sealed class AllWatcher<T> : AllWatcher
 {
     internal AllWatcher(Future<T[]> result, Future[] children)
-        : base(result, children, settle: false)
+        : base(result, children)
     {
     }
 

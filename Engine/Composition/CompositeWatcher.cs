@@ -7,7 +7,7 @@ namespace YieldLoop;
 
 /// <summary>
 /// The engine side of a combinator (<see cref="Co.WhenAll(Future[])"/>, <see cref="Co.Race(Future[])"/>,
-/// <see cref="Co.Timeout(Future, double)"/>, a <see cref="TaskGroup"/>'s wait): one watcher that sits in the waiter
+/// <see cref="Co.Timeout(Future, Duration)"/>, a <see cref="TaskGroup"/>'s wait): one watcher that sits in the waiter
 /// slot of every child and of the future it hands to the user (<see cref="Result"/>).
 /// </summary>
 /// <remarks>

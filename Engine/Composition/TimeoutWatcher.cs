@@ -4,7 +4,7 @@ using System.Globalization;
 namespace YieldLoop;
 
 /// <summary>
-/// A timeout around one future or task (<see cref="Co.Timeout(Future, double)"/>, R43).
+/// A timeout around one future or task (<see cref="Co.Timeout(Future, Duration)"/>, R43).
 /// </summary>
 /// <remarks>
 /// <para>The deadline is fixed at creation (loop time + duration) and kept by the loop's timer wheel, so nothing is
@@ -180,7 +180,7 @@ internal class TimeoutWatcher : CompositeWatcher
     }
 }
 
-/// <summary>A timeout with the inner work's typed result (<see cref="Co.Timeout{T}(Future{T}, double)"/>).</summary>
+/// <summary>A timeout with the inner work's typed result (<see cref="Co.Timeout{T}(Future{T}, Duration)"/>).</summary>
 /// <typeparam name="T">The type of the result.</typeparam>
 internal sealed class TimeoutWatcher<T> : TimeoutWatcher
 {

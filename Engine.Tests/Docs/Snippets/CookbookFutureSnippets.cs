@@ -136,10 +136,11 @@ public static class RetryRecipes
 public static class FirstOfRecipes
 {
     // <snippet:cookbook-race>
-    public static IEnumerator<IAwaitable> AskToQuit(CoEvent yes, CoEvent no, Action<string> answer)
+    public static IEnumerator<IAwaitable> AskToQuit(EventLoop loop, CoEvent yes, CoEvent no, Action<string> answer)
     {
         // The first to finish wins; the others are cancelled, and the race waits for their finally blocks.
         Future<string> choice = Co.Race<string>(
+            loop,                                   // the loop to start the three waits on
             Answer(yes, "quit"),
             Answer(no, "stay"),
             After(10, "stay"));                     // nobody clicked for ten seconds
@@ -173,8 +174,9 @@ public static class FirstOfRecipes
         yield return first;
         show(requests[first.Result].Result);        // throws here if that first one failed
 
-        yield return Co.SettleAll(requests);        // later: every outcome, failures observed
-        done(Array.FindAll(requests, r => r.IsSucceeded).Length);
+        Future<Settled<string>[]> all = Co.SettleAll(requests);   // later: every outcome, failures observed
+        yield return all;
+        done(Array.FindAll(all.Result, r => r.State == FutureState.Succeeded).Length);
     }
     // </snippet:cookbook-when-any>
 }

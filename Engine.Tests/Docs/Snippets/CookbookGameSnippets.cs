@@ -47,10 +47,10 @@ public static class CutsceneRecipes
         }
     }
 
-    public static IEnumerator<IAwaitable> PlayIntro(Stage stage, CoEvent skipPressed)
+    public static IEnumerator<IAwaitable> PlayIntro(EventLoop loop, Stage stage, CoEvent skipPressed)
     {
         // Whichever finishes first wins; the loser is cancelled and its finally blocks run before the race completes.
-        yield return Co.Race(Intro(stage), WaitFor(skipPressed));
+        yield return Co.Race(loop, Intro(stage), WaitFor(skipPressed));
         stage.Log.Add("gameplay");
     }
 
@@ -82,16 +82,16 @@ public static class GuardBrain
 {
     // <snippet:cookbook-ai-brain>
     // Each state is a coroutine that runs while the state lasts and returns the next state.
-    public static IEnumerator<IAwaitable> Brain(Guard guard)
+    public static IEnumerator<IAwaitable> Brain(EventLoop loop, Guard guard)
     {
         GuardState state = GuardState.Patrol;
         while (true)
         {
             Call<GuardState> next = Co.Call<GuardState>(state switch
             {
-                GuardState.Patrol => Patrol(guard),
+                GuardState.Patrol => Patrol(loop, guard),
                 GuardState.Chase => Chase(guard),
-                _ => Search(guard),
+                _ => Search(loop, guard),
             });
             yield return next;                      // the state runs inline, as part of the brain's task
             guard.Log.Add($"{state} -> {next.Result}");
@@ -101,9 +101,9 @@ public static class GuardBrain
     // </snippet:cookbook-ai-brain>
 
     // <snippet:cookbook-ai-states>
-    private static IEnumerator<IAwaitable> Patrol(Guard guard)
+    private static IEnumerator<IAwaitable> Patrol(EventLoop loop, Guard guard)
     {
-        yield return Co.Race(WalkRoute(guard), Until(() => guard.SeesPlayer));   // walk until the player shows up
+        yield return Co.Race(loop, WalkRoute(guard), Until(() => guard.SeesPlayer));   // walk until the player shows up
         yield return Co.Return(GuardState.Chase);
     }
 
@@ -113,9 +113,9 @@ public static class GuardBrain
         yield return Co.Return(GuardState.Search);
     }
 
-    private static IEnumerator<IAwaitable> Search(Guard guard)
+    private static IEnumerator<IAwaitable> Search(EventLoop loop, Guard guard)
     {
-        Future<int> found = Co.Race(Until(() => guard.SeesPlayer), Wait(3));   // look around for three seconds
+        Future<int> found = Co.Race(loop, Until(() => guard.SeesPlayer), Wait(3));   // look around for three seconds
         yield return found;
         yield return Co.Return(found.Result == 0 ? GuardState.Chase : GuardState.Patrol);
     }

@@ -3,6 +3,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using YieldLoop;
 
@@ -42,14 +43,16 @@ public static class FromAsyncioSnippets
     // <snippet:from-asyncio-gather>
     public static IEnumerator<IAwaitable> Gather(EventLoop loop, TextWriter log)
     {
-        Future<string[]> drinks = Co.WhenAll<string>(Brew("tea", 3), Brew("coffee", 2));   // asyncio.gather(...)
+        Future<string[]> drinks = Co.WhenAll<string>(loop, Brew("tea", 3), Brew("coffee", 2));   // asyncio.gather(...)
         yield return drinks;
         log.WriteLine(string.Join("; ", drinks.Result));             // in argument order
 
         LoopTask<string> toast = loop.Start<string>(Brew("toast", 2));
         LoopTask eggs = loop.Start(Burn("eggs", 1));
-        yield return Co.SettleAll(toast, eggs);                      // gather(..., return_exceptions=True)
-        log.WriteLine($"toast: {toast.State}, eggs: {eggs.State} ({eggs.Exception!.Message})");
+        Future<Settled[]> meals = Co.SettleAll(toast, eggs);          // gather(..., return_exceptions=True)
+        yield return meals;                                          // never fails: one outcome per item
+        Settled eaten = meals.Result[0], burnt = meals.Result[1];
+        log.WriteLine($"toast: {eaten.State}, eggs: {burnt.State} ({burnt.Exception!.Message})");
     }
 
     static IEnumerator<IAwaitable> Burn(string dish, double minutes)
@@ -60,9 +63,9 @@ public static class FromAsyncioSnippets
     // </snippet:from-asyncio-gather>
 
     // <snippet:from-asyncio-timeout>
-    public static IEnumerator<IAwaitable> Soup(TextWriter log)
+    public static IEnumerator<IAwaitable> Soup(EventLoop loop, TextWriter log)
     {
-        Future<string> soup = Co.Timeout<string>(Cook("soup", 30, log), 10 * 60);   // asyncio.wait_for(..., 600)
+        Future<string> soup = Co.Timeout<string>(loop, Cook("soup", 30, log), 10 * 60);   // asyncio.wait_for(..., 600)
         yield return Co.Settle(soup);                      // no try/except around a yield: settle, then look
         if (soup.Exception is TimeoutException)
         {
@@ -111,7 +114,7 @@ public static class FromAsyncioSnippets
         yield return first;
         log.WriteLine($"first: {(first.Result == 0 ? tea : coffee).Result}; tea: {tea.State}");   // tea goes on
 
-        Future<string> fastest = Co.Race<string>(Brew("water", 1), Brew("juice", 4));   // the others are cancelled
+        Future<string> fastest = Co.Race<string>(loop, Brew("water", 1), Brew("juice", 4));   // the others are cancelled
         yield return fastest;
         log.WriteLine($"race: {fastest.Result}");
     }
@@ -158,15 +161,16 @@ public static class FromAsyncioSnippets
         group.Start(Fry("eggs"));                          // cancelled when the toast burns; its clean-up fails
         Future all = group.WhenAll();
         yield return Co.Settle(all);
-        foreach (Exception e in ((AggregateException)all.Exception!).InnerExceptions)   // except* ...:
+        // all.Exception is an AggregateException; GetFailures() lists what it holds.
+        foreach (Exception e in all.Exception!.GetFailures())   // except* ...:
         {
             log.WriteLine($"group: {e.Message}");
         }
 
-        Future both = Co.WhenAll(Burn("toast", 1), Fry("eggs"));
+        Future both = Co.WhenAll(loop, Burn("toast", 1), Fry("eggs"));
         yield return Co.Settle(both);
-        log.WriteLine($"WhenAll: {both.Exception!.Message}");
-        foreach (Exception e in both.Exception.GetSuppressedExceptions())
+        log.WriteLine($"WhenAll: {both.Exception!.Message}");   // the first failure itself
+        foreach (Exception e in both.Exception.GetFailures().Skip(1))   // the same accessor: the first, then the rest
         {
             log.WriteLine($"  also: {e.Message}");
         }
