@@ -120,6 +120,7 @@ public sealed partial class EventLoop
 
     private void CompleteTask(Future task, FutureState state, object? outcome, object? returned = null)
     {
+        Debug.Assert((task._state & StateBits.StateMask) == 0, "a task completes once (R14)");
         _registry.Remove(task);
         if ((task._state & StateBits.InWheel) == 0)
         {

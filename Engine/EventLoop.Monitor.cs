@@ -101,18 +101,8 @@ public sealed partial class EventLoop
         _runArray = null;
     }
 
-    /// <summary>Runs entry <paramref name="i"/> alone, faulting its task if it throws.</summary>
-    private void RunOne(ReadyEntry[] run, int i)
-    {
-        try
-        {
-            RunReady(run, i, i + 1);
-        }
-        catch (Exception ex)
-        {
-            Threw(AsTask(run[i].Node), ex);
-        }
-    }
+    /// <summary>Runs entry <paramref name="i"/> alone: a run slice of one (see <see cref="RunSlice"/>).</summary>
+    private void RunOne(ReadyEntry[] run, int i) => RunSlice(run, i, i + 1);
 
     private void RunOneMonitored(ReadyEntry[] run, int i, LoopMonitor monitor)
     {

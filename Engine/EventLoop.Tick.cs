@@ -40,11 +40,6 @@ public sealed partial class EventLoop
             return ran;
         }
 
-        // THE ONE PLACE WHERE USER CODE RUNS: coroutine steps and callbacks, in FIFO order (R3). Everything else in
-        // the engine only queues work, so there are no nested steps (R4).
-        // The try/catch sits around the whole loop rather than around each MoveNext: a method with an exception
-        // handler keeps its locals in memory and pays a larger prologue, and RunFrames is the hottest code there
-        // is. An exception from a coroutine unwinds to here; the loop faults that task and carries on at the next.
         RunEntries(run, count);
         Array.Clear(run, 0, count);
         EndTick();
@@ -59,13 +54,18 @@ public sealed partial class EventLoop
     {
         ReadyEntry[] run = _ready;
         count = _readyCount;
+        System.Diagnostics.Debug.Assert(_runArray is null, "the ready queue is taken only between slices (no nested ticks, R4)");
         _ready = _spare;
         _spare = run;
         _readyCount = 0;
         return run;
     }
 
-    /// <summary>Runs the entries [0, count) of <paramref name="run"/> in order: the ready queue of a tick, or a phase's.</summary>
+    /// <summary>
+    /// Runs the entries [0, count) of <paramref name="run"/> in order: the ready queue of a tick, or a phase's. The plain
+    /// path is one run slice over them all; a monitor (diagnostics) or a frame budget takes them one slice per entry,
+    /// so their checks stay off the plain path.
+    /// </summary>
     private void RunEntries(ReadyEntry[] run, int count)
     {
         if (_monitor is not null)
@@ -75,7 +75,28 @@ public sealed partial class EventLoop
         }
 
         _runArray = run;
-        int i = 0;
+        RunSlice(run, 0, count);
+        _runArray = null;
+    }
+
+    /// <summary>
+    /// THE ONE PLACE WHERE USER CODE RUNS: coroutine steps and callbacks, entries [start, count) of
+    /// <paramref name="run"/> in FIFO order (R3). Everything else in the engine only queues work, so there are no nested
+    /// steps (R4). Every way of running entries (the plain tick, a phase, the monitored and the budgeted ticks) comes
+    /// through here; only <see cref="Close"/> runs turns on its own (RunCloseTurns), and those cannot throw out: a
+    /// cancelled turn's finally blocks run inside EndTask's catch, a callback catches its own exception. The caller has
+    /// set <see cref="_runArray"/> to <paramref name="run"/>.
+    /// </summary>
+    /// <remarks>
+    /// The try/catch sits around the whole loop (<see cref="RunReady"/>) rather than around each MoveNext: a method with
+    /// an exception handler keeps its locals in memory and pays a larger prologue, and RunFrames is the hottest code there
+    /// is. An exception from a coroutine unwinds to here; the slice faults that task (R21) and carries on at the next
+    /// entry. Callbacks catch their own exceptions (they go to the handler, R18), so what arrives here is a task's.
+    /// </remarks>
+    private void RunSlice(ReadyEntry[] run, int start, int count)
+    {
+        System.Diagnostics.Debug.Assert(ReferenceEquals(_runArray, run), "a run slice over entries the loop does not know it is running");
+        int i = start;
         while (i < count)
         {
             try
@@ -90,8 +111,6 @@ public sealed partial class EventLoop
                 i++;
             }
         }
-
-        _runArray = null;
     }
 
     /// <summary>The end of a tick or phase run: trims, reports unobserved failures (R23), purges cancelled timers (R12).</summary>
@@ -130,6 +149,8 @@ public sealed partial class EventLoop
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void Enqueue(LoopNode task)
     {
+        System.Diagnostics.Debug.Assert(ReferenceEquals(task._loop, this), "a node is queued only on its own loop (R61)");
+        System.Diagnostics.Debug.Assert(_readyCount <= _ready.Length, "the ready count never passes the queue's length");
         ReadyEntry[] ready = _ready;
         int count = _readyCount;
         if ((uint)count < (uint)ready.Length)

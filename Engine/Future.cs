@@ -194,6 +194,8 @@ public class Future : LoopNode, IAwaitable
 
     internal void AddWaiter(LoopNode waiter)
     {
+        Debug.Assert(!IsCompleted, "a completed future takes no waiters: late ones are queued at once (R17, R19)");
+        Debug.Assert(ReferenceEquals(waiter._loop, _loop), "a future's waiters belong to its loop (R61)");
         object? slot = _slot;
         if (slot is null)
         {

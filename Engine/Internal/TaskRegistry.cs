@@ -24,6 +24,7 @@ internal sealed class TaskRegistry
             Array.Resize(ref _items, Count * 2);
         }
 
+        System.Diagnostics.Debug.Assert(task._liveIndex < 0, "a task is registered once");
         task._liveIndex = Count;
         _items[Count++] = task;
     }
@@ -36,6 +37,7 @@ internal sealed class TaskRegistry
             return;
         }
 
+        System.Diagnostics.Debug.Assert(ReferenceEquals(_items[index], task), "a registered task sits at its own index");
         int last = --Count;
         Future moved = _items[last]!;
         _items[index] = moved;
