@@ -83,10 +83,10 @@ internal sealed class TimerWheel
         int level = LevelFor(_elapsed, deadline);
         int slot = SlotOf(level, deadline);
         int index = (level << Bits) | slot;
-        node._link = _heads[index];
+        node._state = (node._state & ~StateBits.LevelMask) | (level << StateBits.LevelShift) | StateBits.InWheel;
+        node.NextInSlot = _heads[index];
         _heads[index] = node;
         _occupied[level] |= 1UL << slot;
-        node._state = (node._state & ~StateBits.LevelMask) | (level << StateBits.LevelShift) | StateBits.InWheel;
         Count++;
     }
 
@@ -119,17 +119,17 @@ internal sealed class TimerWheel
         int slot = SlotOf(level, node._deadline);
         int index = (level << Bits) | slot;
         LoopNode? previous = null;
-        for (LoopNode? current = _heads[index]; current is not null; current = (LoopNode?)current._link)
+        for (LoopNode? current = _heads[index]; current is not null; current = current.NextInSlot)
         {
             if (ReferenceEquals(current, node))
             {
                 if (previous is null)
                 {
-                    _heads[index] = (LoopNode?)node._link;
+                    _heads[index] = node.NextInSlot;
                 }
                 else
                 {
-                    previous._link = node._link;
+                    previous.NextInSlot = node.NextInSlot;
                 }
 
                 if (_heads[index] is null)
@@ -170,7 +170,7 @@ internal sealed class TimerWheel
             int slot = NextSlot(level);
             long earliest = long.MaxValue;
             bool live = false;
-            for (LoopNode? node = _heads[(level << Bits) | slot]; node is not null; node = (LoopNode?)node._link)
+            for (LoopNode? node = _heads[(level << Bits) | slot]; node is not null; node = node.NextInSlot)
             {
                 if ((node._state & StateBits.TimerCancelled) == 0)
                 {
@@ -252,7 +252,7 @@ internal sealed class TimerWheel
                 LoopNode? node = _heads[index];
                 while (node is not null)
                 {
-                    var next = (LoopNode?)node._link;
+                    var next = node.NextInSlot;
                     if ((node._state & StateBits.TimerCancelled) != 0)
                     {
                         Unflag(node);
@@ -343,7 +343,7 @@ internal sealed class TimerWheel
     {
         // Read the slot back in arrival order (it was built by pushing at the head), dropping cancelled nodes.
         int n = 0;
-        for (LoopNode? node = list; node is not null; node = (LoopNode?)node._link)
+        for (LoopNode? node = list; node is not null; node = node.NextInSlot)
         {
             if (n == _scratch.Length)
             {
@@ -472,7 +472,7 @@ internal sealed class TimerWheel
     private void Cascade(LoopNode? list)
     {
         int n = 0;
-        for (LoopNode? node = list; node is not null; node = (LoopNode?)node._link)
+        for (LoopNode? node = list; node is not null; node = node.NextInSlot)
         {
             if (n == _scratch.Length)
             {
