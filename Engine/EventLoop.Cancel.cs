@@ -157,26 +157,26 @@ public sealed partial class EventLoop
             return null;
         }
 
-        object? link = task._link;
+        object? link = task.WaitedOn;
         switch (link)
         {
             case Future parked:
                 parked.RemoveWaiter(task);
-                task._link = null;
+                task.WaitedOn = null;
                 parked.OnWaiterCancelled(task);
                 return parked;
             case SettleRequest settle:
                 Future inner = settle._future!;
                 inner.RemoveWaiter(task);
                 settle.Release();
-                task._link = null;
+                task.WaitedOn = null;
                 inner.OnWaiterCancelled(task);
                 return inner;
             case CustomWaker:
-                task._link = null;   // a late wake-up finds the task gone and is ignored
+                task.WaitedOn = null;   // a late wake-up finds the task gone and is ignored
                 return null;
             case LoopPhase:
-                task._link = null;   // its entry in the phase's queue is skipped (LoopPhase.Run)
+                task.WaitedOn = null;   // its entry in the phase's queue is skipped (LoopPhase.Run)
                 return null;
             default:
                 return null;

@@ -24,7 +24,7 @@ public sealed partial class EventLoop
         }
 
         var waker = new CustomWaker(this, task, awaitable);
-        task._link = waker;
+        task.WaitedOn = waker;
         try
         {
             awaitable.OnCompleted(waker.Callback);

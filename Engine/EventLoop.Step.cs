@@ -27,7 +27,7 @@ public sealed partial class EventLoop
             {
                 // The hot path: a coroutine task resuming normally (no kind bit: a task, so a Future).
                 Future task = AsTask(node);
-                object? link = task._link;
+                object? link = task.WaitedOn;
                 if (link is not null && !Resume(task, link))
                 {
                     continue;
@@ -131,7 +131,7 @@ public sealed partial class EventLoop
             }
         }
 
-        object? link = task._link;
+        object? link = task.WaitedOn;
         if (link is not null && !Resume(task, link))
         {
             return;
@@ -144,7 +144,7 @@ public sealed partial class EventLoop
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private bool Resume(Future task, object link)
     {
-        task._link = null;
+        task.WaitedOn = null;
         if (link is Future future)
         {
             return (future._state & StateBits.StateMask) == (int)FutureState.Succeeded || Propagate(task, future);
@@ -277,7 +277,7 @@ public sealed partial class EventLoop
                 if (fs == 0)
                 {
                     future.AddWaiter(task);
-                    task._link = future;
+                    task.WaitedOn = future;
                     return;
                 }
 
@@ -351,7 +351,7 @@ public sealed partial class EventLoop
                 }
 
                 target.AddWaiter(task);
-                task._link = settle;
+                task.WaitedOn = settle;
                 return;
             }
 
@@ -391,7 +391,7 @@ public sealed partial class EventLoop
                 }
 
                 phase.Park(task);
-                task._link = phase;
+                task.WaitedOn = phase;
                 return;
             }
 

@@ -77,13 +77,24 @@ public abstract class LoopNode
         }
     }
 
-    /// <summary>What a parked task waits on; only while it is not in the wheel.</summary>
+    /// <summary>
+    /// What a parked task waits on (a Future, SettleRequest, CustomWaker or LoopPhase), null when it waits on nothing;
+    /// only while it is not in the wheel. (A stale queue entry that only compares identity may read <see cref="_link"/>
+    /// directly: a reference comparison is right whatever the field holds.)
+    /// </summary>
     internal object? WaitedOn
     {
         get
         {
             Debug.Assert((_state & StateBits.InWheel) == 0, "WaitedOn read on a node in the timer wheel (its link is the slot chain)");
             return _link;
+        }
+
+        set
+        {
+            Debug.Assert((_state & StateBits.InWheel) == 0, "WaitedOn set on a node in the timer wheel (its link is the slot chain)");
+            Debug.Assert((_state & StateBits.StateMask) == 0, "a completed task waits on nothing");
+            _link = value;
         }
     }
 
