@@ -8,7 +8,7 @@ namespace YieldLoop.Tests.Acceptance;
 public class ClosedLoopConstructorTests
 {
     [Test]
-    public void Everything_that_belongs_to_a_loop_refuses_a_closed_one()
+    public void EverythingThatBelongsToALoop_RefusesAClosedOne()
     {
         var loop = new EventLoop(new ManualClock(), "closed");
         loop.Close();
@@ -50,7 +50,7 @@ public class ClosedLoopConstructorTests
     }
 
     [Test]
-    public void A_finally_that_throws_during_Close_is_reported_once_even_when_another_task_waited_on_it_R23_R36()
+    public void AFinallyThatThrowsDuringClose_IsReportedOnce_EvenWhenAnotherTaskWaitedOnIt_R23_R36()
     {
         var loop = new EventLoop(new ManualClock());
         var reported = new System.Collections.Generic.List<Exception>();

@@ -20,7 +20,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R14_SecondSetResult_Throws_AndKeepsFirstResult()
+    public void SecondSetResult_Throws_AndKeepsFirstResult_R14()
     {
         var source = new FutureSource<int>(_loop);
         source.SetResult(1);
@@ -32,7 +32,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R14_AfterException_EveryOtherCompletionIsRefused_AndExceptionStays()
+    public void AfterException_EveryOtherCompletionIsRefused_AndExceptionStays_R14()
     {
         var source = new FutureSource(_loop);
         var boom = new InvalidOperationException("first");
@@ -49,7 +49,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R14_AfterCancel_SetResultThrows_TryFormsReturnFalse()
+    public void AfterCancel_SetResultThrows_TryFormsReturnFalse_R14()
     {
         var source = new FutureSource<string>(_loop);
         Assert.That(source.Future.Cancel(), Is.True);
@@ -62,7 +62,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R14_TrySetResult_FirstCallReturnsTrue()
+    public void TrySetResult_FirstCallReturnsTrue_R14()
     {
         var source = new FutureSource<int>(_loop);
         Assert.That(source.TrySetResult(5), Is.True);
@@ -71,7 +71,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R14_SecondCompletion_DoesNotWakeWaitersTwice()
+    public void SecondCompletion_DoesNotWakeWaitersTwice_R14()
     {
         var source = new FutureSource<int>(_loop);
         int resumed = 0;
@@ -95,7 +95,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R15_PendingFuture_ResultAndGetResultThrowInvalidOperation()
+    public void PendingFuture_ResultAndGetResultThrowInvalidOperation_R15()
     {
         var source = new FutureSource<int>(_loop);
         Assert.Throws<InvalidOperationException>(() => _ = source.Future.Result);
@@ -105,7 +105,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R15_PendingTask_ResultThrowsInvalidOperation()
+    public void PendingTask_ResultThrowsInvalidOperation_R15()
     {
         LoopTask<int> task = _loop.Start<int>(ReturnAfterTicks(3, 7));
         Assert.Throws<InvalidOperationException>(() => _ = task.Result);
@@ -116,7 +116,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R15_FaultedFuture_ResultThrowsTheSameException()
+    public void FaultedFuture_ResultThrowsTheSameException_R15()
     {
         var source = new FutureSource<int>(_loop);
         var boom = new FormatException("bad");
@@ -128,7 +128,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R15_FaultedTask_ResultThrowsTheSameException()
+    public void FaultedTask_ResultThrowsTheSameException_R15()
     {
         var boom = new ArithmeticException("task boom");
         LoopTask<int> task = _loop.Start<int>(ThrowAfterTicks<int>(1, boom));
@@ -140,7 +140,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R15_CancelledFuture_ResultThrowsOperationCanceled()
+    public void CancelledFuture_ResultThrowsOperationCanceled_R15()
     {
         var source = new FutureSource<int>(_loop);
         source.SetCanceled();
@@ -150,7 +150,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R15_CancelledTask_ResultThrowsOperationCanceled()
+    public void CancelledTask_ResultThrowsOperationCanceled_R15()
     {
         LoopTask<int> task = _loop.Start<int>(ReturnAfterTicks(10, 1));
         Tick();
@@ -165,7 +165,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R16_CancelPending_ReturnsTrue_CancelAgainReturnsFalse()
+    public void CancelPending_ReturnsTrue_CancelAgainReturnsFalse_R16()
     {
         var source = new FutureSource(_loop);
         Assert.That(source.Future.Cancel(), Is.True);
@@ -175,7 +175,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R16_CancelSucceeded_ReturnsFalse_AndResultStays()
+    public void CancelSucceeded_ReturnsFalse_AndResultStays_R16()
     {
         var source = new FutureSource<int>(_loop);
         source.SetResult(42);
@@ -185,7 +185,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R16_CancelFaulted_ReturnsFalse_AndExceptionStays()
+    public void CancelFaulted_ReturnsFalse_AndExceptionStays_R16()
     {
         var source = new FutureSource(_loop);
         var boom = new InvalidOperationException("x");
@@ -196,7 +196,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R16_CancelCompletedTask_ReturnsFalse()
+    public void CancelCompletedTask_ReturnsFalse_R16()
     {
         LoopTask<int> task = _loop.Start<int>(ReturnAfterTicks(0, 3));
         Tick();
@@ -208,7 +208,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R16_CancelledFuture_WakesItsWaiterAsCancelled()
+    public void CancelledFuture_WakesItsWaiterAsCancelled_R16()
     {
         var source = new FutureSource(_loop);
         bool after = false;
@@ -225,7 +225,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R17_Callback_NeverRunsInsideTheCompletingCall()
+    public void Callback_NeverRunsInsideTheCompletingCall_R17()
     {
         var source = new FutureSource(_loop);
         int calls = 0;
@@ -239,7 +239,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_Callback_CompletedInsideAStep_RunsInTheNextTick()
+    public void Callback_CompletedInsideAStep_RunsInTheNextTick_R17()
     {
         var source = new FutureSource(_loop);
         var log = new List<string>();
@@ -256,7 +256,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_Callbacks_RunInRegistrationOrder_WithTheFuture()
+    public void Callbacks_RunInRegistrationOrder_WithTheFuture_R17()
     {
         var source = new FutureSource<int>(_loop);
         var log = new List<string>();
@@ -272,7 +272,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_CallbackOnCompletedFuture_RunsOnTheLoop_Once()
+    public void CallbackOnCompletedFuture_RunsOnTheLoop_Once_R17()
     {
         var source = new FutureSource(_loop);
         source.SetResult();
@@ -286,7 +286,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_CallbackOnCompletedTask_RunsOnTheLoop_Once()
+    public void CallbackOnCompletedTask_RunsOnTheLoop_Once_R17()
     {
         LoopTask task = _loop.Start(Empty());
         Tick();
@@ -299,7 +299,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_RemoveCallbackBeforeCompletion_NeverRuns()
+    public void RemoveCallbackBeforeCompletion_NeverRuns_R17()
     {
         var source = new FutureSource(_loop);
         int a = 0, b = 0;
@@ -316,7 +316,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_RemoveSoleCallbackBeforeCompletion_NeverRuns()
+    public void RemoveSoleCallbackBeforeCompletion_NeverRuns_R17()
     {
         var source = new FutureSource(_loop);
         int a = 0;
@@ -329,7 +329,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_RemoveCallbackAfterCompletion_ReturnsFalse_AndItStillRuns()
+    public void RemoveCallbackAfterCompletion_ReturnsFalse_AndItStillRuns_R17()
     {
         var source = new FutureSource(_loop);
         int a = 0;
@@ -342,7 +342,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_RemoveCallbackRegisteredOnCompletedFuture_ReturnsFalse_AndItStillRuns()
+    public void RemoveCallbackRegisteredOnCompletedFuture_ReturnsFalse_AndItStillRuns_R17()
     {
         var source = new FutureSource(_loop);
         source.SetResult();
@@ -355,7 +355,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_CallbackRunsForCancelledAndFaultedFutures()
+    public void CallbackRunsForCancelledAndFaultedFutures_R17()
     {
         var cancelled = new FutureSource(_loop);
         var faulted = new FutureSource(_loop);
@@ -369,7 +369,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_CallbackAddedInsideACallback_OnCompletedFuture_RunsInTheNextTick()
+    public void CallbackAddedInsideACallback_OnCompletedFuture_RunsInTheNextTick_R17()
     {
         var source = new FutureSource(_loop);
         source.SetResult();
@@ -387,7 +387,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_TasksAndCallbacks_WokenInRegistrationOrder()
+    public void TasksAndCallbacks_WokenInRegistrationOrder_R17()
     {
         var source = new FutureSource(_loop);
         var log = new List<string>();
@@ -403,7 +403,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_CallbackSeesTheFutureCompleted_AndCanReadTheResult()
+    public void CallbackSeesTheFutureCompleted_AndCanReadTheResult_R17()
     {
         var source = new FutureSource<int>(_loop);
         int seen = 0;
@@ -414,7 +414,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_AddCallbackNull_Throws()
+    public void AddCallbackNull_Throws_R17()
     {
         var source = new FutureSource(_loop);
         Assert.Throws<ArgumentNullException>(() => source.Future.AddCallback(null!));
@@ -425,7 +425,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R18_ThrowingCallback_DoesNotStopOthers_GoesToHandler()
+    public void ThrowingCallback_DoesNotStopOthers_GoesToHandler_R18()
     {
         var source = new FutureSource(_loop);
         var boom = new InvalidOperationException("callback boom");
@@ -446,7 +446,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R18_HandlerThatThrows_NothingEscapesTick()
+    public void HandlerThatThrows_NothingEscapesTick_R18()
     {
         var source = new FutureSource(_loop);
         int handled = 0;
@@ -466,7 +466,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R18_ThrowingCallSoonCallback_GoesToHandler()
+    public void ThrowingCallSoonCallback_GoesToHandler_R18()
     {
         var boom = new InvalidOperationException("soon boom");
         int after = 0;
@@ -482,7 +482,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R17_Waiter_ResumesTheTickAfterCompletionOutsideATick()
+    public void Waiter_ResumesTheTickAfterCompletionOutsideATick_R17()
     {
         var source = new FutureSource<int>(_loop);
         var log = new List<string>();
@@ -496,7 +496,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_Waiter_ResumesTheTickAfterCompletionInsideAStep()
+    public void Waiter_ResumesTheTickAfterCompletionInsideAStep_R17()
     {
         var source = new FutureSource<int>(_loop);
         var log = new List<string>();
@@ -510,7 +510,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_WaiterParkedBeforeCompleterInSameTick_StillResumesNextTick()
+    public void WaiterParkedBeforeCompleterInSameTick_StillResumesNextTick_R17()
     {
         // The waiter parks first in tick 1; the completer runs later in the same tick. The waiter must not run
         // again in tick 1.
@@ -532,7 +532,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_ManyWaitersOnOneFuture_ResumeInTheOrderTheyParked()
+    public void ManyWaitersOnOneFuture_ResumeInTheOrderTheyParked_R17()
     {
         var source = new FutureSource(_loop);
         var order = new List<int>();
@@ -552,7 +552,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R17_WaitersParkedInDifferentTicks_ResumeInParkOrder()
+    public void WaitersParkedInDifferentTicks_ResumeInParkOrder_R17()
     {
         var source = new FutureSource(_loop);
         var order = new List<string>();
@@ -577,7 +577,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R19_AlreadyCompleteFuture_ContinuesInTheSameStep()
+    public void AlreadyCompleteFuture_ContinuesInTheSameStep_R19()
     {
         var source = new FutureSource<int>(_loop);
         source.SetResult(11);
@@ -599,7 +599,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R19_AlreadyCompletedTask_ContinuesInTheSameStep()
+    public void AlreadyCompletedTask_ContinuesInTheSameStep_R19()
     {
         LoopTask<int> child = _loop.Start<int>(ReturnAfterTicks(0, 5));
         Tick();
@@ -619,7 +619,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R19_AlreadyFaultedFuture_FailsInTheSameStep_WithSameException()
+    public void AlreadyFaultedFuture_FailsInTheSameStep_WithSameException_R19()
     {
         var source = new FutureSource(_loop);
         var boom = new InvalidOperationException("already");
@@ -633,7 +633,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R19_AlreadyCancelledFuture_CancelsInTheSameStep()
+    public void AlreadyCancelledFuture_CancelsInTheSameStep_R19()
     {
         var source = new FutureSource(_loop);
         source.SetCanceled();
@@ -645,7 +645,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R19_R26_MillionCompletedFutures_OneStep_NoStackOverflow()
+    public void MillionCompletedFutures_OneStep_NoStackOverflow_R19_R26()
     {
         var source = new FutureSource<int>(_loop);
         source.SetResult(1);
@@ -668,7 +668,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R26_MillionFuturesCompletedFromEachOthersCallbacks_NoStackOverflow()
+    public void MillionFuturesCompletedFromEachOthersCallbacks_NoStackOverflow_R26()
     {
         const int n = 1_000_000;
         var sources = new FutureSource[n];
@@ -699,7 +699,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R20_TypedTask_ResultWithoutCasts()
+    public void TypedTask_ResultWithoutCasts_R20()
     {
         LoopTask<string> task = _loop.Start<string>(ReturnString("hello"));
         string result = _loop.RunUntilComplete(task);
@@ -708,14 +708,14 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R20_RunUntilCompleteOfCoroutine_ReturnsTypedResult()
+    public void RunUntilCompleteOfCoroutine_ReturnsTypedResult_R20()
     {
         int result = _loop.RunUntilComplete<int>(ReturnAfterTicks(3, 99));
         Assert.That(result, Is.EqualTo(99));
     }
 
     [Test]
-    public void R20_TypedTaskAwaitedByAnotherTask_ResultReadable()
+    public void TypedTaskAwaitedByAnotherTask_ResultReadable_R20()
     {
         LoopTask<int> inner = _loop.Start<int>(ReturnAfterTicks(2, 20));
         LoopTask<int> outer = _loop.Start<int>(AwaitTask(inner, new List<long>()));
@@ -734,7 +734,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R21_ThrowingCoroutine_FaultsTask_FinallyBlocksInnermostFirst_LoopGoesOn()
+    public void ThrowingCoroutine_FaultsTask_FinallyBlocksInnermostFirst_LoopGoesOn_R21()
     {
         var log = new List<string>();
         var boom = new InvalidOperationException("inner");
@@ -796,7 +796,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R21_ThrowBeforeFirstYield_FaultsTask()
+    public void ThrowBeforeFirstYield_FaultsTask_R21()
     {
         var boom = new NotSupportedException("first step");
         LoopTask task = _loop.Start(ThrowAfterTicks<int>(0, boom));
@@ -810,7 +810,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R22_ChainOfAwaitingTasks_AllFaultWithTheSameObject()
+    public void ChainOfAwaitingTasks_AllFaultWithTheSameObject_R22()
     {
         var boom = new InvalidOperationException("deep");
         LoopTask a = _loop.Start(ThrowAfterTicks<int>(2, boom), "a");
@@ -827,7 +827,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_FailureThroughInlineCallsAndTasks_SameObject()
+    public void FailureThroughInlineCallsAndTasks_SameObject_R22()
     {
         var boom = new KeyNotFoundException("k");
         LoopTask inner = _loop.Start(CallChain(3, ThrowAfterTicks<int>(1, boom)), "inner");
@@ -840,7 +840,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_RunUntilComplete_ThrowsTheSameObject()
+    public void RunUntilComplete_ThrowsTheSameObject_R22()
     {
         var boom = new InvalidOperationException("run");
         LoopTask task = _loop.Start(CallChain(2, ThrowAfterTicks<int>(1, boom)));
@@ -867,7 +867,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_Settle_ObservesWithoutThrowing()
+    public void Settle_ObservesWithoutThrowing_R22()
     {
         var boom = new InvalidOperationException("settled");
         LoopTask failing = _loop.Start(ThrowAfterTicks<int>(1, boom));
@@ -882,7 +882,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_SettleOnCancelledTask_DoesNotCancelTheWaiter()
+    public void SettleOnCancelledTask_DoesNotCancelTheWaiter_R22()
     {
         LoopTask victim = _loop.Start(ReturnAfterTicks(10, 1));
         FutureState seenState = FutureState.Pending;
@@ -895,7 +895,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_SettleOnAlreadyFaulted_ContinuesInSameStep()
+    public void SettleOnAlreadyFaulted_ContinuesInSameStep_R22()
     {
         var source = new FutureSource(_loop);
         var boom = new InvalidOperationException("x");
@@ -915,7 +915,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_ParkedOnCancelledTask_IsCancelled()
+    public void ParkedOnCancelledTask_IsCancelled_R22()
     {
         LoopTask child = _loop.Start(ReturnAfterTicks(10, 1));
         bool after = false;
@@ -929,7 +929,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_ParkedOnFaultedFuture_FinallyBlocksRunInnermostFirst()
+    public void ParkedOnFaultedFuture_FinallyBlocksRunInnermostFirst_R22()
     {
         var source = new FutureSource(_loop);
         var boom = new InvalidOperationException("f");
@@ -967,7 +967,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_Trace_IsAttached_InnermostFirst()
+    public void Trace_IsAttached_InnermostFirst_R22()
     {
         var boom = new InvalidOperationException("traced");
         LoopTask task = _loop.Start(TraceOuter(boom), "tracer");
@@ -1001,7 +1001,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_Trace_SpansAwaitingTasks()
+    public void Trace_SpansAwaitingTasks_R22()
     {
         var boom = new InvalidOperationException("across tasks");
         LoopTask inner = _loop.Start(TraceInner(boom), "inner-task");
@@ -1020,7 +1020,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_Trace_IsBounded_ForDeepChains()
+    public void Trace_IsBounded_ForDeepChains_R22()
     {
         var boom = new InvalidOperationException("deep trace");
         LoopTask task = _loop.Start(CallChain(200, TraceInner(boom)));
@@ -1036,7 +1036,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_NoTrace_ForAnExceptionThatNeverWentThroughACoroutine()
+    public void NoTrace_ForAnExceptionThatNeverWentThroughACoroutine_R22()
     {
         Assert.That(new InvalidOperationException("plain").GetCoroutineTrace(), Is.Null);
         var plain = new InvalidOperationException("plain");
@@ -1048,7 +1048,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R23_UnawaitedFaultingTask_ReportedOnce_AtEndOfItsTick()
+    public void UnawaitedFaultingTask_ReportedOnce_AtEndOfItsTick_R23()
     {
         var boom = new InvalidOperationException("nobody waits");
         var order = new List<string>();
@@ -1075,7 +1075,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_ObservedByWaiter_NotReported_ButTheUnobservedWaiterIsReportedOnce()
+    public void ObservedByWaiter_NotReported_ButTheUnobservedWaiterIsReportedOnce_R23()
     {
         var boom = new InvalidOperationException("chain");
         LoopTask a = _loop.Start(ThrowAfterTicks<int>(1, boom));
@@ -1086,7 +1086,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_ObservedChain_LastObservedByRunUntilComplete_NotReported()
+    public void ObservedChain_LastObservedByRunUntilComplete_NotReported_R23()
     {
         var boom = new InvalidOperationException("observed");
         LoopTask a = _loop.Start(ThrowAfterTicks<int>(1, boom));
@@ -1097,7 +1097,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_ExceptionReadLaterInTheSameTick_NotReported()
+    public void ExceptionReadLaterInTheSameTick_NotReported_R23()
     {
         var boom = new InvalidOperationException("read in tick");
         LoopTask failing = _loop.Start(ThrowAfterTicks<int>(0, boom));
@@ -1109,7 +1109,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_ResultReadLaterInTheSameTick_NotReported()
+    public void ResultReadLaterInTheSameTick_NotReported_R23()
     {
         var boom = new InvalidOperationException("result read in tick");
         LoopTask<int> failing = _loop.Start<int>(ThrowAfterTicks<int>(0, boom));
@@ -1119,7 +1119,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_FutureFaultedBetweenTicks_ReportedAtEndOfNextTick_Once()
+    public void FutureFaultedBetweenTicks_ReportedAtEndOfNextTick_Once_R23()
     {
         var source = new FutureSource(_loop);
         var boom = new InvalidOperationException("between ticks");
@@ -1132,7 +1132,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_FutureFaultedBetweenTicks_ReadBeforeTick_NotReported()
+    public void FutureFaultedBetweenTicks_ReadBeforeTick_NotReported_R23()
     {
         var source = new FutureSource(_loop);
         var boom = new InvalidOperationException("read");
@@ -1143,7 +1143,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_CallbackThatReadsTheException_BeforeTheReport_Observes()
+    public void CallbackThatReadsTheException_BeforeTheReport_Observes_R23()
     {
         var source = new FutureSource(_loop);
         var boom = new InvalidOperationException("callback reads");
@@ -1154,7 +1154,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_NeverReportedAtGarbageCollection()
+    public void NeverReportedAtGarbageCollection_R23()
     {
         WeakReference weak = FaultAndDrop();
         Tick();
@@ -1175,7 +1175,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_ObservedFutureDropped_NotReportedAtGarbageCollection()
+    public void ObservedFutureDropped_NotReportedAtGarbageCollection_R23()
     {
         ObserveAndDrop();
         Tick();
@@ -1194,7 +1194,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_FaultingTaskWithinInlineChain_UnobservedReportedOnce()
+    public void FaultingTaskWithinInlineChain_UnobservedReportedOnce_R23()
     {
         var boom = new InvalidOperationException("inline");
         _loop.Start(CallChain(5, ThrowAfterTicks<int>(2, boom)));
@@ -1203,7 +1203,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_CombinatorFuture_UnobservedFailure_ReportedOnce()
+    public void CombinatorFuture_UnobservedFailure_ReportedOnce_R23()
     {
         var boom = new InvalidOperationException("whenall child");
         LoopTask failing = _loop.Start(ThrowAfterTicks<int>(1, boom));
@@ -1216,7 +1216,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_CombinatorFuture_Awaited_NotReported()
+    public void CombinatorFuture_Awaited_NotReported_R23()
     {
         var boom = new InvalidOperationException("whenall awaited");
         LoopTask failing = _loop.Start(ThrowAfterTicks<int>(1, boom));
@@ -1230,7 +1230,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_WhenAnyLoser_FaultingLater_IsReported()
+    public void WhenAnyLoser_FaultingLater_IsReported_R23()
     {
         var winner = new FutureSource(_loop);
         var loser = new FutureSource(_loop);
@@ -1245,7 +1245,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_FaultedTaskAwaitedByTaskStartedLaterInTheSameTick_ReportedOnceAsTheWaiters()
+    public void FaultedTaskAwaitedByTaskStartedLaterInTheSameTick_ReportedOnceAsTheWaiters_R23()
     {
         var boom = new InvalidOperationException("late waiter");
         LoopTask failing = _loop.Start(ThrowAfterTicks<int>(0, boom));
@@ -1257,7 +1257,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_CancelledTask_IsNotAFailure_NothingReported()
+    public void CancelledTask_IsNotAFailure_NothingReported_R23()
     {
         LoopTask task = _loop.Start(ReturnAfterTicks(5, 1));
         Tick();
@@ -1270,7 +1270,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_ManyUnobservedFailures_EachReportedOnce_InTheirTick()
+    public void ManyUnobservedFailures_EachReportedOnce_InTheirTick_R23()
     {
         var boom1 = new InvalidOperationException("1");
         var boom2 = new InvalidOperationException("2");
@@ -1287,7 +1287,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_FailureDuringClose_ReportedBeforeCloseReturns()
+    public void FailureDuringClose_ReportedBeforeCloseReturns_R23()
     {
         var boom = new InvalidOperationException("finally during close");
         _loop.Start(FinallyThrows(boom));
@@ -1298,7 +1298,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R23_FutureFaultedDuringClose_ReportedBeforeCloseReturns()
+    public void FutureFaultedDuringClose_ReportedBeforeCloseReturns_R23()
     {
         var source = new FutureSource(_loop);
         var boom = new InvalidOperationException("future faulted in close");
@@ -1337,7 +1337,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R24_CallT_GivesTheChildResult_InTheSameStep()
+    public void CallT_GivesTheChildResult_InTheSameStep_R24()
     {
         var ticks = new List<long>();
         LoopTask<int> task = _loop.Start<int>(ParentOfTyped(ticks));
@@ -1363,7 +1363,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R24_ChildThatWaits_ParentResumesWhenChildEnds_SameStep()
+    public void ChildThatWaits_ParentResumesWhenChildEnds_SameStep_R24()
     {
         var log = new List<string>();
         LoopTask<string> task = _loop.Start<string>(ParentLogs(log));
@@ -1392,7 +1392,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R24_CoReturn_RunsPendingFinallyOfTheChild()
+    public void CoReturn_RunsPendingFinallyOfTheChild_R24()
     {
         var log = new List<string>();
         LoopTask<int> task = _loop.Start<int>(ParentOfFinallyChild(log));
@@ -1424,7 +1424,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R24_CoReturnInTask_RunsPendingFinally_AndStops()
+    public void CoReturnInTask_RunsPendingFinally_AndStops_R24()
     {
         var log = new List<string>();
         LoopTask<int> task = _loop.Start<int>(ReturnInsideTry(log));
@@ -1447,7 +1447,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R24_UntypedCall_OfChildThatReturnsAValue_IsAllowed()
+    public void UntypedCall_OfChildThatReturnsAValue_IsAllowed_R24()
     {
         // The caller "ignores any result" with Co.Call (Call.cs); the child's Co.Return ends it.
         var log = new List<string>();
@@ -1468,7 +1468,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R25_HundredThousandNestedChildren_RunAndUnwind_WithFinally()
+    public void HundredThousandNestedChildren_RunAndUnwind_WithFinally_R25()
     {
         const int depth = 100_000;
         int finallies = 0;
@@ -1502,7 +1502,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R25_HundredThousandNestedChildren_Throw_UnwindsWithoutOverflow()
+    public void HundredThousandNestedChildren_Throw_UnwindsWithoutOverflow_R25()
     {
         const int depth = 100_000;
         int finallies = 0;
@@ -1532,7 +1532,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R25_HundredThousandNestedChildren_Cancelled_UnwindsWithoutOverflow()
+    public void HundredThousandNestedChildren_Cancelled_UnwindsWithoutOverflow_R25()
     {
         const int depth = 100_000;
         var order = new List<int>();
@@ -1570,7 +1570,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R27_StartingTheSameIteratorTwice_Throws()
+    public void StartingTheSameIteratorTwice_Throws_R27()
     {
         IEnumerator<IAwaitable> co = ReturnAfterTicks(1, 1);
         _loop.Start(co);
@@ -1580,7 +1580,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     private void StartAgain(IEnumerator<IAwaitable> co) => _loop.Start(co);
 
     [Test]
-    public void R27_StartingAFinishedIterator_Throws()
+    public void StartingAFinishedIterator_Throws_R27()
     {
         IEnumerator<IAwaitable> co = ReturnAfterTicks(0, 1);
         LoopTask<int> first = _loop.Start<int>(co);
@@ -1590,7 +1590,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R27_StartingAnIteratorAdvancedByHand_Throws()
+    public void StartingAnIteratorAdvancedByHand_Throws_R27()
     {
         IEnumerator<IAwaitable> co = ReturnAfterTicks(3, 1);
         co.MoveNext();
@@ -1598,7 +1598,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R27_YieldingInlineAnIteratorThatRan_FaultsTheTask()
+    public void YieldingInlineAnIteratorThatRan_FaultsTheTask_R27()
     {
         IEnumerator<IAwaitable> shared = ReturnAfterTicks(0, 1);
         LoopTask first = _loop.Start(CallIt(shared));
@@ -1611,7 +1611,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R27_YieldingInlineAnIteratorThatIsRunningAsATask_FaultsTheTask()
+    public void YieldingInlineAnIteratorThatIsRunningAsATask_FaultsTheTask_R27()
     {
         IEnumerator<IAwaitable> shared = ReturnAfterTicks(5, 1);
         LoopTask running = _loop.Start(shared);
@@ -1624,7 +1624,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R27_StartingAnIteratorThatRanInline_Throws()
+    public void StartingAnIteratorThatRanInline_Throws_R27()
     {
         IEnumerator<IAwaitable> shared = ReturnAfterTicks(0, 1);
         LoopTask first = _loop.Start(CallIt(shared));
@@ -1639,7 +1639,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R27_StartNull_ThrowsArgumentNull()
+    public void StartNull_ThrowsArgumentNull_R27()
     {
         Assert.Throws<ArgumentNullException>(() => _loop.Start(null!));
         Assert.Throws<ArgumentNullException>(() => _loop.Start<int>(null!));
@@ -1714,7 +1714,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R17_SameDelegateAddedTwice_RemovedOnce_RunsOnce()
+    public void SameDelegateAddedTwice_RemovedOnce_RunsOnce_R17()
     {
         var source = new FutureSource(_loop);
         int calls = 0;
@@ -1728,7 +1728,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R18_HandlerThatThrowsDuringClose_NothingEscapesClose()
+    public void HandlerThatThrowsDuringClose_NothingEscapesClose_R18()
     {
         _loop.UnhandledExceptionHandler = _ => throw new InvalidOperationException("handler boom");
         _loop.Start(FinallyThrows(new InvalidOperationException("finally during close")));
@@ -1738,7 +1738,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R19_ShieldOfCompletedFuture_ContinuesInTheSameStep()
+    public void ShieldOfCompletedFuture_ContinuesInTheSameStep_R19()
     {
         var source = new FutureSource<int>(_loop);
         source.SetResult(2);
@@ -1758,7 +1758,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R19_ChildYieldingCompletedFutures_AllInOneStep()
+    public void ChildYieldingCompletedFutures_AllInOneStep_R19()
     {
         var source = new FutureSource<int>(_loop);
         source.SetResult(3);
@@ -1788,7 +1788,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R27_YieldingTheSameCallObjectTwice_FaultsTheTask()
+    public void YieldingTheSameCallObjectTwice_FaultsTheTask_R27()
     {
         bool after = false;
         LoopTask task = _loop.Start(YieldCallTwice(() => after = true));
@@ -1807,7 +1807,7 @@ public class FutureAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R22_TaskAwaitingFaultedTaskInsideInlineChild_SameObject_FinallyBlocksRun()
+    public void TaskAwaitingFaultedTaskInsideInlineChild_SameObject_FinallyBlocksRun_R22()
     {
         var boom = new InvalidOperationException("through child wait");
         var log = new List<string>();

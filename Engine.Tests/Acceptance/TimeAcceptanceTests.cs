@@ -26,7 +26,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     // ---- R1 -----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R1_TaskStartedInsideAStep_RunsInTheNextTick()
+    public void TaskStartedInsideAStep_RunsInTheNextTick_R1()
     {
         IEnumerator<IAwaitable> Child()
         {
@@ -51,7 +51,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_CallSoonFromAStepAndFromACallback_RunsInTheNextTick()
+    public void CallSoonFromAStepAndFromACallback_RunsInTheNextTick_R1()
     {
         IEnumerator<IAwaitable> Body()
         {
@@ -73,7 +73,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_TickAlwaysEnds_WithCoroutinesLoopingOnNextTickForever()
+    public void TickAlwaysEnds_WithCoroutinesLoopingOnNextTickForever_R1()
     {
         int a = 0, b = 0;
         IEnumerator<IAwaitable> Spin(string name)
@@ -118,7 +118,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterResumesOneTickAfterCompletion_ByAnotherTask()
+    public void WaiterResumesOneTickAfterCompletion_ByAnotherTask_R1()
     {
         var source = new FutureSource(_loop);
         long completedAt = -1, resumedAt = -1;
@@ -148,7 +148,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterResumesOneTickAfterCompletion_ByACallback()
+    public void WaiterResumesOneTickAfterCompletion_ByACallback_R1()
     {
         var source = new FutureSource<int>(_loop);
         long resumedAt = -1;
@@ -171,7 +171,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterResumesOneTickAfterCompletion_ByATimerCallback()
+    public void WaiterResumesOneTickAfterCompletion_ByATimerCallback_R1()
     {
         var source = new FutureSource(_loop);
         long resumedAt = -1, firedAt = -1;
@@ -196,7 +196,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterResumesOneTickAfterCompletion_FromAPostedCallback()
+    public void WaiterResumesOneTickAfterCompletion_FromAPostedCallback_R1()
     {
         var source = new FutureSource(_loop);
         long resumedAt = -1, postedRanAt = -1;
@@ -223,7 +223,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterResumesOneTickAfterCompletion_FromPostResultOnAnotherThread()
+    public void WaiterResumesOneTickAfterCompletion_FromPostResultOnAnotherThread_R1()
     {
         var source = new FutureSource<int>(_loop);
         long resumedAt = -1;
@@ -261,7 +261,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterOnATaskResumesOneTickAfterThatTaskEnds()
+    public void WaiterOnATaskResumesOneTickAfterThatTaskEnds_R1()
     {
         long endedAt = -1, resumedAt = -1;
         IEnumerator<IAwaitable> Sleeper()
@@ -288,7 +288,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_DueTimersAndHandOversAreAppendedBehindAlreadyReadyWork()
+    public void DueTimersAndHandOversAreAppendedBehindAlreadyReadyWork_R1()
     {
         IEnumerator<IAwaitable> Task()
         {
@@ -306,7 +306,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_TimersDueAtOneTickFireInDeadlineOrderThenSchedulingOrder()
+    public void TimersDueAtOneTickFireInDeadlineOrderThenSchedulingOrder_R1()
     {
         _loop.CallLater(5.0, () => Log("a5"));
         _loop.CallLater(3.0, () => Log("b3"));
@@ -322,7 +322,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     // ---- R2 -----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R2_NextTickAndNull_NeverResumeInTheSameTick()
+    public void NextTickAndNull_NeverResumeInTheSameTick_R2()
     {
         var steps = new List<long>();
         IEnumerator<IAwaitable> Body()
@@ -347,7 +347,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R2_NextTickOnAManualClockThatDoesNotMove_StillAdvancesOnePerTick()
+    public void NextTickOnAManualClockThatDoesNotMove_StillAdvancesOnePerTick_R2()
     {
         int runs = 0;
         IEnumerator<IAwaitable> Body()
@@ -371,7 +371,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     // ---- R3 -----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R3_TasksWokenInOrderResumeInThatOrder()
+    public void TasksWokenInOrderResumeInThatOrder_R3()
     {
         var sources = new[] { new FutureSource(_loop), new FutureSource(_loop), new FutureSource(_loop), new FutureSource(_loop) };
         IEnumerator<IAwaitable> Waiter(int i)
@@ -395,7 +395,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R3_FifoUnderMixedSources_CallbacksStartedTasksWokenTasksAndTimers()
+    public void FifoUnderMixedSources_CallbacksStartedTasksWokenTasksAndTimers_R3()
     {
         var source = new FutureSource(_loop);
         IEnumerator<IAwaitable> Woken()
@@ -441,7 +441,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R3_EqualSleepsResumeInTheOrderTheyWereStartedEvenWhenWokenByTheSameTick()
+    public void EqualSleepsResumeInTheOrderTheyWereStartedEvenWhenWokenByTheSameTick_R3()
     {
         IEnumerator<IAwaitable> Sleeper(int i, double delay)
         {
@@ -466,7 +466,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     // ---- R4 -----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R4_CompletingAFutureAndAddingCallbacks_NeverRunUserCodeInline()
+    public void CompletingAFutureAndAddingCallbacks_NeverRunUserCodeInline_R4()
     {
         var source = new FutureSource(_loop);
         IEnumerator<IAwaitable> Waiter()
@@ -503,7 +503,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R4_AddCallbackOnACompletedFuture_RunsOnTheLoopOnce()
+    public void AddCallbackOnACompletedFuture_RunsOnTheLoopOnce_R4()
     {
         var source = new FutureSource(_loop);
         source.SetResult();
@@ -557,7 +557,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     };
 
     [Test]
-    public void R5_ReentrantDriversFromInsideAStep_ThrowAndLeaveTheLoopIntact()
+    public void ReentrantDriversFromInsideAStep_ThrowAndLeaveTheLoopIntact_R5()
     {
         var phase = new LoopPhase(_loop, "phase");
         LoopTask other = _loop.Start(Forever(), "other");
@@ -609,7 +609,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R5_ReentrantDriversFromInsideACallback_ThrowAndLeaveTheLoopIntact()
+    public void ReentrantDriversFromInsideACallback_ThrowAndLeaveTheLoopIntact_R5()
     {
         var phase = new LoopPhase(_loop, "phase");
         LoopTask other = _loop.Start(Forever(), "other");
@@ -644,7 +644,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R5_ReentrantDriversFromInsideAPhaseRun_Throw()
+    public void ReentrantDriversFromInsideAPhaseRun_Throw_R5()
     {
         var phase = new LoopPhase(_loop, "phase");
         var results = new List<Exception?>();
@@ -668,7 +668,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R5_RunUntilCompleteInsideAStepOfANestedCall_Throws()
+    public void RunUntilCompleteInsideAStepOfANestedCall_Throws_R5()
     {
         Exception? seen = null;
         IEnumerator<IAwaitable> Inner()
@@ -692,7 +692,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     // ---- R6 -----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R6_StartCancelAndCompleteThousandsFromInsideSteps()
+    public void StartCancelAndCompleteThousandsFromInsideSteps_R6()
     {
         const int n = 5000;
         var steps = new int[n];
@@ -769,7 +769,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R6_CancellingTasksLaterInTheSameTicksQueue_TheyDoNotRunTheirBody()
+    public void CancellingTasksLaterInTheSameTicksQueue_TheyDoNotRunTheirBody_R6()
     {
         const int n = 3000;
         var ran = new int[n];
@@ -818,7 +818,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R6_TasksStartingTasksRecursivelyInsideSteps_NothingSkippedOrDoubled()
+    public void TasksStartingTasksRecursivelyInsideSteps_NothingSkippedOrDoubled_R6()
     {
         int total = 0;
         var seen = new HashSet<int>();
