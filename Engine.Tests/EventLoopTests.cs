@@ -77,7 +77,7 @@ public partial class EventLoopTests
             Name = "EventLoopTests other thread",
         };
         thread.Start();
-        thread.Join();
+        Assert.That(thread.Join(HangGuard.Limit), Is.True, "the other thread hung");
         return caught;
     }
 

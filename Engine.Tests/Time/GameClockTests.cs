@@ -11,7 +11,7 @@ namespace YieldLoop.Tests.Time;
 /// every deadline is checked one 100 ns tick before (not woken) and at (woken) its exact real time.
 /// </summary>
 [TestFixture]
-public class GameClockTests
+public partial class GameClockTests
 {
     private const long TicksPerSecond = TimeSpan.TicksPerSecond;
 

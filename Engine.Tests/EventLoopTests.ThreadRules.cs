@@ -7,32 +7,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests;
 
-/// <summary>Acceptance scenarios for R50-R53: thread ownership, hand-overs, offloading, idle sleeping.</summary>
-[TestFixture]
-public sealed class ThreadAcceptanceTests
+/// <summary>Scenarios for R50-R53: thread ownership, hand-overs, offloading, idle sleeping.</summary>
+public partial class EventLoopTests
 {
-    private static Exception? OnOtherThread(Action action)
-    {
-        Exception? caught = null;
-        var t = new Thread(() =>
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception ex)
-            {
-                caught = ex;
-            }
-        })
-        { IsBackground = true };
-        t.Start();
-        Assert.That(t.Join(HangGuard.Limit), Is.True, "the other thread hung");
-        return caught;
-    }
-
     private static void AssertThrowsIoeOnOtherThread(string what, Action action)
     {
         Exception? ex = OnOtherThread(action);

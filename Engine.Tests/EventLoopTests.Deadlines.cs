@@ -4,12 +4,12 @@ using System.Diagnostics;
 using System.Linq;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests;
 
 /// <summary>
-/// Acceptance scenarios for timers and time (docs/semantics.md R7-R12), including RunUntilIdle with an auto-jumping clock.
+/// Scenarios for timers and time (docs/semantics.md R7-R12), including RunUntilIdle with an auto-jumping clock.
 /// </summary>
-public class TimeTimerAcceptanceTests
+public partial class EventLoopTests
 {
     private static readonly long[] WheelDelays =
     {

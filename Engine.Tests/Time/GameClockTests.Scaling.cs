@@ -3,10 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests.Time;
 
-/// <summary>Acceptance scenarios for scaled and paused game time (docs/semantics.md R13) and game clocks with R7-R12.</summary>
-public class TimeGameClockAcceptanceTests
+/// <summary>Scenarios for scaled and paused game time (docs/semantics.md R13) and game clocks with R7-R12.</summary>
+public partial class GameClockTests
 {
     private ManualClock _clock = null!;
     private EventLoop _loop = null!;
