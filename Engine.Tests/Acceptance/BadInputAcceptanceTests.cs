@@ -7,7 +7,7 @@ namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>Acceptance scenarios for R60-R61: custom awaitables that break their contract, and misuse at run time.</summary>
 [TestFixture]
-public sealed class BadInputAcceptanceTests : AcceptanceFixture
+public sealed class BadInputAcceptanceTests : LoopFixture
 {
     public BadInputAcceptanceTests()
         : base("bad-input")

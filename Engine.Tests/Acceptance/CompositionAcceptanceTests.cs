@@ -8,7 +8,7 @@ namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>Acceptance scenarios for R40-R44, written from docs/semantics.md (outsider's view).</summary>
 [TestFixture]
-public sealed class CompositionAcceptanceTests : AcceptanceFixture
+public sealed class CompositionAcceptanceTests : LoopFixture
 {
     public CompositionAcceptanceTests()
         : base("comp")

@@ -9,7 +9,7 @@ namespace YieldLoop.Tests.Acceptance;
 /// Acceptance scenarios written from docs/semantics.md R1-R6 (ticks, ordering, fairness, re-entrancy) and the game-loop
 /// features (LoopPhase, Tick(budget)), as an outsider reads them.
 /// </summary>
-public class TimeAcceptanceTests : AcceptanceFixture
+public class TimeAcceptanceTests : LoopFixture
 {
     public TimeAcceptanceTests()
         : base("acceptance")

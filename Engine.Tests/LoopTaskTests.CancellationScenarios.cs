@@ -1,21 +1,15 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests;
 
 /// <summary>
-/// Acceptance scenarios for cancellation, Close and stopped runs (docs/semantics.md R30-R37), written from the rules.
+/// Scenarios for cancellation, Close and stopped runs (docs/semantics.md R30-R37), written from the rules.
 /// </summary>
-[TestFixture]
-public class CancellationAcceptanceTests : AcceptanceFixture
+public partial class LoopTaskTests
 {
-    public CancellationAcceptanceTests()
-        : base("cancel-acceptance")
-    {
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
     // R30: cancellation marks the task and queues its turn
     // ---------------------------------------------------------------------------------------------------------------
