@@ -34,7 +34,7 @@ public partial class EventLoopTests
         loop.UnhandledExceptionHandler = unhandled.Add;
         var src = new FutureSource(loop);
         var srcT = new FutureSource<int>(loop);
-        var running = loop.Start(Forever());
+        var running = loop.Start(ForeverSleeping());
         var scope = new Scope(loop, "s");
         var game = new GameClock(loop, "g");
         var lck = new CoLock(loop);
@@ -115,7 +115,7 @@ public partial class EventLoopTests
         loop.Close();
     }
 
-    private static IEnumerator<IAwaitable> Forever()
+    private static IEnumerator<IAwaitable> ForeverSleeping()
     {
         while (true)
         {

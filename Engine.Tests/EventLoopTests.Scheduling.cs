@@ -3,19 +3,14 @@ using System.Collections.Generic;
 using System.Threading;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests;
 
 /// <summary>
-/// Acceptance scenarios written from docs/semantics.md R1-R6 (ticks, ordering, fairness, re-entrancy) and the game-loop
+/// Scenarios written from docs/semantics.md R1-R6 (ticks, ordering, fairness, re-entrancy) and the game-loop
 /// features (LoopPhase, Tick(budget)), as an outsider reads them.
 /// </summary>
-public class TimeAcceptanceTests : LoopFixture
+public partial class EventLoopTests
 {
-    public TimeAcceptanceTests()
-        : base("acceptance")
-    {
-    }
-
     private List<string> _log = null!;
 
     [SetUp]
@@ -543,7 +538,7 @@ public class TimeAcceptanceTests : LoopFixture
         yield break;
     }
 
-    private List<Action> ReentrantCalls(LoopPhase phase, LoopTask other) => new()
+    private List<Action> ReentrantDriverCalls(LoopPhase phase, LoopTask other) => new()
     {
         () => _loop.Tick(),
         () => _loop.Tick(TimeSpan.FromSeconds(1)),
@@ -565,7 +560,7 @@ public class TimeAcceptanceTests : LoopFixture
         int afterCount = 0;
         IEnumerator<IAwaitable> Body()
         {
-            foreach (Action call in ReentrantCalls(phase, other))
+            foreach (Action call in ReentrantDriverCalls(phase, other))
             {
                 results.Add(Catch(call));
             }
@@ -616,7 +611,7 @@ public class TimeAcceptanceTests : LoopFixture
         var results = new List<Exception?>();
         _loop.CallSoon(() =>
         {
-            foreach (Action call in ReentrantCalls(phase, other))
+            foreach (Action call in ReentrantDriverCalls(phase, other))
             {
                 results.Add(Catch(call));
             }
