@@ -11,8 +11,13 @@ namespace YieldLoop.Tests;
 /// EventLoopTests.Ticks.cs, .Timers.cs, .Close.cs, .Threads.cs, .BadInput.cs. This part holds the shared coroutines.
 /// </summary>
 [TestFixture]
-public partial class EventLoopTests
+public partial class EventLoopTests : LoopFixture
 {
+    public EventLoopTests()
+        : base("event-loop")
+    {
+    }
+
     /// <summary>Runs <paramref name="action"/> as the whole body of a one-step coroutine.</summary>
     private static IEnumerator<IAwaitable> Run(Action action)
     {
@@ -77,7 +82,7 @@ public partial class EventLoopTests
             Name = "EventLoopTests other thread",
         };
         thread.Start();
-        thread.Join();
+        Assert.That(thread.Join(HangGuard.Limit), Is.True, "the other thread hung");
         return caught;
     }
 

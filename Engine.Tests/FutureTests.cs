@@ -7,8 +7,13 @@ namespace YieldLoop.Tests;
 
 /// <summary>The read side of a future: outcome, cancellation and completion callbacks (docs/semantics.md R15-R19).</summary>
 [TestFixture]
-public class FutureTests
+public partial class FutureTests : LoopFixture
 {
+    public FutureTests()
+        : base("future")
+    {
+    }
+
     // ---- R15: reading the outcome -----------------------------------------------------------------------------
 
     [Test]

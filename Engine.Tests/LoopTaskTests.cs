@@ -9,8 +9,13 @@ namespace YieldLoop.Tests;
 /// unobserved failures (R23, LoopTaskTests.Unobserved.cs) and cancellation (R30-R35, LoopTaskTests.Cancellation.cs).
 /// </summary>
 [TestFixture]
-public partial class LoopTaskTests
+public partial class LoopTaskTests : LoopFixture
 {
+    public LoopTaskTests()
+        : base("loop-task")
+    {
+    }
+
     // ---- names and descriptions ----------------------------------------------------------------------------------
 
     [Test]

@@ -22,7 +22,7 @@ public class ReturnAssignabilityTests
     }
 
     [Test]
-    public void A_task_started_for_a_base_type_receives_a_derived_value()
+    public void ATaskStartedForABaseType_ReceivesADerivedValue()
     {
         var t = new TestLoop();
         LoopTask<object> task = t.Loop.Start<object>(Returns("text"));
@@ -45,7 +45,7 @@ public class ReturnAssignabilityTests
     }
 
     [Test]
-    public void An_inline_call_for_an_interface_receives_the_implementing_value()
+    public void AnInlineCallForAnInterface_ReceivesTheImplementingValue()
     {
         var t = new TestLoop();
         var results = new List<IEnumerable<char>>();
@@ -56,7 +56,7 @@ public class ReturnAssignabilityTests
     }
 
     [Test]
-    public void Values_that_need_a_conversion_are_still_refused_with_a_clear_message()
+    public void ValuesThatNeedAConversion_AreStillRefused_WithAClearMessage()
     {
         var t = new TestLoop();
         LoopTask<long> widened = t.Loop.Start<long>(Returns(5));            // int -> long needs a conversion

@@ -14,7 +14,7 @@ public class SmokeTests
     }
 
     [Test]
-    public void A_coroutine_runs_across_two_ticks()
+    public void ACoroutine_RunsAcrossTwoTicks()
     {
         var t = new TestLoop();
         var log = new List<int>();

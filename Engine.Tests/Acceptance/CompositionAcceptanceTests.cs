@@ -8,7 +8,7 @@ namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>Acceptance scenarios for R40-R44, written from docs/semantics.md (outsider's view).</summary>
 [TestFixture]
-public sealed class CompositionAcceptanceTests : AcceptanceFixture
+public sealed class CompositionAcceptanceTests : LoopFixture
 {
     public CompositionAcceptanceTests()
         : base("comp")
@@ -112,7 +112,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     // ---------------- R40 ----------------
 
     [Test]
-    public void R40_WhenAll_GivesResultsInArgumentOrder_NotCompletionOrder()
+    public void WhenAll_GivesResultsInArgumentOrder_NotCompletionOrder_R40()
     {
         var a = _loop.Start<int>(Value("a", 3, 1));
         var b = _loop.Start<int>(Value("b", 1, 2));
@@ -124,7 +124,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_OfCoroutines_FromInsideACoroutine_ResultsInArgumentOrder()
+    public void WhenAll_OfCoroutines_FromInsideACoroutine_ResultsInArgumentOrder_R40()
     {
         int[]? got = null;
         IEnumerator<IAwaitable> Main()
@@ -141,7 +141,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_FirstFailureCancelsOthers_WaitsForTheirFinally_ThenFailsWithSameException()
+    public void WhenAll_FirstFailureCancelsOthers_WaitsForTheirFinally_ThenFailsWithSameException_R40()
     {
         var boom = new InvalidOperationException("boom");
         var a = _loop.Start<int>(Value("a", 100, 1));
@@ -163,7 +163,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_DoesNotCompleteBeforeCancelledSiblingsFinished()
+    public void WhenAll_DoesNotCompleteBeforeCancelledSiblingsFinished_R40()
     {
         var boom = new InvalidOperationException("boom");
         var a = _loop.Start(Fail("a", 1, boom));
@@ -186,7 +186,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_CancelledChildCountsAsFailure_WaitEndsCancelled_OthersCancelled()
+    public void WhenAll_CancelledChildCountsAsFailure_WaitEndsCancelled_OthersCancelled_R40()
     {
         var a = _loop.Start<int>(Value("a", 100, 1));
         var b = _loop.Start<int>(Value("b", 100, 2));
@@ -201,7 +201,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_FutureChildCancelled_WaitEndsCancelled()
+    public void WhenAll_FutureChildCancelled_WaitEndsCancelled_R40()
     {
         var s1 = new FutureSource<int>(_loop);
         var s2 = new FutureSource<int>(_loop);
@@ -213,7 +213,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_LaterFailuresAreAttached_NotDropped()
+    public void WhenAll_LaterFailuresAreAttached_NotDropped_R40()
     {
         var first = new InvalidOperationException("first");
         var later = new ArgumentException("later, from a finally during cancellation");
@@ -229,7 +229,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_TwoChildrenFailInSameTick_SecondAttachedToFirst()
+    public void WhenAll_TwoChildrenFailInSameTick_SecondAttachedToFirst_R40()
     {
         var first = new InvalidOperationException("first");
         var second = new InvalidOperationException("second");
@@ -254,7 +254,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_CancellingTheWaiter_CancelsAllChildren_ChildrenFinallyBeforeWaiterFinally()
+    public void CancellingTheWaiter_CancelsAllChildren_ChildrenFinallyBeforeWaiterFinally_R40()
     {
         IEnumerator<IAwaitable> Waiter()
         {
@@ -288,7 +288,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_CancellingTheReturnedFuture_CancelsEveryChild()
+    public void CancellingTheReturnedFuture_CancelsEveryChild_R40()
     {
         var a = _loop.Start(Forever(_log, "a"));
         var b = _loop.Start(Forever(_log, "b"));
@@ -302,7 +302,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_OfNothing_CompletesAtOnce_WithEmptyResult()
+    public void WhenAll_OfNothing_CompletesAtOnce_WithEmptyResult_R40()
     {
         bool untypedDone = false;
         int[]? typed = null;
@@ -326,7 +326,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_OfNoCoroutines_CompletesAtOnce()
+    public void WhenAll_OfNoCoroutines_CompletesAtOnce_R40()
     {
         bool done = false;
         IEnumerator<IAwaitable> Main()
@@ -343,7 +343,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_AllAlreadyComplete_WaiterContinuesInSameStep()
+    public void WhenAll_AllAlreadyComplete_WaiterContinuesInSameStep_R40()
     {
         var s1 = new FutureSource<int>(_loop);
         var s2 = new FutureSource<int>(_loop);
@@ -363,7 +363,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_FailureIsObserved_NotReportedAsUnhandled()
+    public void WhenAll_FailureIsObserved_NotReportedAsUnhandled_R40()
     {
         var boom = new InvalidOperationException("boom");
         var waiter = _loop.Start(SettleAndLog("w", Co.WhenAll(_loop.Start(Fail("a", 1, boom)), _loop.Start(Forever(_log, "b")))));
@@ -372,7 +372,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R40_WhenAll_UnobservedFailure_ReportedOnce()
+    public void WhenAll_UnobservedFailure_ReportedOnce_R40()
     {
         var boom = new InvalidOperationException("boom");
         var all = Co.WhenAll(_loop.Start(Fail("a", 1, boom)), _loop.Start(Forever(_log, "b")));
@@ -388,7 +388,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     // ---------------- R41 ----------------
 
     [Test]
-    public void R41_SettleAll_WaitsForEveryChild_NeverCancels_EachOutcomeAvailable()
+    public void SettleAll_WaitsForEveryChild_NeverCancels_EachOutcomeAvailable_R41()
     {
         var boom = new InvalidOperationException("boom");
         var a = _loop.Start(Fail("a", 1, boom));
@@ -417,7 +417,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R41_SettleAll_NotCompletedWhileAChildIsPending()
+    public void SettleAll_NotCompletedWhileAChildIsPending_R41()
     {
         var boom = new InvalidOperationException("boom");
         var a = _loop.Start(Fail("a", 1, boom));
@@ -436,7 +436,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R41_SettleAll_CancellingTheReturnedFuture_CancelsChildren()
+    public void SettleAll_CancellingTheReturnedFuture_CancelsChildren_R41()
     {
         var a = _loop.Start(Forever(_log, "a"));
         var b = _loop.Start(Forever(_log, "b"));
@@ -449,7 +449,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R41_SettleAll_OfNothing_CompletesAtOnce()
+    public void SettleAll_OfNothing_CompletesAtOnce_R41()
     {
         bool done = false;
         IEnumerator<IAwaitable> Main()
@@ -467,7 +467,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     // ---------------- R42 ----------------
 
     [Test]
-    public void R42_WhenAny_GivesIndexOfFirst_DoesNotCancelOthers()
+    public void WhenAny_GivesIndexOfFirst_DoesNotCancelOthers_R42()
     {
         var a = _loop.Start<int>(Value("a", 3, 1));
         var b = _loop.Start<int>(Value("b", 1, 2));
@@ -484,7 +484,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_WhenAny_FailingFirstChild_WinsWithItsIndex_WaitSucceeds()
+    public void WhenAny_FailingFirstChild_WinsWithItsIndex_WaitSucceeds_R42()
     {
         var boom = new InvalidOperationException("boom");
         var a = _loop.Start<int>(Value("a", 5, 1));
@@ -500,7 +500,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_WhenAny_CancelledFirstChild_Wins()
+    public void WhenAny_CancelledFirstChild_Wins_R42()
     {
         var a = _loop.Start<int>(Value("a", 5, 1));
         var b = _loop.Start(Forever(_log, "b"));
@@ -513,7 +513,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_WhenAny_AlreadyComplete_FirstInArgumentOrder()
+    public void WhenAny_AlreadyComplete_FirstInArgumentOrder_R42()
     {
         var s1 = new FutureSource(_loop);
         var s2 = new FutureSource(_loop);
@@ -526,7 +526,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_WhenAny_CancellingTheWait_DoesNotCancelChildren()
+    public void WhenAny_CancellingTheWait_DoesNotCancelChildren_R42()
     {
         var a = _loop.Start(Forever(_log, "a"));
         var b = _loop.Start(Forever(_log, "b"));
@@ -540,13 +540,13 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_WhenAny_OfNothing_Throws()
+    public void WhenAny_OfNothing_Throws_R42()
     {
         Assert.Throws<ArgumentException>(() => Co.WhenAny());
     }
 
     [Test]
-    public void R42_Race_FirstOutcomeWins_OthersCancelledAndAwaited()
+    public void Race_FirstOutcomeWins_OthersCancelledAndAwaited_R42()
     {
         var a = _loop.Start<int>(Value("a", 5, 1));
         var b = _loop.Start<int>(Value("b", 1, 2));
@@ -563,7 +563,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_Race_RaceNotCompleteBeforeLosersDone()
+    public void Race_RaceNotCompleteBeforeLosersDone_R42()
     {
         var a = _loop.Start<int>(Value("a", 5, 1));
         var b = _loop.Start<int>(Value("b", 1, 2));
@@ -579,7 +579,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_Race_Untyped_GivesWinnerIndex()
+    public void Race_Untyped_GivesWinnerIndex_R42()
     {
         var a = _loop.Start(Forever(_log, "a"));
         var b = _loop.Start<int>(Value("b", 1, 2));
@@ -590,7 +590,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_Race_FailingWinner_RaceFailsWithSameException_LosersCancelled()
+    public void Race_FailingWinner_RaceFailsWithSameException_LosersCancelled_R42()
     {
         var boom = new InvalidOperationException("boom");
         var a = _loop.Start(Forever(_log, "a"));
@@ -603,7 +603,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_Race_CancelledWinner_RaceEndsCancelled()
+    public void Race_CancelledWinner_RaceEndsCancelled_R42()
     {
         var a = _loop.Start(Forever(_log, "a"));
         var b = _loop.Start(Forever(_log, "b"));
@@ -616,7 +616,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_Race_LoserFinallyThrows_AttachedToWinnersException()
+    public void Race_LoserFinallyThrows_AttachedToWinnersException_R42()
     {
         var boom = new InvalidOperationException("boom");
         var late = new ArgumentException("loser finally");
@@ -629,7 +629,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_Race_LoserFinallyThrows_WinnerSucceeded_GoesToHandler()
+    public void Race_LoserFinallyThrows_WinnerSucceeded_GoesToHandler_R42()
     {
         var late = new ArgumentException("loser finally");
         var a = _loop.Start(ThrowingFinally("a", 100, late));
@@ -647,7 +647,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_Race_OfCoroutines_CancellingWaiterCancelsAll_ChildrenFinallyFirst()
+    public void Race_OfCoroutines_CancellingWaiterCancelsAll_ChildrenFinallyFirst_R42()
     {
         IEnumerator<IAwaitable> Waiter()
         {
@@ -672,7 +672,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_Race_OfNothing_Throws()
+    public void Race_OfNothing_Throws_R42()
     {
         Assert.Throws<ArgumentException>(() => Co.Race(Array.Empty<Future>()));
     }
@@ -680,7 +680,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     // ---------------- R43 ----------------
 
     [Test]
-    public void R43_Timeout_CountsFromCreation_NotFromYield()
+    public void Timeout_CountsFromCreation_NotFromYield_R43()
     {
         var work = _loop.Start(Forever(_log, "work"));
         Future timeout = Co.Timeout(work, 2);
@@ -705,7 +705,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_Timeout_NotBeforeDeadline()
+    public void Timeout_NotBeforeDeadline_R43()
     {
         var work = _loop.Start(Forever(_log, "work"));
         Future timeout = Co.Timeout(work, 2);
@@ -720,7 +720,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_Expiry_CancelsWork_WaitsForFinally_ThenTimeoutException()
+    public void Expiry_CancelsWork_WaitsForFinally_ThenTimeoutException_R43()
     {
         IEnumerator<IAwaitable> Main()
         {
@@ -736,7 +736,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_Expiry_TimeoutFutureNotCompleteUntilWorkFinished()
+    public void Expiry_TimeoutFutureNotCompleteUntilWorkFinished_R43()
     {
         var work = _loop.Start(Forever(_log, "work"));
         Future timeout = Co.Timeout(work, 1);
@@ -751,7 +751,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_Expiry_FinallyThrows_ThatExceptionIsTheOutcome()
+    public void Expiry_FinallyThrows_ThatExceptionIsTheOutcome_R43()
     {
         var fromFinally = new InvalidOperationException("cleanup failed");
         var work = _loop.Start(ThrowingFinally("work", 100, fromFinally));
@@ -761,7 +761,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_WorkFinishingFirst_Wins_WithItsResult()
+    public void WorkFinishingFirst_Wins_WithItsResult_R43()
     {
         var work = _loop.Start<int>(Value("work", 1, 42));
         Future<int> timeout = Co.Timeout<int>(work, 5);
@@ -777,7 +777,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_WorkFailingFirst_TimeoutFailsWithSameException()
+    public void WorkFailingFirst_TimeoutFailsWithSameException_R43()
     {
         var boom = new InvalidOperationException("boom");
         var work = _loop.Start(Fail("work", 1, boom));
@@ -787,7 +787,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_WorkFinishingInTheDeadlineTick_WorkWins()
+    public void WorkFinishingInTheDeadlineTick_WorkWins_R43()
     {
         var src = new FutureSource<int>(_loop);
         Future<int> timeout = Co.Timeout<int>(src.Future, 1);
@@ -799,7 +799,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_ZeroTimeout_WorkAlreadyDone_GivesResult()
+    public void ZeroTimeout_WorkAlreadyDone_GivesResult_R43()
     {
         var src = new FutureSource<int>(_loop);
         src.SetResult(3);
@@ -809,7 +809,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_NegativeTimeout_WorkAlreadyFailed_GivesThatFailure()
+    public void NegativeTimeout_WorkAlreadyFailed_GivesThatFailure_R43()
     {
         var boom = new InvalidOperationException("boom");
         var src = new FutureSource(_loop);
@@ -820,7 +820,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_ZeroTimeout_PendingWork_CancelledAtOnce_TimeoutException()
+    public void ZeroTimeout_PendingWork_CancelledAtOnce_TimeoutException_R43()
     {
         var src = new FutureSource(_loop);
         Future t = Co.Timeout(src.Future, 0);
@@ -830,7 +830,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_NegativeTimeout_UnstartedCoroutine_NeverRuns()
+    public void NegativeTimeout_UnstartedCoroutine_NeverRuns_R43()
     {
         bool ran = false;
         IEnumerator<IAwaitable> Body()
@@ -853,7 +853,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_ZeroTimeout_OfCoroutine_NeverRuns()
+    public void ZeroTimeout_OfCoroutine_NeverRuns_R43()
     {
         bool ran = false;
         IEnumerator<IAwaitable> Body()
@@ -876,7 +876,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_CancelFromOutside_IsNotATimeout()
+    public void CancelFromOutside_IsNotATimeout_R43()
     {
         var work = _loop.Start(Forever(_log, "work"));
         Future t = Co.Timeout(work, 5);
@@ -888,7 +888,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_CancellingTheTimeoutFuture_CancelsWork_IsNotATimeout()
+    public void CancellingTheTimeoutFuture_CancelsWork_IsNotATimeout_R43()
     {
         IEnumerator<IAwaitable> Waiter()
         {
@@ -913,7 +913,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_NestedEqualDeadlines_OnlyOuterTimesOut_InnerCancelled()
+    public void NestedEqualDeadlines_OnlyOuterTimesOut_InnerCancelled_R43()
     {
         Future? inner = null;
         Future? outer = null;
@@ -938,7 +938,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_NestedEqualDeadlines_InnerCreatedFirst_TaskWork_OnlyOuterTimesOut()
+    public void NestedEqualDeadlines_InnerCreatedFirst_TaskWork_OnlyOuterTimesOut_R43()
     {
         var work = _loop.Start(Forever(_log, "work"));
         _loop.Tick();
@@ -953,7 +953,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_NestedInnerShorter_InnerTimesOut()
+    public void NestedInnerShorter_InnerTimesOut_R43()
     {
         var src = new FutureSource(_loop);
         Future inner = Co.Timeout(src.Future, 1);
@@ -964,7 +964,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_NaNOrInfinity_Rejected()
+    public void NaNOrInfinity_Rejected_R43()
     {
         var src = new FutureSource(_loop);
         Assert.Throws<ArgumentOutOfRangeException>(() => Co.Timeout(src.Future, double.NaN));
@@ -972,7 +972,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_TimeoutOfWhenAll_CancelsAllChildren_WaitsForThem()
+    public void TimeoutOfWhenAll_CancelsAllChildren_WaitsForThem_R43()
     {
         IEnumerator<IAwaitable> Main()
         {
@@ -990,7 +990,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     // ---------------- R44 ----------------
 
     [Test]
-    public void R44_Group_DoesNotCompleteBeforeAllChildren()
+    public void Group_DoesNotCompleteBeforeAllChildren_R44()
     {
         IEnumerator<IAwaitable> Owner()
         {
@@ -1008,7 +1008,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_Group_ChildStartedWhileWaiting_IsWaitedFor()
+    public void Group_ChildStartedWhileWaiting_IsWaitedFor_R44()
     {
         TaskGroup? group = null;
         IEnumerator<IAwaitable> Spawner()
@@ -1032,7 +1032,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_Group_FailingChildCancelsSiblings_FailsWithAggregateOfFailures()
+    public void Group_FailingChildCancelsSiblings_FailsWithAggregateOfFailures_R44()
     {
         var boom = new InvalidOperationException("boom");
         TaskGroup? group = null;
@@ -1059,7 +1059,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_Group_FailsWithEveryChildFailure()
+    public void Group_FailsWithEveryChildFailure_R44()
     {
         var e1 = new InvalidOperationException("one");
         var e2 = new ArgumentException("two (finally during cancellation)");
@@ -1091,7 +1091,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_Group_OwnerCancelled_ChildrenCancelled_TheirFinallyBeforeOwners()
+    public void Group_OwnerCancelled_ChildrenCancelled_TheirFinallyBeforeOwners_R44()
     {
         IEnumerator<IAwaitable> Owner()
         {
@@ -1120,7 +1120,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_Group_NoChildOutlivesGroup_AfterOwnerThrows()
+    public void Group_NoChildOutlivesGroup_AfterOwnerThrows_R44()
     {
         var boom = new InvalidOperationException("owner");
         LoopTask? child = null;
@@ -1142,7 +1142,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_Group_StartAfterFinished_Throws()
+    public void Group_StartAfterFinished_Throws_R44()
     {
         TaskGroup? kept = null;
         IEnumerator<IAwaitable> Owner()
@@ -1161,7 +1161,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_Group_EmptyCompletesAtOnce()
+    public void Group_EmptyCompletesAtOnce_R44()
     {
         IEnumerator<IAwaitable> Owner()
         {
@@ -1178,7 +1178,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_Group_ChildCancelledIsNotAFailure()
+    public void Group_ChildCancelledIsNotAFailure_R44()
     {
         LoopTask? c = null;
         IEnumerator<IAwaitable> Owner()
@@ -1199,7 +1199,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_Group_ChildStartedAfterFailure_NeverRuns()
+    public void Group_ChildStartedAfterFailure_NeverRuns_R44()
     {
         var boom = new InvalidOperationException("boom");
         bool lateRan = false;
@@ -1240,7 +1240,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     // ---------------- more probes ----------------
 
     [Test]
-    public void R40_OutcomeIsCancellation_LaterFailureGoesToHandler()
+    public void OutcomeIsCancellation_LaterFailureGoesToHandler_R40()
     {
         var late = new ArgumentException("finally during cancellation");
         var a = _loop.Start(Forever(_log, "a"));
@@ -1258,7 +1258,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R42_WhenAny_LoserFailingLater_IsNotObserved_ReportedOnce()
+    public void WhenAny_LoserFailingLater_IsNotObserved_ReportedOnce_R42()
     {
         var boom = new InvalidOperationException("loser");
         var a = _loop.Start<int>(Value("a", 1, 1));
@@ -1273,7 +1273,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_OwnerCancelled_ChildFinallyThrows_OwnerFaultsWithIt()
+    public void OwnerCancelled_ChildFinallyThrows_OwnerFaultsWithIt_R44()
     {
         var fromChild = new FormatException("child cleanup failed");
         IEnumerator<IAwaitable> Owner()
@@ -1296,7 +1296,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R44_GroupDisposedWithoutWaiting_ChildFailureReported()
+    public void GroupDisposedWithoutWaiting_ChildFailureReported_R44()
     {
         var boom = new InvalidOperationException("nobody waited");
         IEnumerator<IAwaitable> Owner()
@@ -1314,7 +1314,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_ShieldedWork_TimeoutDoesNotCancelIt()
+    public void ShieldedWork_TimeoutDoesNotCancelIt_R43()
     {
         var work = _loop.Start<int>(Value("work", 3, 5));
         Future t = Co.Timeout(Co.Shield(work), 1);
@@ -1325,7 +1325,7 @@ public sealed class CompositionAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R43_TimeoutOfTypedCoroutine_PassesResult()
+    public void TimeoutOfTypedCoroutine_PassesResult_R43()
     {
         int? got = null;
         IEnumerator<IAwaitable> Main()

@@ -7,7 +7,7 @@ namespace YieldLoop.Tests.Acceptance;
 
 /// <summary>Acceptance scenarios for the coordination primitives: FIFO fairness, cancel safety, channel capacity and close.</summary>
 [TestFixture]
-public sealed class CompositionSyncAcceptanceTests : AcceptanceFixture
+public sealed class CompositionSyncAcceptanceTests : LoopFixture
 {
     public CompositionSyncAcceptanceTests()
         : base("sync")

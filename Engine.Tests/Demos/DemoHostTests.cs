@@ -22,7 +22,7 @@ public class DemoHostTests
 
     [TestCase("--help")]
     [TestCase("-h")]
-    public void Help_lists_every_demo_with_its_description(string flag)
+    public void Help_ListsEveryDemo_WithItsDescription(string flag)
     {
         (int exitCode, string output, string error) = Run(flag);
 
@@ -37,7 +37,7 @@ public class DemoHostTests
     }
 
     [Test]
-    public void Help_lists_the_painting_demo()
+    public void Help_ListsThePaintingDemo()
     {
         (_, string output, _) = Run("--help");
 
@@ -45,7 +45,7 @@ public class DemoHostTests
     }
 
     [Test]
-    public void Help_fits_an_80_column_terminal()
+    public void Help_FitsAn80ColumnTerminal()
     {
         (_, string output, _) = Run("--help");
 
@@ -56,7 +56,7 @@ public class DemoHostTests
     }
 
     [Test]
-    public void An_unknown_demo_prints_the_list_and_exits_with_code_2()
+    public void AnUnknownDemo_PrintsTheList_AndExitsWithCode2()
     {
         (int exitCode, string output, string error) = Run("juggling");
 
@@ -67,7 +67,7 @@ public class DemoHostTests
     }
 
     [Test]
-    public void Naming_two_demos_is_a_usage_error()
+    public void NamingTwoDemos_IsAUsageError()
     {
         (int exitCode, _, string error) = Run("painting", "painting");
 
@@ -77,7 +77,7 @@ public class DemoHostTests
 
     [TestCase("painting")]
     [TestCase("Painting")]
-    public void A_demo_runs_by_name_ignoring_case(string name)
+    public void ADemo_RunsByName_IgnoringCase(string name)
     {
         (int exitCode, string output, string error) = Run(name);
 
@@ -87,7 +87,7 @@ public class DemoHostTests
     }
 
     [Test]
-    public void With_no_demo_named_the_painting_demo_runs()
+    public void ThePaintingDemo_Runs_WithNoDemoNamed()
     {
         (int exitCode, string output, _) = Run();
 
@@ -96,7 +96,7 @@ public class DemoHostTests
     }
 
     // One line per demo that shows it ran to its end with the right result, taken from the demo's own tests. A demo
-    // added to the catalog without a line here fails Every_demo_in_the_catalog_has_a_key_line.
+    // added to the catalog without a line here fails EveryDemoInTheCatalog_HasAKeyLine.
     private static readonly Dictionary<string, string> KeyLines = new()
     {
         ["painting"] = @"(?m)^  Done after 110 min; the painter was busy 90 min of it \(82%\)\.\r?$",
@@ -133,13 +133,13 @@ public class DemoHostTests
     }
 
     [Test]
-    public void Every_demo_in_the_catalog_has_a_key_line()
+    public void EveryDemoInTheCatalog_HasAKeyLine()
     {
         Assert.That(KeyLines.Keys, Is.EquivalentTo(DemoNames()));
     }
 
     [TestCaseSource(nameof(DemoNames))]
-    public void Every_demo_runs_by_name_without_a_terminal_ends_by_itself_and_prints_its_key_line(string name)
+    public void EveryDemo_RunsByNameWithoutATerminal_EndsByItself_AndPrintsItsKeyLine(string name)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();

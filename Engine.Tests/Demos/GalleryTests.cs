@@ -66,7 +66,7 @@ public class GalleryTests
     [TestCase(false, true, true, true, ExpectedResult = false)]
     [TestCase(false, false, false, true, ExpectedResult = false)]
     [TestCase(false, false, true, false, ExpectedResult = false)]
-    public bool The_menu_shows_only_at_an_interactive_ANSI_terminal_with_nothing_redirected(
+    public bool TheMenu_ShowsOnlyAtAnInteractiveANSITerminal_WithNothingRedirected(
         bool inputRedirected, bool outputRedirected, bool interactive, bool ansi)
     {
         var console = new TestConsole();
@@ -79,7 +79,7 @@ public class GalleryTests
     // ---- the menu -----------------------------------------------------------------------------------------------
 
     [Test]
-    public void The_menu_lists_every_demo_with_its_description_and_Quit_which_exits_0()
+    public void TheMenu_ListsEveryDemoWithItsDescription_AndQuitWhichExits0()
     {
         using TestConsole console = Terminal();
         using var output = new StringWriter();
@@ -99,7 +99,7 @@ public class GalleryTests
     }
 
     [Test]
-    public void Escape_leaves_the_menu_like_Quit()
+    public void Escape_LeavesTheMenuLikeQuit()
     {
         using TestConsole console = Terminal();
         var demo = new FakeDemo("first");
@@ -112,7 +112,7 @@ public class GalleryTests
     }
 
     [Test]
-    public void Choosing_kitchen_runs_it_then_a_key_returns_to_the_menu_and_Quit_exits_0()
+    public void ChoosingKitchen_RunsIt_ThenAKeyReturnsToTheMenu_AndQuitExits0()
     {
         using TestConsole console = Terminal();
         using var output = new StringWriter();
@@ -130,7 +130,7 @@ public class GalleryTests
     }
 
     [Test]
-    public void After_a_demo_the_menu_comes_back_with_the_cursor_on_it()
+    public void TheMenu_ComesBackWithTheCursorOnIt_AfterADemo()
     {
         using TestConsole console = Terminal();
         var first = new FakeDemo("first");
@@ -151,7 +151,7 @@ public class GalleryTests
     }
 
     [Test]
-    public void A_demo_that_fails_is_reported_and_the_menu_goes_on()
+    public void ADemoThatFails_IsReported_AndTheMenuGoesOn()
     {
         using TestConsole console = Terminal();
         var failing = new FakeDemo("failing", exitCode: 3);
@@ -167,7 +167,7 @@ public class GalleryTests
     }
 
     [Test]
-    public void A_demo_named_on_the_command_line_runs_without_the_menu()
+    public void ADemoNamedOnTheCommandLine_RunsWithoutTheMenu()
     {
         using TestConsole console = Terminal();
         var first = new FakeDemo("first");
@@ -184,7 +184,7 @@ public class GalleryTests
     // ---- without a terminal -------------------------------------------------------------------------------------
 
     [Test]
-    public void Without_a_terminal_the_painting_demo_runs_then_every_other_demo_is_listed_with_its_command()
+    public void ThePaintingDemo_Runs_ThenEveryOtherDemoIsListedWithItsCommand_WithoutATerminal()
     {
         (int exitCode, string output, string error) = RunWithoutATerminal(DemoCatalog.All);
 
@@ -209,7 +209,7 @@ public class GalleryTests
     }
 
     [Test]
-    public void Without_a_terminal_the_exit_code_is_the_default_demos()
+    public void TheExitCode_IsTheDefaultDemos_WithoutATerminal()
     {
         var failing = new FakeDemo("failing", exitCode: 1);
         var other = new FakeDemo("other");
@@ -223,13 +223,13 @@ public class GalleryTests
     }
 
     [Test]
-    public void The_command_for_a_demo_names_it_after_the_double_dash()
+    public void TheCommandForADemo_NamesItAfterTheDoubleDash()
     {
         Assert.That(DemoCommands.For(new FakeDemo("kitchen")), Is.EqualTo("dotnet run --project Demos -- kitchen"));
     }
 
     [Test]
-    public void The_host_needs_at_least_one_demo()
+    public void TheHost_NeedsAtLeastOneDemo()
     {
         Assert.That(() => DemoHost.Run([], TextWriter.Null, TextWriter.Null, menu: null, []),
             Throws.ArgumentException.With.Message.StartWith("There are no demos to run; give at least one"));

@@ -40,7 +40,7 @@ public class GameDemoTests
     private static double Number(Match match, int group) => double.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
 
     [Test]
-    public void The_scripted_session_ends_by_itself_with_exit_code_0_in_well_under_a_few_seconds()
+    public void TheScriptedSession_EndsByItselfWithExitCode0_InWellUnderAFewSeconds()
     {
         (int exitCode, string output, TimeSpan wallTime) = RunDemo();
 
@@ -53,7 +53,7 @@ public class GameDemoTests
     }
 
     [Test]
-    public void The_summary_counts_one_fixed_step_per_frame_and_the_enemies_the_spawner_brought()
+    public void TheSummary_CountsOneFixedStepPerFrame_AndTheEnemiesTheSpawnerBrought()
     {
         (_, string output, _) = RunDemo();
 
@@ -63,7 +63,7 @@ public class GameDemoTests
     }
 
     [Test]
-    public void While_the_world_is_paused_its_time_stands_still_and_the_enemies_do_not_move()
+    public void TheWorldsTime_StandsStill_AndTheEnemiesDoNotMove_WhileTheWorldIsPaused()
     {
         (_, string output, _) = RunDemo();
 
@@ -83,7 +83,7 @@ public class GameDemoTests
     }
 
     [Test]
-    public void In_slow_motion_the_enemies_move_at_a_quarter_speed_and_the_comet_at_full_speed()
+    public void TheEnemies_MoveAtAQuarterSpeed_AndTheCometAtFullSpeed_InSlowMotion()
     {
         (_, string output, _) = RunDemo();
 
@@ -105,7 +105,7 @@ public class GameDemoTests
     }
 
     [Test]
-    public void The_session_logs_each_key_and_shows_labelled_frames()
+    public void TheSession_LogsEachKey_AndShowsLabelledFrames()
     {
         (_, string output, _) = RunDemo();
 
@@ -121,7 +121,7 @@ public class GameDemoTests
     }
 
     [Test]
-    public void Every_line_fits_an_80_column_terminal()
+    public void EveryLine_FitsAn80ColumnTerminal()
     {
         (_, string output, _) = RunDemo();
 
@@ -132,7 +132,7 @@ public class GameDemoTests
     }
 
     [Test]
-    public void Two_sessions_print_the_same()
+    public void TwoSessions_PrintTheSame()
     {
         string first = RunDemo().Output;
         string second = RunDemo().Output;
@@ -141,7 +141,7 @@ public class GameDemoTests
     }
 
     [Test]
-    public void The_demo_host_runs_the_game_by_name()
+    public void TheDemoHost_RunsTheGameByName()
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
@@ -152,7 +152,7 @@ public class GameDemoTests
     }
 
     [Test]
-    public void The_scripted_session_presses_its_keys_at_2_4_5_6_and_8_seconds()
+    public void TheScriptedSession_PressesItsKeysAt2_4_5_6And8Seconds()
     {
         ScriptedInput input = ScriptedInput.Session(30);
         var seen = new List<(int, GameCommand)>();
@@ -175,7 +175,7 @@ public class GameDemoTests
     }
 
     [Test]
-    public void A_paused_world_holds_the_spawner_while_its_bodies_keep_stepping()
+    public void APausedWorld_HoldsTheSpawner_WhileItsBodiesKeepStepping()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "test");

@@ -41,7 +41,7 @@ public class KitchenDemoTests
         new(number, TimeSpan.FromMinutes(arrival), dishes);
 
     [Test]
-    public void The_demo_ends_by_itself_with_exit_code_0()
+    public void TheDemo_EndsByItself_WithExitCode0()
     {
         (int exitCode, string output) = RunDemo();
 
@@ -50,13 +50,13 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void The_demo_is_listed_in_the_catalog()
+    public void TheDemo_IsListedInTheCatalog()
     {
         Assert.That(YieldLoop.Demos.DemoCatalog.Find("kitchen"), Is.InstanceOf<KitchenDemo>());
     }
 
     [Test]
-    public void Every_line_fits_an_80_column_terminal()
+    public void EveryLine_FitsAn80ColumnTerminal()
     {
         (_, string output) = RunDemo();
 
@@ -67,7 +67,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void The_seed_gives_the_orders_worked_out_in_the_tests()
+    public void TheSeed_GivesTheOrdersWorkedOutInTheTests()
     {
         (_, string output) = RunDemo();
 
@@ -87,7 +87,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void The_summary_matches_the_evening_worked_out_by_hand()
+    public void TheSummary_MatchesTheEveningWorkedOutByHand()
     {
         (_, string output) = RunDemo();
 
@@ -99,7 +99,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void The_run_keeps_the_times_worked_out_by_hand()
+    public void TheRun_KeepsTheTimesWorkedOutByHand()
     {
         KitchenRun run = new Kitchen(KitchenScenario.Default).Run();
 
@@ -124,7 +124,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void A_late_order_is_cancelled_by_its_timeout_with_its_main_in_the_oven()
+    public void ALateOrder_IsCancelledByItsTimeout_WithItsMainInTheOven()
     {
         (_, string output) = RunDemo();
 
@@ -133,7 +133,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void A_burnt_dish_makes_its_group_cancel_the_other_dishes()
+    public void ABurntDish_MakesItsGroupCancelTheOtherDishes()
     {
         (_, string output) = RunDemo();
 
@@ -144,7 +144,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void A_waiter_waits_at_the_door_while_the_rail_is_full()
+    public void AWaiter_WaitsAtTheDoor_WhileTheRailIsFull()
     {
         (_, string output) = RunDemo();
 
@@ -154,7 +154,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void More_ticks_per_minute_change_nothing()
+    public void MoreTicksPerMinute_ChangeNothing()
     {
         // Every hand-over between coroutines settles within the minute's ticks: four times as many give the same board.
         KitchenRun usual = new Kitchen(KitchenScenario.Default).Run();
@@ -164,7 +164,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void An_order_taken_after_its_deadline_is_dropped_before_it_starts()
+    public void AnOrderTakenAfterItsDeadline_IsDroppedBeforeItStarts()
     {
         // One cook, patience 5. #1's main needs 8, so its timeout cancels it in the oven at 5. Only then does the cook
         // take #2, with no time left: the timeout cancels it before its coroutine runs.
@@ -182,7 +182,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void A_main_cancelled_while_waiting_for_the_oven_does_not_keep_a_permit()
+    public void AMainCancelledWhileWaitingForTheOven_DoesNotKeepAPermit()
     {
         // #1 holds the oven 0-5. #2's main waits for it; #2's side burns at 1, so the group cancels the waiting main.
         // #3 (taken at 2) must get the oven at 5, when #1 gives it back: the cancelled waiter neither kept nor lost it.
@@ -202,7 +202,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void A_scenario_with_times_that_are_not_whole_minutes_is_rejected()
+    public void AScenarioWithTimesThatAreNotWholeMinutes_IsRejected()
     {
         Assert.That(
             () => new KitchenScenario(0, Array.Empty<Order>(), new[] { "Ann" }, 1, 1, TimeSpan.FromSeconds(90)),
@@ -210,7 +210,7 @@ public class KitchenDemoTests
     }
 
     [Test]
-    public void The_board_shows_every_cook_and_its_heading_fits_the_rows()
+    public void TheBoard_ShowsEveryCook_AndItsHeadingFitsTheRows()
     {
         KitchenRun run = new Kitchen(KitchenScenario.Default).Run();
 

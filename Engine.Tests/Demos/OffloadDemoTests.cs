@@ -36,7 +36,7 @@ public class OffloadDemoTests
     }
 
     [Test]
-    public void The_demo_ends_by_itself_and_the_offloaded_animation_has_shorter_frames_than_the_inline_one()
+    public void TheDemo_EndsByItself_AndTheOffloadedAnimationHasShorterFramesThanTheInlineOne()
     {
         (int exitCode, string output) = RunDemo();
 

@@ -31,7 +31,7 @@ public class PaintingDemoTests
     }
 
     [Test]
-    public void The_demo_ends_by_itself_with_exit_code_0()
+    public void TheDemo_EndsByItself_WithExitCode0()
     {
         (int exitCode, string output) = RunDemo();
 
@@ -40,7 +40,7 @@ public class PaintingDemoTests
     }
 
     [Test]
-    public void Non_blocking_finishes_sooner_than_blocking()
+    public void NonBlocking_FinishesSoonerThanBlocking()
     {
         (_, string output) = RunDemo();
 
@@ -48,7 +48,7 @@ public class PaintingDemoTests
     }
 
     [Test]
-    public void The_printed_totals_match_the_model()
+    public void ThePrintedTotals_MatchTheModel()
     {
         (_, string output) = RunDemo();
 
@@ -61,7 +61,7 @@ public class PaintingDemoTests
     }
 
     [Test]
-    public void Every_line_fits_an_80_column_terminal()
+    public void EveryLine_FitsAn80ColumnTerminal()
     {
         (_, string output) = RunDemo();
 
@@ -72,7 +72,7 @@ public class PaintingDemoTests
     }
 
     [Test]
-    public void Blocking_paints_the_walls_one_after_another_and_waits_for_every_coat_to_dry()
+    public void Blocking_PaintsTheWallsOneAfterAnother_AndWaitsForEveryCoatToDry()
     {
         PaintingRun run = PaintingJob.Default.RunBlocking();
 
@@ -85,7 +85,7 @@ public class PaintingDemoTests
     }
 
     [Test]
-    public void Non_blocking_paints_another_wall_while_one_dries()
+    public void NonBlocking_PaintsAnotherWall_WhileOneDries()
     {
         PaintingRun run = PaintingJob.Default.RunNonBlocking();
 
@@ -97,7 +97,7 @@ public class PaintingDemoTests
     }
 
     [Test]
-    public void Non_blocking_painter_waits_when_every_wall_is_drying()
+    public void NonBlockingPainter_Waits_WhenEveryWallIsDrying()
     {
         // 2 walls, 2 coats, 10 to paint, 30 to dry. By hand: A 0-10, B 10-20; A is dry at 40, so the painter
         // waits 20-40; A 40-50, B 50-60; B's last coat is dry at 90. Blocking: 2 x 2 x (10 + 30) = 160.
@@ -113,7 +113,7 @@ public class PaintingDemoTests
     }
 
     [Test]
-    public void A_single_wall_gains_nothing_from_non_blocking()
+    public void ASingleWall_GainsNothingFromNonBlocking()
     {
         // With one wall there is nothing else to do while it dries: both runs take 2 x (10 + 20).
         var job = new PaintingJob(1, 2, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20));
@@ -123,7 +123,7 @@ public class PaintingDemoTests
     }
 
     [Test]
-    public void A_job_whose_times_are_not_whole_steps_is_rejected()
+    public void AJobWhoseTimesAreNotWholeSteps_IsRejected()
     {
         Assert.That(() => new PaintingJob(3, 3, TimeSpan.FromMinutes(7), TimeSpan.FromMinutes(20)),
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("paintTime"));
@@ -133,7 +133,7 @@ public class PaintingDemoTests
 
     [TestCase(true, "██▒▒▒▒██▒▒▒▒██▒▒▒▒····", "··██▒▒▒▒██▒▒▒▒██▒▒▒▒··", "█ painting   ▒ drying   · idle or waiting")]
     [TestCase(false, "PPddddPPddddPPdddd....", "..PPddddPPddddPPdddd..", "P painting   d drying   . idle or waiting")]
-    public void On_an_ANSI_console_the_timelines_are_charts_and_the_figures_stay_the_same(
+    public void TheTimelines_AreCharts_AndTheFiguresStayTheSame_OnAnANSIConsole(
         bool unicode, string wallA, string wallB, string legend)
     {
         using var console = new TestConsole().SupportsAnsi(true).SupportsUnicode(unicode).Width(80);
@@ -160,7 +160,7 @@ public class PaintingDemoTests
     }
 
     [Test]
-    public void The_chart_has_the_plain_charts_rows_and_scale()
+    public void TheChart_HasThePlainChartsRowsAndScale()
     {
         PaintingRun run = PaintingJob.Default.RunBlocking();
         using var console = new TestConsole().SupportsUnicode(false).Width(80);

@@ -51,14 +51,14 @@ public class TraceDemoTests
     private static string Unwrapped(string text) => Regex.Replace(text, @"\n {6}(?!- )", " ");
 
     [Test]
-    public void The_demo_ends_by_itself_with_exit_code_0()
+    public void TheDemo_EndsByItself_WithExitCode0()
     {
         Assert.That(_exitCode, Is.EqualTo(0), _output);
         Assert.That(_output, Does.StartWith("Tracing coroutines: a timeline, a live dump, a deadlock, a watchdog"));
     }
 
     [Test]
-    public void The_trace_file_is_chrome_trace_json_with_a_complete_event_for_every_wall()
+    public void TheTraceFile_IsChromeTraceJson_WithACompleteEventForEveryWall()
     {
         string path = Path.Combine(_directory, PaintingTrace.FileName);
         Assert.That(File.Exists(path), Is.True, path);
@@ -77,7 +77,7 @@ public class TraceDemoTests
     }
 
     [Test]
-    public void The_demo_says_where_the_trace_is_and_how_to_open_it()
+    public void TheDemo_SaysWhereTheTraceIs_AndHowToOpenIt()
     {
         string path = Path.GetFullPath(Path.Combine(_directory, PaintingTrace.FileName));
 
@@ -88,7 +88,7 @@ public class TraceDemoTests
     }
 
     [Test]
-    public void The_dump_taken_mid_job_shows_a_wall_waiting_for_the_lock_another_wall_holds()
+    public void TheDumpTakenMidJob_ShowsAWallWaitingForTheLockAnotherWallHolds()
     {
         string dump = Section("Loop 'painting' at 00:15:00.000:", "Under a task");
 
@@ -99,7 +99,7 @@ public class TraceDemoTests
     }
 
     [Test]
-    public void The_deadlock_report_names_the_cycle_between_the_hands()
+    public void TheDeadlockReport_NamesTheCycleBetweenTheHands()
     {
         string report = Unwrapped(Section("Deadlock on loop 'hands'", "loop.Close()"));
 
@@ -111,7 +111,7 @@ public class TraceDemoTests
     }
 
     [Test]
-    public void Closing_the_stuck_loop_runs_the_finally_blocks_of_both_hands()
+    public void ClosingTheStuckLoop_RunsTheFinallyBlocksOfBothHands()
     {
         string closing = Section("loop.Close() cancels", "3. Debug mode");
 
@@ -122,7 +122,7 @@ public class TraceDemoTests
 
     [Test]
     [Category("Timing")]
-    public void The_watchdog_reports_the_blocking_step_while_it_runs_and_when_it_ended()
+    public void TheWatchdog_ReportsTheBlockingStep_WhileItRunsAndWhenItEnded()
     {
         string running = Unwrapped(Section("While it ran", "When it ended"));
 
@@ -133,7 +133,7 @@ public class TraceDemoTests
     }
 
     [Test]
-    public void Every_line_fits_an_80_column_terminal()
+    public void EveryLine_FitsAn80ColumnTerminal()
     {
         foreach (string line in _output.Split('\n'))
         {

@@ -78,7 +78,7 @@ public class TuiDemoTests
     // ---- the model ----------------------------------------------------------------------------------------------
 
     [Test]
-    public void Before_the_first_tick_nothing_has_moved()
+    public void Nothing_HasMoved_BeforeTheFirstTick()
     {
         using var model = new TuiDemoModel(new ManualClock());
 
@@ -90,7 +90,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void Progress_grows_by_5_percent_every_quarter_second_and_stops_at_100()
+    public void Progress_GrowsBy5PercentEveryQuarterSecond_AndStopsAt100()
     {
         using var harness = new Harness();
         var seen = new List<int> { harness.Model.Progress };
@@ -110,7 +110,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void The_marker_moves_one_cell_per_step_and_turns_at_the_ends_of_its_track()
+    public void TheMarker_MovesOneCellPerStep_AndTurnsAtTheEndsOfItsTrack()
     {
         using var harness = new Harness();
         var positions = new List<int>();
@@ -130,7 +130,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void The_spinner_changes_frame_every_tenth_of_a_second()
+    public void TheSpinner_ChangesFrameEveryTenthOfASecond()
     {
         using var harness = new Harness();
         var changes = 0;
@@ -151,7 +151,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void The_log_receives_the_lines_of_all_coroutines_in_time_order()
+    public void TheLog_ReceivesTheLinesOfAllCoroutines_InTimeOrder()
     {
         using var harness = new Harness();
 
@@ -161,7 +161,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void The_show_finishes_two_seconds_after_loading_and_reports_a_summary()
+    public void TheShow_FinishesTwoSecondsAfterLoading_AndReportsASummary()
     {
         using var harness = new Harness();
 
@@ -180,7 +180,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void Pausing_freezes_the_progress_the_spinner_and_the_marker()
+    public void Pausing_FreezesTheProgressTheSpinnerAndTheMarker()
     {
         using var harness = new Harness();
         harness.RunTo(1.1);
@@ -198,7 +198,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void Resuming_continues_each_sleep_with_the_time_it_had_left()
+    public void Resuming_ContinuesEachSleep_WithTheTimeItHadLeft()
     {
         using var harness = new Harness();
         harness.RunTo(1.1);
@@ -229,7 +229,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void Toggling_pause_after_the_end_does_nothing()
+    public void TogglingPause_DoesNothing_AfterTheEnd()
     {
         using var harness = new Harness();
         harness.RunTo(7.05);
@@ -242,7 +242,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void The_model_belongs_to_the_thread_that_created_it()
+    public void TheModel_BelongsToTheThreadThatCreatedIt()
     {
         using var harness = new Harness();
         Exception? error = null;
@@ -282,7 +282,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void The_Terminal_Gui_app_runs_headless_ends_by_itself_and_its_widgets_show_the_final_state()
+    public void TheTerminalGuiApp_RunsHeadless_EndsByItself_AndItsWidgetsShowTheFinalState()
     {
         (TuiScreen screen, TuiDemoModel model) = RunApp();
         using (model)
@@ -308,7 +308,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void In_the_app_the_P_key_pauses_and_resumes_the_animations()
+    public void ThePKey_PausesAndResumesTheAnimations_InTheApp()
     {
         bool pausedSeen = false;
         (TuiScreen screen, TuiDemoModel model) = RunApp((app, window, m) =>
@@ -335,7 +335,7 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void In_the_app_Q_and_Esc_quit_before_the_end([Values("Q", "Esc")] string keyName)
+    public void QAndEsc_QuitBeforeTheEnd_InTheApp([Values("Q", "Esc")] string keyName)
     {
         Key key = keyName == "Q" ? Key.Q : Key.Esc;
         (TuiScreen _, TuiDemoModel model) = RunApp((app, _, m) =>
@@ -356,7 +356,7 @@ public class TuiDemoTests
     // ---- the demo -----------------------------------------------------------------------------------------------
 
     [Test]
-    public void The_demo_runs_without_a_terminal_ends_by_itself_and_prints_the_summary()
+    public void TheDemo_RunsWithoutATerminal_EndsByItself_AndPrintsTheSummary()
     {
         using var output = new StringWriter();
 
@@ -379,13 +379,13 @@ public class TuiDemoTests
     }
 
     [Test]
-    public void The_demo_is_listed_in_the_catalog()
+    public void TheDemo_IsListedInTheCatalog()
     {
         Assert.That(DemoCatalog.Find("tui"), Is.InstanceOf<TuiDemo>());
     }
 
     [Test]
-    public void The_summary_of_a_run_stopped_early_says_where_it_stopped()
+    public void TheSummaryOfARunStoppedEarly_SaysWhereItStopped()
     {
         using var harness = new Harness();
         harness.RunTo(1.0);

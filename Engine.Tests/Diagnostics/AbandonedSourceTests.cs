@@ -32,7 +32,7 @@ public class AbandonedSourceTests
     }
 
     [Test]
-    public void In_debug_mode_a_dropped_source_fails_the_tasks_waiting_on_its_future_with_a_clear_error()
+    public void ADroppedSource_FailsTheTasksWaitingOnItsFutureWithAClearError_InDebugMode()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         var reported = new List<Exception>();
@@ -58,7 +58,7 @@ public class AbandonedSourceTests
     }
 
     [Test]
-    public void A_dropped_source_whose_future_nobody_waits_on_is_left_alone_and_completed_sources_are_never_touched()
+    public void ADroppedSourceWhoseFutureNobodyWaitsOn_IsLeftAlone_AndCompletedSourcesAreNeverTouched()
     {
         var loop = new EventLoop(new ManualClock());
         var reported = new List<Exception>();
@@ -82,7 +82,7 @@ public class AbandonedSourceTests
     }
 
     [Test]
-    public void Without_debug_mode_a_dropped_source_leaves_its_waiters_pending()
+    public void ADroppedSource_LeavesItsWaitersPending_WithoutDebugMode()
     {
         var loop = new EventLoop(new ManualClock());
         Future future = MakeAndDropSource(loop);

@@ -56,7 +56,7 @@ public class DeadlockTests
     }
 
     [Test]
-    public void The_classic_two_lock_cycle_is_reported_with_its_cycle_named()
+    public void TheClassicTwoLockCycle_IsReported_WithItsCycleNamed()
     {
         EventLoop loop = ClassicLockCycle(out _, out _);
 
@@ -78,7 +78,7 @@ public class DeadlockTests
     }
 
     [Test]
-    public void A_task_waiting_for_a_lock_it_holds_is_a_cycle_of_one()
+    public void ATaskWaitingForALockItHolds_IsACycleOfOne()
     {
         var loop = new EventLoop(new ManualClock(), "self");
         var lck = new CoLock(loop);
@@ -94,7 +94,7 @@ public class DeadlockTests
     }
 
     [Test]
-    public void A_task_on_a_future_that_nothing_completes_is_stuck_without_a_cycle()
+    public void ATaskOnAFutureThatNothingCompletes_IsStuck_WithoutACycle()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         var never = new FutureSource(loop);
@@ -115,7 +115,7 @@ public class DeadlockTests
     }
 
     [Test]
-    public void A_loop_with_a_pending_timer_or_ready_work_is_not_stuck()
+    public void ALoopWithAPendingTimerOrReadyWork_IsNotStuck()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         var never = new FutureSource(loop);
@@ -130,7 +130,7 @@ public class DeadlockTests
     }
 
     [Test]
-    public void An_empty_loop_is_not_stuck()
+    public void AnEmptyLoop_IsNotStuck()
     {
         var loop = new EventLoop(new ManualClock(), "idle");
         Assert.That(loop.Diagnostics.FindDeadlock(), Is.Null);
@@ -138,7 +138,7 @@ public class DeadlockTests
     }
 
     [Test]
-    public void A_paused_game_clock_holding_the_only_timer_is_stuck()
+    public void APausedGameClockHoldingTheOnlyTimer_IsStuck()
     {
         var loop = new EventLoop(new ManualClock(), "game");
         var world = new GameClock(loop, "world");
@@ -157,7 +157,7 @@ public class DeadlockTests
     }
 
     [Test]
-    public void Work_offloaded_to_the_thread_pool_will_wake_the_loop_so_it_is_not_stuck()
+    public void WorkOffloadedToTheThreadPool_WillWakeTheLoop_SoItIsNotStuck()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         using var release = new ManualResetEventSlim(false);
@@ -183,7 +183,7 @@ public class DeadlockTests
     }
 
     [Test]
-    public void In_debug_mode_a_stuck_RunUntilComplete_reports_the_deadlock_once_to_the_handler()
+    public void AStuckRunUntilComplete_ReportsTheDeadlockOnceToTheHandler_InDebugMode()
     {
         EventLoop loop = ClassicLockCycle(out _, out _);
         var never = new FutureSource(loop);
@@ -213,7 +213,7 @@ public class DeadlockTests
     }
 
     [Test]
-    public void A_stuck_episode_is_reported_once_and_a_changed_one_again()
+    public void AStuckEpisode_IsReportedOnce_AndAChangedOneAgain()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         var reports = new List<Exception>();

@@ -83,7 +83,7 @@ public class MetricsTests
     }
 
     [Test]
-    public void The_observable_instruments_report_ticks_steps_ready_queue_and_live_tasks_tagged_with_the_loop()
+    public void TheObservableInstruments_ReportTicksStepsReadyQueueAndLiveTasks_TaggedWithTheLoop()
     {
         EventLoop loop = NewLoop(out string name);
         using var recorder = new Recorder(name);
@@ -110,7 +110,7 @@ public class MetricsTests
     }
 
     [Test]
-    public void The_ready_gauge_shows_the_entries_of_the_last_tick()
+    public void TheReadyGauge_ShowsTheEntriesOfTheLastTick()
     {
         EventLoop loop = NewLoop(out string name);
         using var recorder = new Recorder(name);
@@ -125,7 +125,7 @@ public class MetricsTests
     }
 
     [Test]
-    public void The_step_duration_histogram_gets_one_measurement_per_step_in_milliseconds()
+    public void TheStepDurationHistogram_GetsOneMeasurementPerStep_InMilliseconds()
     {
         EventLoop loop = NewLoop(out string name);
         using var recorder = new Recorder(name);
@@ -143,7 +143,7 @@ public class MetricsTests
     }
 
     [Test]
-    public void DisableMetrics_stops_counting_and_reporting_and_enabling_again_resumes_the_counts()
+    public void DisableMetrics_StopsCountingAndReporting_AndEnablingAgainResumesTheCounts()
     {
         EventLoop loop = NewLoop(out string name);
         using var recorder = new Recorder(name);
@@ -171,7 +171,7 @@ public class MetricsTests
     }
 
     [Test]
-    public void Counting_and_timing_steps_allocates_nothing()
+    public void CountingAndTimingSteps_AllocatesNothing()
     {
         EventLoop loop = NewLoop(out string name);
         using var recorder = new Recorder(name);   // subscribed: the histogram is enabled and records every step
@@ -202,7 +202,7 @@ public class MetricsTests
     }
 
     [Test]
-    public void EnableMetrics_on_a_closed_loop_throws_ObjectDisposedException_R36()
+    public void EnableMetrics_OnAClosedLoop_ThrowsObjectDisposedException_R36()
     {
         EventLoop loop = NewLoop(out string name);
         loop.Close();
@@ -214,7 +214,7 @@ public class MetricsTests
     }
 
     [Test]
-    public void With_no_diagnostic_enabled_the_loop_has_no_monitor()
+    public void TheLoop_HasNoMonitor_WithNoDiagnosticEnabled()
     {
         EventLoop loop = NewLoop(out _);
         _ = loop.Diagnostics;
@@ -230,7 +230,7 @@ public class MetricsTests
     }
 
     [Test]
-    public void The_meter_is_named_YieldLoop_and_versioned_like_the_assembly()
+    public void TheMeter_IsNamedYieldLoop_AndVersionedLikeTheAssembly()
     {
         EventLoop loop = NewLoop(out string name);
         using var recorder = new Recorder(name);
@@ -246,7 +246,7 @@ public class MetricsTests
     }
 
     [Test]
-    public void Metrics_and_a_timeline_compose_on_one_loop()
+    public void MetricsAndATimeline_ComposeOnOneLoop()
     {
         EventLoop loop = NewLoop(out string name);
         using var recorder = new Recorder(name);

@@ -78,7 +78,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void Dump_shows_a_parent_over_its_two_children_one_sleeping_one_waiting_on_a_future()
+    public void Dump_ShowsAParentOverItsTwoChildren_OneSleepingOneWaitingOnAFuture()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "kitchen");
@@ -98,7 +98,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void Dump_shows_a_task_waiting_for_a_lock_over_the_task_that_holds_it()
+    public void Dump_ShowsATaskWaitingForALock_OverTheTaskThatHoldsIt()
     {
         var loop = new EventLoop(new ManualClock(), "locks");
         loop.Diagnostics.Snapshot();
@@ -115,7 +115,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void Dump_shows_the_tasks_of_a_paused_scope_as_paused_with_their_frozen_sleep()
+    public void Dump_ShowsTheTasksOfAPausedScopeAsPaused_WithTheirFrozenSleep()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "ui");
@@ -137,7 +137,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void Snapshot_tells_ready_sleeping_waiting_and_cancelling_tasks_apart()
+    public void Snapshot_TellsReadySleepingWaitingAndCancellingTasksApart()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "states");
@@ -180,7 +180,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void Snapshot_taken_inside_a_step_shows_that_task_running()
+    public void SnapshotTakenInsideAStep_ShowsThatTaskRunning()
     {
         var loop = new EventLoop(new ManualClock(), "inside");
         LoopSnapshot? seen = null;
@@ -196,7 +196,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void Ids_are_stable_for_a_task_across_snapshots()
+    public void Ids_AreStableForATask_AcrossSnapshots()
     {
         var loop = new EventLoop(new ManualClock(), "ids");
         LoopTask first = loop.Start(Spin(), "first");
@@ -212,7 +212,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void Combinators_a_shield_and_a_task_group_link_the_waiting_task_to_the_tasks_they_cover()
+    public void CombinatorsAShieldAndATaskGroup_LinkTheWaitingTaskToTheTasksTheyCover()
     {
         var loop = new EventLoop(new ManualClock(), "links");
         var never = new FutureSource(loop);
@@ -238,7 +238,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void A_semaphore_wait_names_every_holder()
+    public void ASemaphoreWait_NamesEveryHolder()
     {
         var loop = new EventLoop(new ManualClock(), "permits");
         var ovens = new CoSemaphore(loop, 2);
@@ -267,7 +267,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void A_lock_handed_to_a_waiter_is_held_by_that_waiter()
+    public void ALockHandedToAWaiter_IsHeldByThatWaiter()
     {
         var loop = new EventLoop(new ManualClock(), "handover");
         var lck = new CoLock(loop);
@@ -294,7 +294,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void A_long_chain_of_waiting_tasks_dumps_without_deep_recursion_or_quadratic_indentation()
+    public void ALongChainOfWaitingTasks_Dumps_WithoutDeepRecursionOrQuadraticIndentation()
     {
         var loop = new EventLoop(new ManualClock(), "chain");
         var never = new FutureSource(loop);
@@ -316,7 +316,7 @@ public class SnapshotTests
     }
 
     [Test]
-    public void Snapshot_from_another_thread_throws()
+    public void Snapshot_FromAnotherThread_Throws()
     {
         var loop = new EventLoop(new ManualClock(), "owned");
         Exception? thrown = null;

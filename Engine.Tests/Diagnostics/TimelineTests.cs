@@ -69,7 +69,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void The_trace_is_a_trace_event_json_object_with_process_and_thread_names()
+    public void TheTrace_IsATraceEventJsonObject_WithProcessAndThreadNames()
     {
         (TestLoop test, TimelineRecorder recorder) = RunScenario();
         recorder.Stop();
@@ -92,7 +92,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void A_task_has_a_start_instant_a_slice_per_step_with_what_woke_it_and_what_it_parks_on_and_an_end_instant()
+    public void ATask_HasAStartInstant_ASlicePerStepWithWhatWokeItAndWhatItParksOn_AndAnEndInstant()
     {
         (_, TimelineRecorder recorder) = RunScenario();
         using JsonDocument doc = Write(recorder);
@@ -119,7 +119,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void A_faulted_task_ends_with_its_exception_type()
+    public void AFaultedTask_EndsWithItsExceptionType()
     {
         (TestLoop test, TimelineRecorder recorder) = RunScenario();
         using JsonDocument doc = Write(recorder);
@@ -135,7 +135,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void Events_are_sorted_by_time_and_durations_are_not_negative()
+    public void Events_AreSortedByTime_AndDurationsAreNotNegative()
     {
         (_, TimelineRecorder recorder) = RunScenario();
         using JsonDocument doc = Write(recorder);
@@ -148,7 +148,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void A_full_ring_keeps_the_newest_events_and_counts_the_dropped_ones()
+    public void AFullRing_KeepsTheNewestEvents_AndCountsTheDroppedOnes()
     {
         long total = RecordSpin(capacity: 100_000, out TimelineRecorder control);
         Assert.That(control.DroppedEvents, Is.Zero);
@@ -176,7 +176,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void Stop_detaches_the_recorder_and_is_idempotent()
+    public void Stop_DetachesTheRecorder_AndIsIdempotent()
     {
         var test = new TestLoop();
         TimelineRecorder recorder = test.Loop.Diagnostics.StartTimeline();
@@ -196,7 +196,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void Starting_a_second_timeline_while_one_records_throws()
+    public void StartingASecondTimeline_Throws_WhileOneRecords()
     {
         var test = new TestLoop();
         test.Loop.Diagnostics.StartTimeline();
@@ -206,7 +206,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void StartTimeline_on_a_closed_loop_throws_ObjectDisposedException_R36()
+    public void StartTimeline_OnAClosedLoop_ThrowsObjectDisposedException_R36()
     {
         var test = new TestLoop(name: "closed");
         test.Loop.Close();
@@ -217,14 +217,14 @@ public class TimelineTests
     }
 
     [Test]
-    public void StartTimeline_rejects_a_capacity_below_one()
+    public void StartTimeline_RejectsACapacityBelowOne()
     {
         var test = new TestLoop();
         Assert.That(() => test.Loop.Diagnostics.StartTimeline(0), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     [Test]
-    public void Names_with_quotes_control_characters_and_non_ascii_text_are_escaped()
+    public void NamesWithQuotesControlCharactersAndNonAsciiText_AreEscaped()
     {
         const string name = "say \"hi\"\\\n\t\u0001 ünïcødé \u2028 ✓";
         var test = new TestLoop();
@@ -237,7 +237,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void Callbacks_share_one_track_and_steps_are_named_after_them()
+    public void Callbacks_ShareOneTrack_AndStepsAreNamedAfterThem()
     {
         var test = new TestLoop();
         TimelineRecorder recorder = test.Loop.Diagnostics.StartTimeline();
@@ -254,7 +254,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void WriteChromeTrace_to_a_path_writes_the_same_json()
+    public void WriteChromeTrace_ToAPath_WritesTheSameJson()
     {
         var test = new TestLoop();
         TimelineRecorder recorder = test.Loop.Diagnostics.StartTimeline();
@@ -275,7 +275,7 @@ public class TimelineTests
     }
 
     [Test]
-    public void Recording_steps_allocates_nothing_once_every_task_has_its_track()
+    public void RecordingSteps_AllocatesNothing_OnceEveryTaskHasItsTrack()
     {
         var test = new TestLoop();
         TimelineRecorder recorder = test.Loop.Diagnostics.StartTimeline(capacity: 1_000);   // small: the ring wraps

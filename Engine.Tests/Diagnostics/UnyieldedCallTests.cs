@@ -46,7 +46,7 @@ public class UnyieldedCallTests
     }
 
     [Test]
-    public void A_call_never_yielded_is_reported_at_the_end_of_the_step_that_made_it()
+    public void ACallNeverYielded_IsReportedAtTheEndOfTheStepThatMadeIt()
     {
         (EventLoop loop, List<Exception> reported) = NewLoop(debug: true);
         var log = new List<string>();
@@ -66,7 +66,7 @@ public class UnyieldedCallTests
     }
 
     [Test]
-    public void Calls_that_are_yielded_are_not_reported()
+    public void CallsThatAreYielded_AreNotReported()
     {
         (EventLoop loop, List<Exception> reported) = NewLoop(debug: true);
         var log = new List<string>();
@@ -77,7 +77,7 @@ public class UnyieldedCallTests
     }
 
     [Test]
-    public void Without_debug_mode_nothing_is_reported()
+    public void Nothing_IsReported_WithoutDebugMode()
     {
         (EventLoop loop, List<Exception> reported) = NewLoop(debug: false);
         var log = new List<string>();

@@ -35,7 +35,7 @@ public class WatchdogTests
     }
 
     [Test]
-    public void A_step_running_past_the_threshold_is_reported_while_it_still_runs_naming_the_task_and_the_frame()
+    public void AStepRunningPastTheThreshold_IsReportedWhileItStillRuns_NamingTheTaskAndTheFrame()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         var reports = new ConcurrentQueue<SlowStepReport>();
@@ -81,7 +81,7 @@ public class WatchdogTests
     }
 
     [Test]
-    public void Quick_steps_are_not_reported_and_nothing_is_reported_with_debug_mode_off()
+    public void QuickSteps_AreNotReported_AndNothingIsReportedWithDebugModeOff()
     {
         var loop = new EventLoop(new ManualClock());
         var reports = new ConcurrentQueue<SlowStepReport>();
@@ -100,7 +100,7 @@ public class WatchdogTests
     }
 
     [Test]
-    public void A_throwing_handler_does_not_break_the_loop()
+    public void AThrowingHandler_DoesNotBreakTheLoop()
     {
         var loop = new EventLoop(new ManualClock());
         int calls = 0;
@@ -128,7 +128,7 @@ public class WatchdogTests
     }
 
     [Test]
-    public void An_exception_from_the_slow_step_handler_is_written_whole_with_its_stack_trace_R18()
+    public void AnExceptionFromTheSlowStepHandler_IsWrittenWholeWithItsStackTrace_R18()
     {
         var loop = new EventLoop(new ManualClock(), "watched");
         loop.Diagnostics.SlowStepHandler = HandlerThatFails;
@@ -154,7 +154,7 @@ public class WatchdogTests
     }
 
     [Test]
-    public void Debug_mode_cannot_be_switched_on_after_Close_and_Close_stops_the_watchdog()
+    public void DebugMode_CannotBeSwitchedOnAfterClose_AndCloseStopsTheWatchdog()
     {
         var loop = new EventLoop(new ManualClock());
         loop.Diagnostics.DebugMode = true;
@@ -168,7 +168,7 @@ public class WatchdogTests
     }
 
     [Test]
-    public void Bad_thresholds_are_rejected_and_debug_mode_is_loop_thread_only()
+    public void BadThresholds_AreRejected_AndDebugModeIsLoopThreadOnly()
     {
         var loop = new EventLoop(new ManualClock());
         Assert.That(() => loop.Diagnostics.SlowStepThreshold = TimeSpan.Zero, Throws.TypeOf<ArgumentOutOfRangeException>());

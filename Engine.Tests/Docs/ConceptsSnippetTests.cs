@@ -32,7 +32,7 @@ public class ConceptsSnippetTests
         log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToArray();
 
     [Test]
-    public void A_task_per_wall_paints_a_wall_while_another_dries_and_prints_what_the_page_shows()
+    public void ATaskPerWall_PaintsAWallWhileAnotherDries_AndPrintsWhatThePageShows()
     {
         var log = new StringWriter();
 
@@ -52,7 +52,7 @@ public class ConceptsSnippetTests
     }
 
     [Test]
-    public void One_task_painting_the_walls_in_turn_takes_180_minutes()
+    public void OneTaskPaintingTheWallsInTurn_Takes180Minutes()
     {
         var log = new StringWriter();
 
@@ -62,7 +62,7 @@ public class ConceptsSnippetTests
     }
 
     [Test]
-    public void The_timeline_picture_is_what_the_two_runs_do()
+    public void TheTimelinePicture_IsWhatTheTwoRunsDo()
     {
         var blocking = new StringWriter();
         var nonBlocking = new StringWriter();
@@ -78,7 +78,7 @@ public class ConceptsSnippetTests
     }
 
     [Test]
-    public void A_task_is_a_future_the_parent_can_wait_on_with_a_result()
+    public void ATask_IsAFutureTheParentCanWaitOn_WithAResult()
     {
         var log = new StringWriter();
 
@@ -97,7 +97,7 @@ public class ConceptsSnippetTests
     }
 
     [Test]
-    public void A_coroutine_parked_on_a_future_resumes_when_the_future_completes()
+    public void ACoroutineParkedOnAFuture_ResumesWhenTheFutureCompletes()
     {
         var log = new StringWriter();
 
@@ -109,7 +109,7 @@ public class ConceptsSnippetTests
     }
 
     [Test]
-    public void Tasks_switch_only_at_yields_and_take_turns_in_FIFO_order()
+    public void Tasks_SwitchOnlyAtYields_AndTakeTurnsInFIFOOrder()
     {
         var log = new StringWriter();
 
@@ -121,7 +121,7 @@ public class ConceptsSnippetTests
     }
 
     [Test]
-    public void Work_made_ready_during_a_tick_runs_in_the_next_tick()
+    public void WorkMadeReadyDuringATick_RunsInTheNextTick()
     {
         var log = new StringWriter();
 
@@ -139,7 +139,7 @@ public class ConceptsSnippetTests
     }
 
     [Test]
-    public void Debug_mode_names_the_step_that_blocks_the_loop()
+    public void DebugMode_NamesTheStepThatBlocksTheLoop()
     {
         var reports = new ConcurrentQueue<string>();
 
@@ -153,7 +153,7 @@ public class ConceptsSnippetTests
     }
 
     [Test]
-    public void Work_in_slices_lets_the_other_tasks_run_between_slices()
+    public void WorkInSlices_LetsTheOtherTasksRunBetweenSlices()
     {
         (int ticks, long rounds) = ConceptsSnippets.Sliced();
 
@@ -162,7 +162,7 @@ public class ConceptsSnippetTests
     }
 
     [Test]
-    public void Offloaded_work_runs_on_the_thread_pool_while_the_loop_goes_on()
+    public void OffloadedWork_RunsOnTheThreadPool_WhileTheLoopGoesOn()
     {
         (long rounds, _, int ticks) = ConceptsSnippets.Offloaded();
 

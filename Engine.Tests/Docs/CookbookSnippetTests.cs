@@ -49,7 +49,7 @@ public class CookbookSnippetTests
     // ---- timeouts -------------------------------------------------------------------------------------------------
 
     [Test]
-    public void FetchProfile_shows_the_profile_when_the_server_answers_in_time()
+    public void FetchProfile_ShowsTheProfile_WhenTheServerAnswersInTime()
     {
         _clock.AutoJump = true;
         var server = new Server(_loop) { Latency = 4 };
@@ -62,7 +62,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void WithDefault_gives_the_result_of_work_done_in_time()
+    public void WithDefault_GivesTheResultOfWorkDoneInTime()
     {
         _clock.AutoJump = true;
         var server = new Server(_loop) { Latency = 1 };
@@ -74,7 +74,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void WithDefault_gives_the_fallback_at_the_deadline_and_cancels_the_request()
+    public void WithDefault_GivesTheFallbackAtTheDeadline_AndCancelsTheRequest()
     {
         _clock.AutoJump = true;
         var server = new Server(_loop) { Latency = 30 };
@@ -90,7 +90,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void WithDefault_passes_other_failures_on()
+    public void WithDefault_PassesOtherFailuresOn()
     {
         _clock.AutoJump = true;
         var server = new Server(_loop) { Latency = 1, FailuresLeft = 1 };
@@ -103,7 +103,7 @@ public class CookbookSnippetTests
     // ---- retries --------------------------------------------------------------------------------------------------
 
     [Test]
-    public void Retry_backs_off_exponentially_with_seeded_jitter_until_a_request_succeeds()
+    public void Retry_BacksOffExponentiallyWithSeededJitter_UntilARequestSucceeds()
     {
         _clock.AutoJump = true;
         var server = new Server(_loop) { Latency = 1, FailuresLeft = 3 };
@@ -124,7 +124,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void Retry_gives_up_after_the_last_attempt_with_its_failure()
+    public void Retry_GivesUpAfterTheLastAttempt_WithItsFailure()
     {
         _clock.AutoJump = true;
         var server = new Server(_loop) { Latency = 1, FailuresLeft = 100 };
@@ -143,7 +143,7 @@ public class CookbookSnippetTests
     // ---- the first of several -------------------------------------------------------------------------------------
 
     [Test]
-    public void AskToQuit_takes_the_first_button_and_cancels_the_other_waits()
+    public void AskToQuit_TakesTheFirstButton_AndCancelsTheOtherWaits()
     {
         var yes = new CoEvent(_loop);
         var no = new CoEvent(_loop);
@@ -162,7 +162,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void AskToQuit_stays_after_ten_seconds_without_a_click()
+    public void AskToQuit_Stays_AfterTenSecondsWithoutAClick()
     {
         _clock.AutoJump = true;
         string? answer = null;
@@ -174,7 +174,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void FirstMirror_shows_the_fastest_answer_and_then_settles_the_others()
+    public void FirstMirror_ShowsTheFastestAnswer_AndThenSettlesTheOthers()
     {
         _clock.AutoJump = true;
         Server[] mirrors = { new(_loop) { Latency = 3 }, new(_loop) { Latency = 1 }, new(_loop) { Latency = 2, FailuresLeft = 1 } };
@@ -192,7 +192,7 @@ public class CookbookSnippetTests
     // ---- task groups ----------------------------------------------------------------------------------------------
 
     [Test]
-    public void Wave_waits_for_every_spawner()
+    public void Wave_WaitsForEverySpawner()
     {
         _clock.AutoJump = true;
         var arena = new Arena { Spawners = 2 };
@@ -205,7 +205,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void Wave_fails_with_every_child_failure_after_cancelling_the_siblings()
+    public void Wave_FailsWithEveryChildFailure_AfterCancellingTheSiblings()
     {
         _clock.AutoJump = true;
         var arena = new Arena { Spawners = 2, Broken = 0 };
@@ -220,7 +220,7 @@ public class CookbookSnippetTests
     // ---- cutscene -------------------------------------------------------------------------------------------------
 
     [Test]
-    public void The_intro_plays_to_the_end_when_nobody_skips()
+    public void TheIntro_PlaysToTheEnd_WhenNobodySkips()
     {
         _clock.AutoJump = true;
         var stage = new Stage();
@@ -236,7 +236,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void Skipping_the_intro_cancels_it_and_its_finally_block_restores_the_world()
+    public void SkippingTheIntro_CancelsIt_AndItsFinallyBlockRestoresTheWorld()
     {
         var stage = new Stage();
         var skip = new CoEvent(_loop);
@@ -257,7 +257,7 @@ public class CookbookSnippetTests
     // ---- AI states ------------------------------------------------------------------------------------------------
 
     [Test]
-    public void The_guard_patrols_chases_searches_and_patrols_again()
+    public void TheGuard_PatrolsChasesSearches_AndPatrolsAgain()
     {
         var guard = new Guard();
         LoopTask brain = _loop.Start(GuardBrain.Brain(_loop, guard));
@@ -285,7 +285,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void A_searching_guard_that_sees_the_player_again_chases_him()
+    public void ASearchingGuardThatSeesThePlayerAgain_ChasesHim()
     {
         var guard = new Guard();
         _loop.Start(GuardBrain.Brain(_loop, guard));
@@ -304,7 +304,7 @@ public class CookbookSnippetTests
     // ---- loading --------------------------------------------------------------------------------------------------
 
     [Test]
-    public void LoadLevel_loads_in_parallel_and_reports_rising_progress()
+    public void LoadLevel_LoadsInParallel_AndReportsRisingProgress()
     {
         _clock.AutoJump = true;
         var progress = new List<double>();
@@ -321,7 +321,7 @@ public class CookbookSnippetTests
     // ---- input ----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void The_search_box_searches_once_the_typing_stops()
+    public void TheSearchBox_Searches_OnceTheTypingStops()
     {
         var box = new SearchBox(_loop);
 
@@ -342,7 +342,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void The_weapon_fires_at_most_once_per_cooldown()
+    public void TheWeapon_FiresAtMostOncePerCooldown()
     {
         var weapon = new Weapon();
         _loop.Start(weapon.Fire(_loop, cooldown: 0.25));
@@ -362,7 +362,7 @@ public class CookbookSnippetTests
     // ---- periodic -------------------------------------------------------------------------------------------------
 
     [Test]
-    public void Autosave_stays_on_its_grid_when_the_frames_do_not_divide_the_period()
+    public void Autosave_StaysOnItsGrid_WhenTheFramesDoNotDivideThePeriod()
     {
         var saver = new Autosaver();
         _loop.Start(saver.Autosave(_loop));
@@ -383,7 +383,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void ShowClock_is_called_on_exact_seconds()
+    public void ShowClock_IsCalledOnExactSeconds()
     {
         var dues = new List<TimeSpan>();
         LoopTask clockTask = Autosaver.ShowClock(_loop, dues);
@@ -399,7 +399,7 @@ public class CookbookSnippetTests
     // ---- pausing and slow motion ----------------------------------------------------------------------------------
 
     [Test]
-    public void Pausing_the_enemies_scope_stops_them_and_bullet_time_slows_them()
+    public void PausingTheEnemiesScope_StopsThem_AndBulletTimeSlowsThem()
     {
         var log = new List<string>();
         (Scope enemies, GameClock world) = PauseRecipes.SetUpLevel(_loop, log);
@@ -431,7 +431,7 @@ public class CookbookSnippetTests
     // ---- producer and consumer ------------------------------------------------------------------------------------
 
     [Test]
-    public void The_bounded_channel_holds_the_producer_back()
+    public void TheBoundedChannel_HoldsTheProducerBack()
     {
         _clock.AutoJump = true;
         var log = new List<string>();
@@ -450,7 +450,7 @@ public class CookbookSnippetTests
     // ---- offloading -----------------------------------------------------------------------------------------------
 
     [Test]
-    public void BakeLighting_computes_on_the_thread_pool_and_resumes_on_the_loop()
+    public void BakeLighting_ComputesOnTheThreadPool_AndResumesOnTheLoop()
     {
         var map = new Lightmap { Texels = new[] { 1, 2, 3 }, Passes = 2 };
         long result = 0;
@@ -468,7 +468,7 @@ public class CookbookSnippetTests
     }
 
     [Test]
-    public void BakeLighting_gives_up_at_its_limit_and_cancels_the_work()
+    public void BakeLighting_GivesUpAtItsLimit_AndCancelsTheWork()
     {
         var map = new Lightmap { Texels = new[] { 1, 2, 3 }, Passes = int.MaxValue };   // would take minutes
         LoopTask bake = _loop.Start(OffloadRecipes.BakeLighting(map, limitSeconds: 2, _ => { }));

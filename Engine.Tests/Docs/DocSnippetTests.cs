@@ -25,7 +25,7 @@ public class DocSnippetTests
     }
 
     [TestCaseSource(nameof(DocFiles))]
-    public void Every_csharp_block_is_a_compiled_snippet(string docFile)
+    public void EveryCsharpBlock_IsACompiledSnippet(string docFile)
     {
         var problems = new List<string>();
         Dictionary<string, Snippet> snippets = DocSnippets.ReadSnippetFolder(SnippetFolder, problems);
@@ -36,7 +36,7 @@ public class DocSnippetTests
     }
 
     [Test]
-    public void Every_snippet_region_is_shown_in_a_doc_and_the_markers_are_well_formed()
+    public void EverySnippetRegion_IsShownInADoc_AndTheMarkersAreWellFormed()
     {
         var problems = new List<string>();
         Dictionary<string, Snippet> snippets = DocSnippets.ReadSnippetFolder(SnippetFolder, problems);
@@ -56,7 +56,7 @@ public class DocSnippetTests
     }
 
     [Test]
-    public void The_embedding_guide_shows_snippets()
+    public void TheEmbeddingGuide_ShowsSnippets()
     {
         List<CodeBlock> blocks = DocSnippets.ReadCodeBlocks(File.ReadAllText(Path.Combine(Root, "docs", "embedding.md")));
 

@@ -40,7 +40,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void Main_runs_a_task_and_an_inline_child_side_by_side()
+    public void Main_RunsATaskAndAnInlineChildSideBySide()
     {
         string breakfast = FromAsyncioSnippets.Run(_clock, _log);
 
@@ -50,7 +50,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void Gather_gives_results_in_argument_order_and_SettleAll_keeps_every_outcome()
+    public void Gather_GivesResultsInArgumentOrder_AndSettleAllKeepsEveryOutcome()
     {
         Run(FromAsyncioSnippets.Gather(_loop, _log));
 
@@ -62,7 +62,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void A_timeout_cancels_the_work_waits_for_its_finally_then_fails()
+    public void ATimeout_CancelsTheWork_WaitsForItsFinally_ThenFails()
     {
         Run(FromAsyncioSnippets.Soup(_loop, _log));
 
@@ -71,7 +71,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void A_shielded_save_goes_on_after_its_waiter_timed_out()
+    public void AShieldedSave_GoesOn_AfterItsWaiterTimedOut()
     {
         Run(FromAsyncioSnippets.SaveWithDeadline(_loop, _log));
 
@@ -79,7 +79,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void WhenAny_leaves_the_others_running_and_Race_cancels_them()
+    public void WhenAny_LeavesTheOthersRunning_AndRaceCancelsThem()
     {
         Run(FromAsyncioSnippets.FirstDrink(_loop, _log));
 
@@ -89,7 +89,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void Repeated_WhenAny_gives_the_tasks_in_the_order_they_complete()
+    public void RepeatedWhenAny_GivesTheTasksInTheOrderTheyComplete()
     {
         Run(FromAsyncioSnippets.AsCompleted(_loop, _log));
 
@@ -97,7 +97,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void A_task_group_waits_for_all_its_children()
+    public void ATaskGroup_WaitsForAllItsChildren()
     {
         Run(FromAsyncioSnippets.TeaAndToast(_loop, _log));
 
@@ -105,7 +105,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void A_task_group_fails_with_every_failure_and_WhenAll_with_the_first_and_the_rest_attached()
+    public void ATaskGroup_FailsWithEveryFailure_AndWhenAllWithTheFirstAndTheRestAttached()
     {
         Run(FromAsyncioSnippets.BurntBreakfast(_loop, _log));
 
@@ -120,7 +120,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void A_lock_serves_its_waiters_one_after_the_other()
+    public void ALock_ServesItsWaitersOneAfterTheOther()
     {
         var kettle = new CoLock(_loop);
         _loop.Start(FromAsyncioSnippets.BoilWater(kettle, "Ann", _log));
@@ -134,7 +134,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void A_cancelled_holder_releases_the_lock_in_its_finally()
+    public void ACancelledHolder_ReleasesTheLockInItsFinally()
     {
         var kettle = new CoLock(_loop);
         LoopTask ann = _loop.Start(FromAsyncioSnippets.BoilWater(kettle, "Ann", _log));
@@ -149,7 +149,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void A_bounded_channel_serves_the_orders_in_order_and_ends_after_Complete()
+    public void ABoundedChannel_ServesTheOrdersInOrder_AndEndsAfterComplete()
     {
         Run(FromAsyncioSnippets.Orders(_loop, _log));
 
@@ -158,7 +158,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void Callbacks_run_soon_at_and_later_and_a_cancelled_one_never()
+    public void Callbacks_RunSoonAtAndLater_AndACancelledOneNever()
     {
         FromAsyncioSnippets.Callbacks(_clock, _log);
 
@@ -166,7 +166,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void Offloaded_work_and_a_NET_task_complete_on_the_loop()
+    public void OffloadedWorkAndANETTask_CompleteOnTheLoop()
     {
         Run(FromAsyncioSnippets.Checksums(new byte[] { 1, 2, 3 }, _log));
 
@@ -174,7 +174,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void A_waiter_resumes_in_the_tick_after_the_future_completes()
+    public void AWaiter_ResumesInTheTickAfterTheFutureCompletes()
     {
         string reply = FromAsyncioSnippets.Future(_clock, _log);
 
@@ -183,7 +183,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void A_cancelled_task_runs_its_finally_and_ends_Cancelled()
+    public void ACancelledTask_RunsItsFinally_AndEndsCancelled()
     {
         Run(FromAsyncioSnippets.NoTea(_loop, _log));
 
@@ -192,7 +192,7 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void Debug_mode_reports_the_call_never_yielded_and_Dump_shows_the_task()
+    public void DebugMode_ReportsTheCallNeverYielded_AndDumpShowsTheTask()
     {
         FromAsyncioSnippets.Debug(new ManualClock(), _log);
         TestContext.Out.WriteLine(_log.ToString());

@@ -35,7 +35,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void The_lamp_blinks_pauses_while_disabled_and_cleans_up_when_stopped()
+    public void TheLamp_Blinks_PausesWhileDisabled_AndCleansUpWhenStopped()
     {
         var lamp = new Lamp(_loop);
         lamp.SwitchOn();
@@ -65,7 +65,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void Destroying_the_lamp_cancels_its_coroutines_and_runs_their_finally_blocks()
+    public void DestroyingTheLamp_CancelsItsCoroutines_AndRunsTheirFinallyBlocks()
     {
         var lamp = new Lamp(_loop);
         lamp.SwitchOn();
@@ -81,7 +81,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void OpenDoor_waits_a_frame_then_game_time_real_time_and_conditions()
+    public void OpenDoor_WaitsAFrame_ThenGameTimeRealTimeAndConditions()
     {
         var door = new Door();
         LoopTask task = _loop.Start(FromUnitySnippets.OpenDoor(door, Say));
@@ -107,7 +107,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void The_last_WaitUntil_of_OpenDoor_fails_with_a_TimeoutException_after_10_seconds()
+    public void TheLastWaitUntilOfOpenDoor_FailsWithATimeoutException_After10Seconds()
     {
         var door = new Door { IsUnlocked = true };
         LoopTask task = _loop.Start(FromUnitySnippets.OpenDoor(door, Say));
@@ -131,7 +131,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void Co_Sleep_follows_the_task_clock_and_SleepRealtime_does_not()
+    public void CoSleep_FollowsTheTaskClock_AndSleepRealtimeDoesNot()
     {
         var world = new GameClock(_loop, "world") { Scale = 0.5 };
         var door = new Door { IsUnlocked = true };
@@ -148,7 +148,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void Jump_runs_in_the_fixed_phase_then_in_the_end_of_frame_phase()
+    public void Jump_RunsInTheFixedPhase_ThenInTheEndOfFramePhase()
     {
         var fixedUpdate = new LoopPhase(_loop, "FixedUpdate");
         var endOfFrame = new LoopPhase(_loop, "EndOfFrame");
@@ -166,7 +166,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void Attack_runs_its_children_inline_and_reads_the_result_of_the_second()
+    public void Attack_RunsItsChildrenInline_AndReadsTheResultOfTheSecond()
     {
         _clock.AutoJump = true;
 
@@ -177,7 +177,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void WaitForOpen_polls_and_Enter_wakes_on_the_event()
+    public void WaitForOpen_Polls_AndEnterWakesOnTheEvent()
     {
         var door = new Door();
         var opened = new CoEvent(_loop);
@@ -201,7 +201,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void A_failure_reaches_the_coroutine_that_waits_and_an_unobserved_one_reaches_the_handler()
+    public void AFailure_ReachesTheCoroutineThatWaits_AndAnUnobservedOneReachesTheHandler()
     {
         List<Exception> errors = FromUnitySnippets.Failures(Say);
 
@@ -212,7 +212,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void A_world_clock_at_half_speed_slows_the_level_but_not_the_menu()
+    public void AWorldClockAtHalfSpeed_SlowsTheLevel_ButNotTheMenu()
     {
         (GameClock world, _, _) = FromUnitySnippets.TimeScale(_loop, Say);
         _loop.Tick();
@@ -228,7 +228,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void OpenGate_waits_for_the_first_lever_then_for_both()
+    public void OpenGate_WaitsForTheFirstLever_ThenForBoth()
     {
         _clock.AutoJump = true;
 
@@ -238,7 +238,7 @@ public class FromUnitySnippetTests
     }
 
     [Test]
-    public void Debug_mode_reports_a_Co_Call_that_was_never_yielded()
+    public void DebugMode_ReportsACoCallThatWasNeverYielded()
     {
         var errors = new List<Exception>();
         _loop.UnhandledExceptionHandler = errors.Add;

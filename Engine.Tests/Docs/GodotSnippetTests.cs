@@ -25,7 +25,7 @@ public class GodotSnippetTests
     }
 
     [Test]
-    public void At_60_frames_per_second_a_physics_waiter_runs_every_physics_frame_and_a_1s_sleep_takes_60_frames()
+    public void APhysicsWaiter_RunsEveryPhysicsFrame_AndA1sSleepTakes60Frames_At60FramesPerSecond()
     {
         var node = new YieldLoopNode();
         var host = new FakeGodotMainLoop(node);
@@ -47,7 +47,7 @@ public class GodotSnippetTests
     }
 
     [Test]
-    public void At_144_frames_per_second_the_physics_phase_runs_only_on_frames_with_a_physics_step()
+    public void ThePhysicsPhase_RunsOnlyOnFramesWithAPhysicsStep_At144FramesPerSecond()
     {
         var node = new YieldLoopNode();
         var host = new FakeGodotMainLoop(node);
@@ -66,7 +66,7 @@ public class GodotSnippetTests
     }
 
     [Test]
-    public void A_slow_frame_runs_several_physics_steps_and_the_waiter_once_in_each()
+    public void ASlowFrame_RunsSeveralPhysicsSteps_AndTheWaiterOnceInEach()
     {
         var node = new YieldLoopNode();
         var host = new FakeGodotMainLoop(node);
@@ -80,7 +80,7 @@ public class GodotSnippetTests
     }
 
     [Test]
-    public void ExitTree_closes_the_loop_and_runs_pending_finally_blocks()
+    public void ExitTree_ClosesTheLoop_AndRunsPendingFinallyBlocks()
     {
         var node = new YieldLoopNode();
         var host = new FakeGodotMainLoop(node);
@@ -107,7 +107,7 @@ public class GodotSnippetTests
     }
 
     [Test]
-    public void Failures_go_to_GD_PushError()
+    public void Failures_GoToGDPushError()
     {
         var node = new YieldLoopNode();
         var host = new FakeGodotMainLoop(node);

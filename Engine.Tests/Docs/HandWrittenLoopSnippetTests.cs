@@ -18,7 +18,7 @@ public class HandWrittenLoopSnippetTests
     }
 
     [Test]
-    public void Frames_of_one_60th_give_50_physics_steps_a_second_and_the_fixed_phase_runs_in_each()
+    public void FramesOfOne60th_Give50PhysicsStepsASecond_AndTheFixedPhaseRunsInEach()
     {
         var clock = new ManualClock();
         var game = new ConsoleGame(clock);
@@ -39,7 +39,7 @@ public class HandWrittenLoopSnippetTests
     }
 
     [Test]
-    public void The_frame_budget_defers_work_past_4_ms_to_the_next_frame_and_every_task_finishes()
+    public void TheFrameBudget_DefersWorkPast4MsToTheNextFrame_AndEveryTaskFinishes()
     {
         var clock = new ManualClock();
         var game = new ConsoleGame(clock);
@@ -79,7 +79,7 @@ public class HandWrittenLoopSnippetTests
     }
 
     [Test]
-    public void When_idle_Run_sleeps_until_the_next_timer_instead_of_spinning()
+    public void Run_SleepsUntilTheNextTimerInsteadOfSpinning_WhenIdle()
     {
         var clock = new ManualClock();
         var game = new ConsoleGame(clock);
@@ -104,7 +104,7 @@ public class HandWrittenLoopSnippetTests
     }
 
     [Test]
-    public void A_task_waiting_for_the_fixed_phase_keeps_the_frames_coming()
+    public void ATaskWaitingForTheFixedPhase_KeepsTheFramesComing()
     {
         var clock = new ManualClock();
         var game = new ConsoleGame(clock);

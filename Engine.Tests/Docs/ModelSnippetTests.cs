@@ -11,7 +11,7 @@ public class ModelSnippetTests
     private static readonly TimeSpan Frame60 = TimeSpan.FromTicks(166_667);
 
     [Test]
-    public void A_coroutine_visits_fixed_update_late_and_end_of_frame_in_one_frame()
+    public void ACoroutine_VisitsFixedUpdateLateAndEndOfFrame_InOneFrame()
     {
         var host = new FrameSkeleton();
         host.Loop.Start(host.OneFrameTour());
@@ -24,7 +24,7 @@ public class ModelSnippetTests
     }
 
     [Test]
-    public void Phases_are_one_shot_and_a_frame_without_a_fixed_step_leaves_the_waiter_parked()
+    public void Phases_AreOneShot_AndAFrameWithoutAFixedStepLeavesTheWaiterParked()
     {
         var host = new FrameSkeleton();
         host.Loop.Start(host.OneFrameTour());
@@ -45,7 +45,7 @@ public class ModelSnippetTests
     }
 
     [Test]
-    public void The_clocks_of_the_snippet_run_at_the_stated_speeds()
+    public void TheClocksOfTheSnippet_RunAtTheStatedSpeeds()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "clocks");
@@ -75,7 +75,7 @@ public class ModelSnippetTests
     }
 
     [Test]
-    public void Pausing_the_world_stops_the_waits_of_the_world_and_the_hero_but_not_a_separate_root()
+    public void PausingTheWorld_StopsTheWaitsOfTheWorldAndTheHero_ButNotASeparateRoot()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "clocks");
@@ -101,7 +101,7 @@ public class ModelSnippetTests
     }
 
     [Test]
-    public void A_clock_at_rate_0_stops_waits_not_tasks()
+    public void AClockAtRate0_StopsWaits_NotTasks()
     {
         var loop = new EventLoop(new ManualClock(), "rate0");
         var world = new GameClock(loop, "world") { Scale = 0 };
@@ -126,7 +126,7 @@ public class ModelSnippetTests
     }
 
     [Test]
-    public void NextWakeTime_includes_waits_of_game_clocks_and_HasReadyWork_only_ready_work()
+    public void NextWakeTime_IncludesWaitsOfGameClocks_AndHasReadyWorkOnlyReadyWork()
     {
         var loop = new EventLoop(new ManualClock(), "wake");
         var world = new GameClock(loop, "world") { Scale = 0.5 };
@@ -146,7 +146,7 @@ public class ModelSnippetTests
     }
 
     [Test]
-    public void A_budget_measured_on_a_manual_clock_that_stands_still_during_the_tick_never_runs_out()
+    public void ABudgetMeasuredOnAManualClockThatStandsStillDuringTheTick_NeverRunsOut()
     {
         var loop = new EventLoop(new ManualClock(), "budget");
         for (int i = 0; i < 10; i++)
@@ -166,7 +166,7 @@ public class ModelSnippetTests
     }
 
     [Test]
-    public void Tick_from_inside_a_coroutine_throws_R5()
+    public void Tick_FromInsideACoroutine_Throws_R5()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         LoopTask task = loop.Start(TickInside(loop));

@@ -22,7 +22,7 @@ public class MonoGameSnippetTests
     }
 
     [Test]
-    public void Variable_frames_give_a_fixed_step_count_and_the_fixed_phase_runs_once_per_step()
+    public void VariableFrames_GiveAFixedStepCount_AndTheFixedPhaseRunsOncePerStep()
     {
         using var game = new Game1();
         var host = new FakeMonoGameRunner(game);
@@ -58,7 +58,7 @@ public class MonoGameSnippetTests
     }
 
     [Test]
-    public void A_long_frame_runs_at_most_five_steps_and_the_rest_is_dropped()
+    public void ALongFrame_RunsAtMostFiveSteps_AndTheRestIsDropped()
     {
         using var game = new Game1();
         var host = new FakeMonoGameRunner(game);
@@ -70,7 +70,7 @@ public class MonoGameSnippetTests
     }
 
     [Test]
-    public void A_one_second_sleep_ends_after_one_second_of_frames_and_EndOfFrame_runs_after_Draw()
+    public void AOneSecondSleep_EndsAfterOneSecondOfFrames_AndEndOfFrameRunsAfterDraw()
     {
         using var game = new Game1();
         var host = new FakeMonoGameRunner(game);
@@ -97,7 +97,7 @@ public class MonoGameSnippetTests
     }
 
     [Test]
-    public void Disposing_the_game_closes_the_loop()
+    public void DisposingTheGame_ClosesTheLoop()
     {
         var game = new Game1();
         var host = new FakeMonoGameRunner(game);

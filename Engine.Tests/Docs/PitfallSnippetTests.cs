@@ -10,7 +10,7 @@ namespace YieldLoop.Tests.Docs;
 public class PitfallSnippetTests
 {
     [Test]
-    public void EnterWhenOpen_waits_tick_by_tick_without_blocking_the_frame()
+    public void EnterWhenOpen_WaitsTickByTick_WithoutBlockingTheFrame()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         var door = new Door();
@@ -30,7 +30,7 @@ public class PitfallSnippetTests
     }
 
     [Test]
-    public void Messages_posted_from_a_network_thread_arrive_on_the_loop_thread_at_the_next_tick()
+    public void MessagesPostedFromANetworkThread_ArriveOnTheLoopThread_AtTheNextTick()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         var chat = new Chat(loop);
@@ -49,7 +49,7 @@ public class PitfallSnippetTests
     }
 
     [Test]
-    public void A_reply_posted_from_another_thread_completes_the_future_a_coroutine_waits_on()
+    public void AReplyPostedFromAnotherThread_CompletesTheFutureACoroutineWaitsOn()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         var reply = new FutureSource<string>(loop);
@@ -69,7 +69,7 @@ public class PitfallSnippetTests
     }
 
     [Test]
-    public void Walk_finds_its_path_on_the_thread_pool_and_moves_on_the_loop_thread()
+    public void Walk_FindsItsPathOnTheThreadPool_AndMovesOnTheLoopThread()
     {
         var loop = new EventLoop(new ManualClock(), "main");
         int loopThread = Environment.CurrentManagedThreadId;

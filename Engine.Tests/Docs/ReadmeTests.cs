@@ -52,10 +52,10 @@ public class ReadmeTests
     }
 
     [Test]
-    public void The_readme_has_csharp_blocks() => Assert.That(CSharpBlocks(), Has.Count.GreaterThanOrEqualTo(5));
+    public void TheReadme_HasCsharpBlocks() => Assert.That(CSharpBlocks(), Has.Count.GreaterThanOrEqualTo(5));
 
     [TestCaseSource(nameof(Blocks))]
-    public void Each_block_compiles_and_runs_to_its_end(int index, string code)
+    public void EachBlock_CompilesAndRunsToItsEnd(int index, string code)
     {
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)

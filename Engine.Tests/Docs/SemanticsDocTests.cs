@@ -92,7 +92,7 @@ public class SemanticsDocTests
     }
 
     [Test]
-    public void Every_rule_number_cited_in_the_engine_or_its_tests_is_defined_in_docs_semantics_md()
+    public void EveryRuleNumberCitedInTheEngineOrItsTests_IsDefinedInDocsSemanticsMd()
     {
         Dictionary<string, List<int>> defined = Definitions();
         SortedDictionary<string, string> cited = Citations();
@@ -107,7 +107,7 @@ public class SemanticsDocTests
     }
 
     [Test]
-    public void No_rule_number_is_defined_twice_in_docs_semantics_md()
+    public void NoRuleNumber_IsDefinedTwiceInDocsSemanticsMd()
     {
         Dictionary<string, List<int>> defined = Definitions();
         string[] twice = defined.Where(d => d.Value.Count > 1)
@@ -120,7 +120,7 @@ public class SemanticsDocTests
     }
 
     [Test]
-    public void A_citation_is_found_in_a_comment_and_in_a_test_name_but_not_inside_a_longer_word()
+    public void ACitation_IsFoundInACommentAndInATestName_ButNotInsideALongerWord()
     {
         string[] found = Citation.Matches("// (R30) R1b; Cancel_It_R25_R21(); HR30 R30x R2000 Rx").Select(m => m.Value).ToArray();
 

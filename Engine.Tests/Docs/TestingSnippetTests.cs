@@ -18,7 +18,7 @@ using TestLoop = MyGame.Docs.Testing.TestLoop;   // the doc's helper, not this p
 public class TestingSnippetTests
 {
     [Test]
-    public void TestLoop_Run_plays_frames_and_ends_exactly_after_the_given_time()
+    public void TestLoopRun_PlaysFrames_AndEndsExactlyAfterTheGivenTime()
     {
         var t = new TestLoop();
         long ticksBefore = t.Loop.TickCount;
@@ -31,7 +31,7 @@ public class TestingSnippetTests
     }
 
     [Test]
-    public void TestLoop_RunUntil_jumps_from_deadline_to_deadline()
+    public void TestLoopRunUntil_JumpsFromDeadlineToDeadline()
     {
         var t = new TestLoop();
         var bomb = new Bomb();
@@ -46,7 +46,7 @@ public class TestingSnippetTests
     }
 
     [Test]
-    public void TestLoop_RunUntil_fails_with_the_live_task_tree_when_the_future_cannot_complete()
+    public void TestLoopRunUntil_FailsWithTheLiveTaskTree_WhenTheFutureCannotComplete()
     {
         var t = new TestLoop();
         var vault = new Vault(t.Loop);
@@ -67,7 +67,7 @@ public class TestingSnippetTests
     }
 
     [Test]
-    public void TestLoop_Close_cancels_what_runs_and_fails_on_unobserved_failures()
+    public void TestLoopClose_CancelsWhatRuns_AndFailsOnUnobservedFailures()
     {
         var t = new TestLoop();
         var bomb = new Bomb();
@@ -88,7 +88,7 @@ public class TestingSnippetTests
     }
 
     [Test]
-    public void The_dump_names_the_task_that_waits_and_what_it_waits_on()
+    public void TheDump_NamesTheTaskThatWaits_AndWhatItWaitsOn()
     {
         var loop = new EventLoop(new ManualClock(), "test");
         var vault = new Vault(loop);

@@ -24,7 +24,7 @@ public class UnitySnippetTests
     }
 
     [Test]
-    public void A_one_second_sleep_in_the_world_clock_ends_after_60_frames_at_timeScale_1()
+    public void AOneSecondSleepInTheWorldClock_EndsAfter60Frames_AtTimeScale1()
     {
         (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
         var marks = new List<int>();
@@ -37,7 +37,7 @@ public class UnitySnippetTests
     }
 
     [Test]
-    public void Time_timeScale_slows_world_sleeps_but_not_realtime_sleeps()
+    public void TimeTimeScale_SlowsWorldSleeps_ButNotRealtimeSleeps()
     {
         (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
         UnityEngine.Time.timeScale = 0.5f;
@@ -54,7 +54,7 @@ public class UnitySnippetTests
     }
 
     [Test]
-    public void At_timeScale_0_world_sleeps_stop_and_resume_where_they_were()
+    public void WorldSleeps_StopAndResumeWhereTheyWere_AtTimeScale0()
     {
         (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
         var world = new List<int>();
@@ -73,7 +73,7 @@ public class UnitySnippetTests
     }
 
     [Test]
-    public void A_task_waiting_for_the_FixedUpdate_phase_runs_once_per_FixedUpdate()
+    public void ATaskWaitingForTheFixedUpdatePhase_RunsOncePerFixedUpdate()
     {
         (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
         var seen = new List<long>();
@@ -96,7 +96,7 @@ public class UnitySnippetTests
     }
 
     [Test]
-    public void LateUpdate_and_end_of_frame_phases_run_after_Update_in_the_same_frame()
+    public void LateUpdateAndEndOfFramePhases_RunAfterUpdate_InTheSameFrame()
     {
         (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
         var log = new List<string>();
@@ -119,7 +119,7 @@ public class UnitySnippetTests
     }
 
     [Test]
-    public void The_turret_fires_every_two_seconds_of_world_time_in_LateUpdate_and_cools_in_FixedUpdate()
+    public void TheTurret_FiresEveryTwoSecondsOfWorldTimeInLateUpdate_AndCoolsInFixedUpdate()
     {
         (FakeUnityPlayer player, _) = Scene();
         Turret turret = player.Add(new Turret { name = "turret" });
@@ -141,7 +141,7 @@ public class UnitySnippetTests
     }
 
     [Test]
-    public void A_deactivated_turret_keeps_its_tasks_paused_and_goes_on_when_activated_again()
+    public void ADeactivatedTurret_KeepsItsTasksPaused_AndGoesOnWhenActivatedAgain()
     {
         (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
         Turret turret = player.Add(new Turret { name = "turret" });
@@ -160,7 +160,7 @@ public class UnitySnippetTests
     }
 
     [Test]
-    public void Destroying_the_turret_cancels_its_tasks_and_destroying_the_runner_closes_the_loop()
+    public void DestroyingTheTurret_CancelsItsTasks_AndDestroyingTheRunnerClosesTheLoop()
     {
         (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
         Turret turret = player.Add(new Turret { name = "turret" });
@@ -177,7 +177,7 @@ public class UnitySnippetTests
     }
 
     [Test]
-    public void A_turret_destroyed_after_the_runner_on_scene_unload_does_not_throw()
+    public void ATurretDestroyedAfterTheRunnerOnSceneUnload_DoesNotThrow()
     {
         (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
         Turret turret = player.Add(new Turret { name = "turret" });
@@ -189,7 +189,7 @@ public class UnitySnippetTests
     }
 
     [Test]
-    public void Failures_go_to_Debug_LogException()
+    public void Failures_GoToDebugLogException()
     {
         (FakeUnityPlayer player, YieldLoopRunner runner) = Scene();
         runner.Loop.Start(Fail());

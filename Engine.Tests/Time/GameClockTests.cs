@@ -11,7 +11,7 @@ namespace YieldLoop.Tests.Time;
 /// every deadline is checked one 100 ns tick before (not woken) and at (woken) its exact real time.
 /// </summary>
 [TestFixture]
-public class GameClockTests
+public partial class GameClockTests
 {
     private const long TicksPerSecond = TimeSpan.TicksPerSecond;
 
@@ -1059,7 +1059,7 @@ public class GameClockTests
     }
 
     [Test]
-    public void A_late_tick_runs_clock_waits_and_loop_timers_in_real_deadline_order_R1()
+    public void ALateTick_RunsClockWaitsAndLoopTimers_InRealDeadlineOrder_R1()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock);

@@ -90,7 +90,7 @@ public class CookbookFirstTest
 {
     // <snippet:cookbook-first-test>
     [Test]
-    public void Fetching_the_profile_gives_up_after_five_seconds()
+    public void FetchingTheProfile_GivesUpAfterFiveSeconds()
     {
         var clock = new ManualClock { AutoJump = true };   // time jumps to the next deadline when nothing is ready
         var loop = new EventLoop(clock, "test");

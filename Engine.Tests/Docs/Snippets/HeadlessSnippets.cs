@@ -11,7 +11,7 @@ public class HeadlessSnippets
 {
     // <snippet:headless-frames>
     [Test]
-    public void A_door_opens_in_one_second_of_frames()
+    public void ADoor_OpensInOneSecondOfFrames()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "test");
@@ -43,7 +43,7 @@ public class HeadlessSnippets
 
     // <snippet:headless-hour>
     [Test]
-    public void A_farm_runs_an_hour_of_game_time_in_milliseconds()
+    public void AFarm_RunsAnHourOfGameTimeInMilliseconds()
     {
         var clock = new ManualClock { AutoJump = true };      // jumps to the next timer instead of waiting
         var loop = new EventLoop(clock, "simulation");

@@ -72,7 +72,7 @@ public class TestLoopUseTests
     public void TearDown() => _t.Close();
 
     [Test]
-    public void Two_bombs_go_off_in_fuse_order()
+    public void TwoBombs_GoOffInFuseOrder()
     {
         var (slow, fast) = (new Bomb(), new Bomb());
         LoopTask last = _t.Loop.Start(slow.Fuse(5));
@@ -111,7 +111,7 @@ public class DumpTests
 {
     // <snippet:testing-dump>
     [Test]
-    public void The_vault_opens_when_the_key_is_found()
+    public void TheVault_Opens_WhenTheKeyIsFound()
     {
         var loop = new EventLoop(new ManualClock(), "test");
         var vault = new Vault(loop);
@@ -134,7 +134,7 @@ public class GameTimeTests
 {
     // <snippet:testing-game-clock>
     [Test]
-    public void In_slow_motion_an_enemy_attacks_half_as_often()
+    public void AnEnemy_AttacksHalfAsOften_InSlowMotion()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "test");
@@ -165,7 +165,7 @@ public class GameTimeTests
 
     // <snippet:testing-phase>
     [Test]
-    public void The_ball_moves_once_per_physics_step_not_per_frame()
+    public void TheBall_MovesOncePerPhysicsStep_NotPerFrame()
     {
         var loop = new EventLoop(new ManualClock(), "test");
         var fixedUpdate = new LoopPhase(loop, "FixedUpdate");

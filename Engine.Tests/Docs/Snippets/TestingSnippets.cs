@@ -32,7 +32,7 @@ public class BombTests
 {
     // <snippet:testing-first>
     [Test]
-    public void The_bomb_explodes_after_its_fuse()
+    public void TheBomb_ExplodesAfterItsFuse()
     {
         var clock = new ManualClock();              // time moves only when the test says so
         var loop = new EventLoop(clock, "test");
@@ -51,7 +51,7 @@ public class BombTests
 
     // <snippet:testing-deadline>
     [Test]
-    public void The_bomb_does_not_explode_a_moment_early()
+    public void TheBomb_DoesNotExplodeAMomentEarly()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "test");
@@ -72,7 +72,7 @@ public class BombTests
 
     // <snippet:testing-cancel>
     [Test]
-    public void Defusing_the_bomb_runs_its_finally_block()
+    public void DefusingTheBomb_RunsItsFinallyBlock()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "test");
@@ -95,7 +95,7 @@ public class RunUntilTests
 {
     // <snippet:testing-autojump>
     [Test]
-    public void A_day_of_game_time_runs_in_milliseconds()
+    public void ADayOfGameTime_RunsInMilliseconds()
     {
         var clock = new ManualClock { AutoJump = true };   // when nothing is ready, jump to the next deadline
         var loop = new EventLoop(clock, "test");
@@ -121,7 +121,7 @@ public class RunUntilTests
 
     // <snippet:testing-result>
     [Test]
-    public void RunUntilComplete_gives_the_result_or_throws_the_failure()
+    public void RunUntilComplete_GivesTheResultOrThrowsTheFailure()
     {
         var loop = new EventLoop(new ManualClock { AutoJump = true }, "test");
 
@@ -145,7 +145,7 @@ public class OrderTests
 {
     // <snippet:testing-order>
     [Test]
-    public void Ready_work_runs_in_the_order_it_became_ready()
+    public void ReadyWork_RunsInTheOrderItBecameReady()
     {
         var loop = new EventLoop(new ManualClock(), "test");
         var log = new List<string>();
@@ -190,7 +190,7 @@ public class UnhandledTests
     }
 
     [Test]
-    public void A_fire_and_forget_failure_is_reported_at_the_end_of_its_tick()
+    public void AFireAndForgetFailure_IsReportedAtTheEndOfItsTick()
     {
         _loop.Start(Explode());                     // nobody waits on this task
         _loop.Tick();

@@ -3,25 +3,19 @@ using System.Collections.Generic;
 using System.Linq;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests;
 
 /// <summary>
-/// Acceptance scenarios for cancellation, Close and stopped runs (docs/semantics.md R30-R37), written from the rules.
+/// Scenarios for cancellation, Close and stopped runs (docs/semantics.md R30-R37), written from the rules.
 /// </summary>
-[TestFixture]
-public class CancellationAcceptanceTests : AcceptanceFixture
+public partial class LoopTaskTests
 {
-    public CancellationAcceptanceTests()
-        : base("cancel-acceptance")
-    {
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
     // R30: cancellation marks the task and queues its turn
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R30_CancelOutsideStep_StaysPendingUntilNextTick_ThenCancelled()
+    public void CancelOutsideStep_StaysPendingUntilNextTick_ThenCancelled_R30()
     {
         var log = new List<string>();
         LoopTask task = _loop.Start(TryFinallySleep(log, "t", 100));
@@ -38,7 +32,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R30_CancelTaskParkedOnNextTick_DoesNotRunItsBodyAgain()
+    public void CancelTaskParkedOnNextTick_DoesNotRunItsBodyAgain_R30()
     {
         int steps = 0;
         var log = new List<string>();
@@ -69,7 +63,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R30_InlineChain_DisposedInnermostFirst_EachFinallyAndUsingOnce()
+    public void InlineChain_DisposedInnermostFirst_EachFinallyAndUsingOnce_R30()
     {
         var log = new List<string>();
         LoopTask task = _loop.Start(Level(3, log));
@@ -108,7 +102,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R30_AwaitingTaskSeesTheCancellation()
+    public void AwaitingTaskSeesTheCancellation_R30()
     {
         LoopTask child = _loop.Start(Sleeper(100));
         bool after = false;
@@ -126,7 +120,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R30_CancelInsideStepOfAnotherTask_TakesEffectNextTick()
+    public void CancelInsideStepOfAnotherTask_TakesEffectNextTick_R30()
     {
         var log = new List<string>();
         LoopTask victim = _loop.Start(TryFinallySleep(log, "v", 100));
@@ -148,7 +142,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R30_CancelReadyTask_BeforeItsTurnInTheSameTick_NotStepped()
+    public void CancelReadyTask_BeforeItsTurnInTheSameTick_NotStepped_R30()
     {
         // Task B is ready in the same tick as A; A cancels B: B must not run another step of its body.
         int bSteps = 0;
@@ -163,7 +157,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R30_CancelWokenTask_BeforeItResumes_DoesNotRunTheRest()
+    public void CancelWokenTask_BeforeItResumes_DoesNotRunTheRest_R30()
     {
         var source = new FutureSource(_loop);
         bool after = false;
@@ -196,7 +190,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R31_CancelTask_CancelsTheFutureItWaitsOn()
+    public void CancelTask_CancelsTheFutureItWaitsOn_R31()
     {
         var source = new FutureSource<int>(_loop);
         LoopTask task = _loop.Start(AwaitThen(source.Future, () => { }));
@@ -209,7 +203,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelTask_CancelsTheChildTaskItWaitsOn_ChildFinallyRuns()
+    public void CancelTask_CancelsTheChildTaskItWaitsOn_ChildFinallyRuns_R31()
     {
         var log = new List<string>();
         LoopTask child = _loop.Start(TryFinallySleep(log, "child", 100));
@@ -225,7 +219,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelChainOfWaitingTasks_CancelsAll()
+    public void CancelChainOfWaitingTasks_CancelsAll_R31()
     {
         var log = new List<string>();
         LoopTask leaf = _loop.Start(TryFinallySleep(log, "leaf", 100));
@@ -241,7 +235,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelSleepingTask_TimerLeavesTheLoop()
+    public void CancelSleepingTask_TimerLeavesTheLoop_R31()
     {
         LoopTask task = _loop.Start(Sleeper(100));
         Tick();
@@ -255,7 +249,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelSleepingTaskInsideChild_TimerLeavesTheLoop()
+    public void CancelSleepingTaskInsideChild_TimerLeavesTheLoop_R31()
     {
         LoopTask task = _loop.Start(CallIt(Sleeper(100)));
         Tick();
@@ -267,7 +261,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelTaskParkedOnWhenAll_ChildrenFinallyRun_BeforeOwnersFinally()
+    public void CancelTaskParkedOnWhenAll_ChildrenFinallyRun_BeforeOwnersFinally_R31()
     {
         var log = new List<string>();
         LoopTask owner = _loop.Start(OwnerOfWhenAll(log));
@@ -292,7 +286,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelTaskParkedOnWhenAllOfTasks_ChildrenCancelled()
+    public void CancelTaskParkedOnWhenAllOfTasks_ChildrenCancelled_R31()
     {
         var log = new List<string>();
         LoopTask a = _loop.Start(TryFinallySleep(log, "a", 100));
@@ -308,7 +302,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelTaskParkedOnRace_ChildrenFinallyRun()
+    public void CancelTaskParkedOnRace_ChildrenFinallyRun_R31()
     {
         var log = new List<string>();
         LoopTask owner = _loop.Start(OwnerOfRace(log));
@@ -333,7 +327,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelTaskParkedOnTaskGroup_ChildrenFinallyRun_BeforeOwnersFinally()
+    public void CancelTaskParkedOnTaskGroup_ChildrenFinallyRun_BeforeOwnersFinally_R31()
     {
         var log = new List<string>();
         LoopTask owner = _loop.Start(OwnerOfGroup(log));
@@ -361,7 +355,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelTaskParkedOnTimeout_InnerWorkFinallyRuns_NotATimeout()
+    public void CancelTaskParkedOnTimeout_InnerWorkFinallyRuns_NotATimeout_R31()
     {
         var log = new List<string>();
         LoopTask owner = _loop.Start(OwnerOfTimeout(log));
@@ -386,7 +380,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelTaskParkedOnWhenAll_NestedCombinators_AllChildrenFinallyRun()
+    public void CancelTaskParkedOnWhenAll_NestedCombinators_AllChildrenFinallyRun_R31()
     {
         var log = new List<string>();
         LoopTask owner = _loop.Start(OwnerOfNested(log));
@@ -418,7 +412,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_Shield_ProtectsTheInnerFuture()
+    public void Shield_ProtectsTheInnerFuture_R31()
     {
         var inner = new FutureSource<int>(_loop);
         Future shield = null!;
@@ -443,7 +437,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_Shield_ProtectsAChildTask_ItKeepsRunning()
+    public void Shield_ProtectsAChildTask_ItKeepsRunning_R31()
     {
         var log = new List<string>();
         LoopTask<int> child = _loop.Start<int>(ReturnAfterSleep(5, 77, log));
@@ -467,7 +461,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_ShieldedWork_CompletesNormally_WhenNotCancelled()
+    public void ShieldedWork_CompletesNormally_WhenNotCancelled_R31()
     {
         var inner = new FutureSource<int>(_loop);
         bool after = false;
@@ -480,7 +474,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_ShieldCancelledAndInnerLaterFaults_ReportedToHandler()
+    public void ShieldCancelledAndInnerLaterFaults_ReportedToHandler_R31()
     {
         var inner = new FutureSource(_loop);
         LoopTask task = _loop.Start(AwaitShield(inner.Future, _ => { }));
@@ -498,7 +492,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R32_CancelledBeforeFirstStep_BodyNeverRuns()
+    public void CancelledBeforeFirstStep_BodyNeverRuns_R32()
     {
         bool ran = false;
         var log = new List<string>();
@@ -512,7 +506,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R32_CancelledInSameTickItWasStarted_FromAStep_BodyNeverRuns()
+    public void CancelledInSameTickItWasStarted_FromAStep_BodyNeverRuns_R32()
     {
         bool ran = false;
         LoopTask? started = null;
@@ -527,7 +521,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R32_TypedTaskCancelledBeforeFirstStep_ResultThrowsOperationCanceled()
+    public void TypedTaskCancelledBeforeFirstStep_ResultThrowsOperationCanceled_R32()
     {
         bool ran = false;
         LoopTask<int> task = _loop.Start<int>(ReturnAndMark(() => ran = true));
@@ -538,7 +532,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R32_WaiterOfTaskCancelledBeforeFirstStep_IsCancelled()
+    public void WaiterOfTaskCancelledBeforeFirstStep_IsCancelled_R32()
     {
         LoopTask child = _loop.Start(Sleeper(10));
         LoopTask parent = _loop.Start(AwaitPlain(child));
@@ -572,7 +566,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R33_SelfCancel_StopsAtNextYield_InTheSameTick()
+    public void SelfCancel_StopsAtNextYield_InTheSameTick_R33()
     {
         var log = new List<string>();
         LoopTask task = null!;
@@ -600,7 +594,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_SecondCancelReturnsFalse()
+    public void SelfCancel_SecondCancelReturnsFalse_R33()
     {
         var results = new List<bool>();
         LoopTask task = null!;
@@ -619,7 +613,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R30_CancelTwiceOutsideStep_SecondReturnsFalse()
+    public void CancelTwiceOutsideStep_SecondReturnsFalse_R30()
     {
         LoopTask task = _loop.Start(Sleeper(100));
         Tick();
@@ -631,7 +625,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_YieldedFutureIsCancelled_NotAwaited()
+    public void SelfCancel_YieldedFutureIsCancelled_NotAwaited_R33()
     {
         var source = new FutureSource(_loop);
         LoopTask task = null!;
@@ -642,7 +636,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_YieldedTaskIsCancelled()
+    public void SelfCancel_YieldedTaskIsCancelled_R33()
     {
         var log = new List<string>();
         LoopTask other = _loop.Start(TryFinallySleep(log, "other", 100));
@@ -662,7 +656,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_SleepNeverStarts()
+    public void SelfCancel_SleepNeverStarts_R33()
     {
         LoopTask task = null!;
         task = _loop.Start(CancelThenYieldSleep(() => task));
@@ -679,7 +673,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_YieldedInlineCall_NeverRuns()
+    public void SelfCancel_YieldedInlineCall_NeverRuns_R33()
     {
         bool childRan = false;
         LoopTask task = null!;
@@ -696,7 +690,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_EndsCancelled_EvenWithAResult()
+    public void SelfCancel_EndsCancelled_EvenWithAResult_R33()
     {
         LoopTask<int> task = null!;
         task = _loop.Start<int>(CancelThenReturn(() => task));
@@ -712,7 +706,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_ThenEndWithoutYield_EndsCancelled()
+    public void SelfCancel_ThenEndWithoutYield_EndsCancelled_R33()
     {
         var log = new List<string>();
         LoopTask task = null!;
@@ -738,7 +732,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancelFromInlineChild_StopsWholeChain_InnermostFirst()
+    public void SelfCancelFromInlineChild_StopsWholeChain_InnermostFirst_R33()
     {
         var log = new List<string>();
         LoopTask task = null!;
@@ -776,7 +770,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_ChildEndsWithoutYield_ParentDoesNotContinue()
+    public void SelfCancel_ChildEndsWithoutYield_ParentDoesNotContinue_R33()
     {
         // The inline child cancels the task and then ends (no yield): the parent must not continue past its yield.
         var log = new List<string>();
@@ -809,7 +803,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_ThenYieldCompletedFuture_DoesNotContinue()
+    public void SelfCancel_ThenYieldCompletedFuture_DoesNotContinue_R33()
     {
         var source = new FutureSource(_loop);
         source.SetResult();
@@ -829,7 +823,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_TaskCancelsItsParent_ParentCancelled()
+    public void TaskCancelsItsParent_ParentCancelled_R33()
     {
         // The parent waits on the child task; the child cancels the parent from inside its step. The parent's
         // cancellation cancels what it waits on (the child), so both end cancelled; the child stops at its next yield.
@@ -879,7 +873,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R34_CancelInsideFinallyDuringCancellation_IsNoOp()
+    public void CancelInsideFinallyDuringCancellation_IsNoOp_R34()
     {
         var log = new List<string>();
         LoopTask task = null!;
@@ -911,7 +905,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R34_CancelInsideFinallyDuringClose_IsNoOp()
+    public void CancelInsideFinallyDuringClose_IsNoOp_R34()
     {
         var log = new List<string>();
         LoopTask task = null!;
@@ -928,7 +922,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R35_FinallyThrowsDuringCancellation_BecomesTheOutcome()
+    public void FinallyThrowsDuringCancellation_BecomesTheOutcome_R35()
     {
         var boom = new InvalidOperationException("finally boom");
         LoopTask task = _loop.Start(SleepFinallyThrows(boom));
@@ -942,7 +936,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R35_SeveralFinallyBlocksThrow_FirstIsOutcome_OthersAttached()
+    public void SeveralFinallyBlocksThrow_FirstIsOutcome_OthersAttached_R35()
     {
         var first = new InvalidOperationException("innermost");
         var second = new ArgumentException("middle");
@@ -1012,7 +1006,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R35_R21_FinallyThrowsWhileFaulting_OriginalStaysOutcome_FinallyExceptionAttached()
+    public void FinallyThrowsWhileFaulting_OriginalStaysOutcome_FinallyExceptionAttached_R35_R21()
     {
         var original = new InvalidOperationException("original");
         var fromFinally = new ArgumentException("from finally");
@@ -1035,7 +1029,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R35_CloseWithSeveralThrowingFinallyBlocks_FirstOutcome_OthersAttached_ReportedOnce()
+    public void CloseWithSeveralThrowingFinallyBlocks_FirstOutcome_OthersAttached_ReportedOnce_R35()
     {
         var a = new InvalidOperationException("a");
         var b = new ArgumentException("b");
@@ -1050,7 +1044,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R35_R23_CancelledOwnerOfPlainChildTask_ChildFinallyThrows_FailureNotLost()
+    public void CancelledOwnerOfPlainChildTask_ChildFinallyThrows_FailureNotLost_R35_R23()
     {
         var boom = new InvalidOperationException("child finally");
         LoopTask child = _loop.Start(SleepFinallyThrows(boom));
@@ -1065,7 +1059,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R35_FinallyThrowsDuringCancelBeforeRead_UnobservedReportedOnce()
+    public void FinallyThrowsDuringCancelBeforeRead_UnobservedReportedOnce_R35()
     {
         var boom = new InvalidOperationException("unobserved finally");
         LoopTask task = _loop.Start(SleepFinallyThrows(boom));
@@ -1077,7 +1071,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R35_SelfCancel_FinallyThrows_BecomesOutcome()
+    public void SelfCancel_FinallyThrows_BecomesOutcome_R35()
     {
         var boom = new InvalidOperationException("self-cancel finally");
         LoopTask task = null!;
@@ -1101,7 +1095,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R35_CancelledBeforeFirstStep_NothingThrows()
+    public void CancelledBeforeFirstStep_NothingThrows_R35()
     {
         var boom = new InvalidOperationException("never");
         LoopTask task = _loop.Start(SleepFinallyThrows(boom));
@@ -1112,7 +1106,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R35_FinallyThrowsInWhenAllChild_WhenOwnerCancelled_OwnerFaults()
+    public void FinallyThrowsInWhenAllChild_WhenOwnerCancelled_OwnerFaults_R35()
     {
         // LoopTask remarks: a task parked on a combinator has that wait cancel its children first; if one of their
         // finally blocks throws, the task faults with that exception (R35).
@@ -1156,7 +1150,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R36_Close_CancelsEveryPendingTask_FinallyRuns_ReturnsThem()
+    public void Close_CancelsEveryPendingTask_FinallyRuns_ReturnsThem_R36()
     {
         var log = new List<string>();
         LoopTask a = _loop.Start(TryFinallySleep(log, "a", 100));
@@ -1175,7 +1169,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_CancelsChildrenInInlineChain_InnermostFirst()
+    public void Close_CancelsChildrenInInlineChain_InnermostFirst_R36()
     {
         var log = new List<string>();
         _loop.Start(Level(2, log));
@@ -1185,7 +1179,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_WaitersOfCancelledTasksEndCancelled()
+    public void Close_WaitersOfCancelledTasksEndCancelled_R36()
     {
         LoopTask child = _loop.Start(Sleeper(100));
         LoopTask parent = _loop.Start(AwaitPlain(child));
@@ -1197,7 +1191,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_CloseTwice_SecondIsNoOp_ReturnsEmpty()
+    public void CloseTwice_SecondIsNoOp_ReturnsEmpty_R36()
     {
         var log = new List<string>();
         _loop.Start(TryFinallySleep(log, "a", 100));
@@ -1208,7 +1202,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_CloseFromInsideAStep_Throws_AndLoopIntact()
+    public void CloseFromInsideAStep_Throws_AndLoopIntact_R36()
     {
         Exception? caught = null;
         LoopTask task = _loop.Start(Do(() =>
@@ -1232,7 +1226,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_CloseFromInsideACallback_Throws()
+    public void CloseFromInsideACallback_Throws_R36()
     {
         Exception? caught = null;
         _loop.CallSoon(() =>
@@ -1252,7 +1246,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_CloseFromInsideAStep_UncaughtFaultsThatTask()
+    public void CloseFromInsideAStep_UncaughtFaultsThatTask_R36()
     {
         LoopTask task = _loop.Start(Do(() => _loop.Close()));
         Tick();
@@ -1262,7 +1256,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_AfterClose_StateResultAndExceptionStillReadable()
+    public void AfterClose_StateResultAndExceptionStillReadable_R36()
     {
         var boom = new InvalidOperationException("before close");
         LoopTask<int> ok = _loop.Start<int>(ReturnNow(5));
@@ -1286,7 +1280,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_AfterClose_OtherUsesThrowObjectDisposed()
+    public void AfterClose_OtherUsesThrowObjectDisposed_R36()
     {
         var source = new FutureSource(_loop);
         LoopTask done = _loop.Start(Do(() => { }));
@@ -1311,7 +1305,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_AfterClose_TryFormsReturnFalse()
+    public void AfterClose_TryFormsReturnFalse_R36()
     {
         var source = new FutureSource<int>(_loop);
         var plain = new FutureSource(_loop);
@@ -1327,7 +1321,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_AfterClose_PostFromAnotherThread_ThrowsObjectDisposed_TryPostFalse()
+    public void AfterClose_PostFromAnotherThread_ThrowsObjectDisposed_TryPostFalse_R36()
     {
         var source = new FutureSource<int>(_loop);
         _loop.Close();
@@ -1367,7 +1361,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_ReturnsPendingCallbacksToo_AndTheyNeverRun()
+    public void Close_ReturnsPendingCallbacksToo_AndTheyNeverRun_R36()
     {
         int ran = 0;
         _loop.CallSoon(() => ran++);
@@ -1378,7 +1372,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_TaskParkedOnFuture_FutureCancelled()
+    public void Close_TaskParkedOnFuture_FutureCancelled_R36()
     {
         var source = new FutureSource(_loop);
         LoopTask task = _loop.Start(AwaitPlain(source.Future));
@@ -1388,7 +1382,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_FinallyThatStartsATask_DoesNotBreakClose()
+    public void Close_FinallyThatStartsATask_DoesNotBreakClose_R36()
     {
         Exception? startError = null;
         _loop.Start(FinallyDoes(() =>
@@ -1409,7 +1403,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_CancelsTaskGroupChildrenAndOwner()
+    public void Close_CancelsTaskGroupChildrenAndOwner_R36()
     {
         var log = new List<string>();
         LoopTask owner = _loop.Start(OwnerOfGroup(log));
@@ -1438,7 +1432,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R37_RunUntilCompleteStopped_ThrowsInvalidOperation_TaskPendingAndCancellable()
+    public void RunUntilCompleteStopped_ThrowsInvalidOperation_TaskPendingAndCancellable_R37()
     {
         var log = new List<string>();
         var never = new FutureSource(_loop);
@@ -1454,7 +1448,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R37_RunUntilCompleteOfTypedTaskStopped_Throws()
+    public void RunUntilCompleteOfTypedTaskStopped_Throws_R37()
     {
         LoopTask<int> task = _loop.Start<int>(ReturnAfterSleep(100, 1, new List<string>()));
         _loop.CallSoon(() => _loop.Stop());
@@ -1463,7 +1457,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R37_RunUntilCompleteOfCoroutineStopped_Throws()
+    public void RunUntilCompleteOfCoroutineStopped_Throws_R37()
     {
         _loop.CallSoon(() => _loop.Stop());
         Assert.Throws<InvalidOperationException>(() => _loop.RunUntilComplete(Sleeper(100)));
@@ -1471,7 +1465,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R37_RunUntilCompleteStoppedFromATask_Throws()
+    public void RunUntilCompleteStoppedFromATask_Throws_R37()
     {
         var never = new FutureSource(_loop);
         LoopTask task = _loop.Start(AwaitPlain(never.Future));
@@ -1495,7 +1489,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R37_TryRunUntilCompleteStopped_ReturnsFalse_TaskPending()
+    public void TryRunUntilCompleteStopped_ReturnsFalse_TaskPending_R37()
     {
         var never = new FutureSource(_loop);
         LoopTask task = _loop.Start(AwaitPlain(never.Future));
@@ -1508,7 +1502,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R37_TryRunUntilComplete_CompletedFaulted_ReturnsTrue_DoesNotThrow()
+    public void TryRunUntilComplete_CompletedFaulted_ReturnsTrue_DoesNotThrow_R37()
     {
         var boom = new InvalidOperationException("try run");
         LoopTask task = _loop.Start(ThrowNow(boom));
@@ -1517,7 +1511,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R37_RunUntilCompleteOfCancelledTask_ThrowsOperationCanceled()
+    public void RunUntilCompleteOfCancelledTask_ThrowsOperationCanceled_R37()
     {
         LoopTask task = _loop.Start(Sleeper(100));
         _loop.CallSoon(() => task.Cancel());
@@ -1525,7 +1519,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R37_StopBeforeRun_NextRunStopsAfterFirstTick()
+    public void StopBeforeRun_NextRunStopsAfterFirstTick_R37()
     {
         var never = new FutureSource(_loop);
         LoopTask task = _loop.Start(AwaitPlain(never.Future));
@@ -1541,7 +1535,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     // ---------------------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R33_SelfCancel_YieldedSettleTarget_IsCancelled()
+    public void SelfCancel_YieldedSettleTarget_IsCancelled_R33()
     {
         var source = new FutureSource(_loop);
         LoopTask task = null!;
@@ -1552,7 +1546,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_YieldedWhenAllOfCoroutines_ChildrenNeverRun()
+    public void SelfCancel_YieldedWhenAllOfCoroutines_ChildrenNeverRun_R33()
     {
         bool aRan = false, bRan = false;
         LoopTask task = null!;
@@ -1571,7 +1565,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_SelfCancel_YieldedTaskStartedInTheSameStep_NeverRunsItsBody()
+    public void SelfCancel_YieldedTaskStartedInTheSameStep_NeverRunsItsBody_R33()
     {
         bool childRan = false;
         LoopTask task = null!;
@@ -1591,7 +1585,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_ChildTaskCancelsItsWaitingParent_ChildStopsInTheSameTick()
+    public void ChildTaskCancelsItsWaitingParent_ChildStopsInTheSameTick_R33()
     {
         var log = new List<string>();
         LoopTask parent = null!;
@@ -1609,7 +1603,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R34_FinallyCancelsTheTaskAwaitingIt_NoReentry_EachFinallyOnce()
+    public void FinallyCancelsTheTaskAwaitingIt_NoReentry_EachFinallyOnce_R34()
     {
         var log = new List<string>();
         LoopTask waiter = null!;
@@ -1624,7 +1618,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R34_FinallyDuringCancelOfWaiter_CancelsTheAwaitedTask_NoReentry()
+    public void FinallyDuringCancelOfWaiter_CancelsTheAwaitedTask_NoReentry_R34()
     {
         // The waiter's cancellation cancels the task it waits on; the inner task's finally then cancels the waiter again.
         var log = new List<string>();
@@ -1640,7 +1634,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R30_R36_CancelRequestedThenClose_FinallyOnce_TaskInList()
+    public void CancelRequestedThenClose_FinallyOnce_TaskInList_R30_R36()
     {
         var log = new List<string>();
         LoopTask task = _loop.Start(TryFinallySleep(log, "t", 100));
@@ -1653,7 +1647,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_AppliesCompletionsPostedBeforeIt()
+    public void Close_AppliesCompletionsPostedBeforeIt_R36()
     {
         var source = new FutureSource<int>(_loop);
         var faulted = new FutureSource(_loop);
@@ -1670,7 +1664,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_PostedFailureNobodyObserves_ReportedBeforeCloseReturns()
+    public void Close_PostedFailureNobodyObserves_ReportedBeforeCloseReturns_R36()
     {
         var faulted = new FutureSource(_loop);
         var boom = new InvalidOperationException("posted, unobserved");
@@ -1680,7 +1674,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_FaultedTaskBeforeClose_NotReportedTwice()
+    public void Close_FaultedTaskBeforeClose_NotReportedTwice_R36()
     {
         var boom = new InvalidOperationException("faulted before close");
         _loop.Start(ThrowNow(boom));
@@ -1691,7 +1685,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_FaultInCurrentlyUnreportedState_ReportedByClose()
+    public void Close_FaultInCurrentlyUnreportedState_ReportedByClose_R36()
     {
         // A future faulted between ticks is reported at the end of the next tick; when Close comes first, Close
         // must report it (no failure is silently lost).
@@ -1703,7 +1697,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_FinallyThrows_WaiterStartedFirst_ReportedOnce()
+    public void Close_FinallyThrows_WaiterStartedFirst_ReportedOnce_R36()
     {
         var boom = new InvalidOperationException("finally in close, waiter started first");
         LoopTask inner = null!;
@@ -1723,7 +1717,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R33_R34_SelfCancel_CancelAgainInsideFinally_ReturnsFalse()
+    public void SelfCancel_CancelAgainInsideFinally_ReturnsFalse_R33_R34()
     {
         bool? again = null;
         LoopTask task = null!;
@@ -1747,7 +1741,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelTaskParkedOnSettle_CancelsTheSettledTask()
+    public void CancelTaskParkedOnSettle_CancelsTheSettledTask_R31()
     {
         var log = new List<string>();
         LoopTask inner = _loop.Start(TryFinallySleep(log, "inner", 100));
@@ -1761,7 +1755,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_Close_ManyTasks_AllFinallyOnce()
+    public void Close_ManyTasks_AllFinallyOnce_R36()
     {
         int finallies = 0;
         var tasks = new List<LoopTask>();
@@ -1778,7 +1772,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelTopOfLongChainOfWaitingTasks_NoStackOverflow()
+    public void CancelTopOfLongChainOfWaitingTasks_NoStackOverflow_R31()
     {
         const int n = 100_000;
         var tasks = new LoopTask[n];
@@ -1795,7 +1789,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R36_CloseLongChainOfWaitingTasks_NoStackOverflow()
+    public void CloseLongChainOfWaitingTasks_NoStackOverflow_R36()
     {
         const int n = 100_000;
         var tasks = new LoopTask[n];
@@ -1811,7 +1805,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R37_TaskCompletesInTheTickThatStops_RunUntilCompleteReturnsItsResult()
+    public void TaskCompletesInTheTickThatStops_RunUntilCompleteReturnsItsResult_R37()
     {
         LoopTask<int> task = _loop.Start<int>(StopAndReturn(8));
         Assert.That(_loop.RunUntilComplete(task), Is.EqualTo(8));
@@ -1825,7 +1819,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R37_RunUntilCompleteOfFutureStopped_Throws_FutureStillCompletable()
+    public void RunUntilCompleteOfFutureStopped_Throws_FutureStillCompletable_R37()
     {
         var source = new FutureSource<int>(_loop);
         _loop.CallSoon(() => _loop.Stop());
@@ -1836,7 +1830,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R37_StoppedRun_ThenCloseCancelsTheTask()
+    public void StoppedRun_ThenCloseCancelsTheTask_R37()
     {
         var log = new List<string>();
         LoopTask task = _loop.Start(TryFinallySleep(log, "t", 1000));
@@ -1847,7 +1841,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R16_CancelWhenAllFuture_CancelsChildren()
+    public void CancelWhenAllFuture_CancelsChildren_R16()
     {
         var log = new List<string>();
         LoopTask a = _loop.Start(TryFinallySleep(log, "a", 100));
@@ -1862,7 +1856,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelShield_DoesNotCancelInner()
+    public void CancelShield_DoesNotCancelInner_R31()
     {
         var inner = new FutureSource(_loop);
         Future shield = Co.Shield(inner.Future);
@@ -1875,7 +1869,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_Shield_InnerFaults_ShieldWaiterFailsWithSameObject()
+    public void Shield_InnerFaults_ShieldWaiterFailsWithSameObject_R31()
     {
         var inner = new FutureSource(_loop);
         var boom = new InvalidOperationException("through shield");
@@ -1887,7 +1881,7 @@ public class CancellationAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R31_CancelTaskParkedOnFutureSharedWithAnotherWaiter()
+    public void CancelTaskParkedOnFutureSharedWithAnotherWaiter_R31()
     {
         // Cancelling one waiter cancels the future it is parked on (R31); the other waiter then sees a cancelled
         // future (R22).

@@ -7,32 +7,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests;
 
-/// <summary>Acceptance scenarios for R50-R53: thread ownership, hand-overs, offloading, idle sleeping.</summary>
-[TestFixture]
-public sealed class ThreadAcceptanceTests
+/// <summary>Scenarios for R50-R53: thread ownership, hand-overs, offloading, idle sleeping.</summary>
+public partial class EventLoopTests
 {
-    private static Exception? OnOtherThread(Action action)
-    {
-        Exception? caught = null;
-        var t = new Thread(() =>
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception ex)
-            {
-                caught = ex;
-            }
-        })
-        { IsBackground = true };
-        t.Start();
-        Assert.That(t.Join(HangGuard.Limit), Is.True, "the other thread hung");
-        return caught;
-    }
-
     private static void AssertThrowsIoeOnOtherThread(string what, Action action)
     {
         Exception? ex = OnOtherThread(action);
@@ -47,7 +26,7 @@ public sealed class ThreadAcceptanceTests
     // ---------------- R50 ----------------
 
     [Test]
-    public void R50_LoopOnlyApis_FromAnotherThread_ThrowInvalidOperation_LoopIntact()
+    public void LoopOnlyApis_FromAnotherThread_ThrowInvalidOperation_LoopIntact_R50()
     {
         var clock = new ManualClock();
         var loop = new EventLoop(clock, "owner");
@@ -55,7 +34,7 @@ public sealed class ThreadAcceptanceTests
         loop.UnhandledExceptionHandler = unhandled.Add;
         var src = new FutureSource(loop);
         var srcT = new FutureSource<int>(loop);
-        var running = loop.Start(Forever());
+        var running = loop.Start(ForeverSleeping());
         var scope = new Scope(loop, "s");
         var game = new GameClock(loop, "g");
         var lck = new CoLock(loop);
@@ -114,7 +93,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R50_ThreadSafeMembers_WorkFromAnotherThread()
+    public void ThreadSafeMembers_WorkFromAnotherThread_R50()
     {
         var loop = new EventLoop(new ManualClock(), "owner");
         var src = new FutureSource<int>(loop);
@@ -136,7 +115,7 @@ public sealed class ThreadAcceptanceTests
         loop.Close();
     }
 
-    private static IEnumerator<IAwaitable> Forever()
+    private static IEnumerator<IAwaitable> ForeverSleeping()
     {
         while (true)
         {
@@ -147,7 +126,7 @@ public sealed class ThreadAcceptanceTests
     // ---------------- R51 ----------------
 
     [Test]
-    public void R51_PostsFromManyThreads_FifoPerThread_NoneLost()
+    public void PostsFromManyThreads_FifoPerThread_NoneLost_R51()
     {
         const int threads = 6;
         const int perThread = 3000;
@@ -196,7 +175,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R51_PostRunsOnLoopThread_InNextTick()
+    public void PostRunsOnLoopThread_InNextTick_R51()
     {
         var loop = new EventLoop(new ManualClock(), "t");
         int loopThread = Environment.CurrentManagedThreadId;
@@ -209,7 +188,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R51_PostWakesIdleRunForever_Promptly()
+    public void PostWakesIdleRunForever_Promptly_R51()
     {
         // Each post is made while the loop sleeps (its thread is blocked in its wait: a signal, not a time window) toward
         // a timer an hour away, so only the post's wake-up can run it: a lost wake-up shows as a post that never runs
@@ -259,7 +238,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R51_PostWakesIdleRunForever_OnManualClock()
+    public void PostWakesIdleRunForever_OnManualClock_R51()
     {
         // On a manual clock nothing but a hand-over or Stop can wake an idle run: the post is made once the loop thread is
         // blocked in its wait, and the run must end by the post's callback, not by the hang guard's Stop.
@@ -292,7 +271,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R51_PostResultFromAnotherThread_WaiterResumesOnLoopThread()
+    public void PostResultFromAnotherThread_WaiterResumesOnLoopThread_R51()
     {
         var loop = new EventLoop(new RealClock(), "post-result");
         var src = new FutureSource<string>(loop);
@@ -325,7 +304,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R51_RacingPostResults_FirstWins_OthersDroppedSilently()
+    public void RacingPostResults_FirstWins_OthersDroppedSilently_R51()
     {
         var loop = new EventLoop(new ManualClock(), "race");
         var unhandled = new List<Exception>();
@@ -342,7 +321,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R51_PostExceptionAndPostCanceled_FromAnotherThread()
+    public void PostExceptionAndPostCanceled_FromAnotherThread_R51()
     {
         var loop = new EventLoop(new ManualClock(), "post-ex");
         var unhandled = new List<Exception>();
@@ -363,7 +342,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R51_PostsRacingClose_EveryAcceptedPostRunsOrIsReported_TryPostFalseAfter()
+    public void PostsRacingClose_EveryAcceptedPostRunsOrIsReported_TryPostFalseAfter_R51()
     {
         for (int round = 0; round < 10; round++)
         {
@@ -418,7 +397,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R51_PostCompletionAcceptedBeforeClose_IsApplied()
+    public void PostCompletionAcceptedBeforeClose_IsApplied_R51()
     {
         var loop = new EventLoop(new ManualClock(), "close-apply");
         loop.UnhandledExceptionHandler = _ => { };
@@ -432,7 +411,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R51_StopFromAnotherThread_EndsRunForever()
+    public void StopFromAnotherThread_EndsRunForever_R51()
     {
         // The stopper calls Stop once the idle run is blocked in its wait (a signal, not a sleep). If Stop did not wake
         // it, the run would sleep until the hang guard, which ends it with a post instead: the test then fails on
@@ -468,7 +447,7 @@ public sealed class ThreadAcceptanceTests
     // ---------------- R52 ----------------
 
     [Test]
-    public void R52_Offload_ResumesOnLoopThread_WithResult_LoopKeepsTicking()
+    public void Offload_ResumesOnLoopThread_WithResult_LoopKeepsTicking_R52()
     {
         var loop = new EventLoop(new RealClock(), "offload");
         int loopThread = Environment.CurrentManagedThreadId;
@@ -513,7 +492,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R52_Offload_Exception_SameObject_OnLoopThread()
+    public void Offload_Exception_SameObject_OnLoopThread_R52()
     {
         var loop = new EventLoop(new RealClock(), "offload-ex");
         var boom = new FormatException("bad data");
@@ -542,7 +521,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R52_Offload_CancellingWaiter_CancelsTokenAndFuture_LateResultDropped()
+    public void Offload_CancellingWaiter_CancelsTokenAndFuture_LateResultDropped_R52()
     {
         var loop = new EventLoop(new RealClock(), "offload-cancel");
         var unhandled = new List<Exception>();
@@ -590,7 +569,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R52_Offload_TimeoutCancelsWork()
+    public void Offload_TimeoutCancelsWork_R52()
     {
         var loop = new EventLoop(new RealClock(), "offload-timeout");
         var blocking = new DedicatedThreadScheduler();   // the work blocks until its token fires, which the engine does from the pool
@@ -616,13 +595,13 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R52_Offload_OutsideALoop_Throws()
+    public void Offload_OutsideALoop_Throws_R52()
     {
         Assert.Throws<InvalidOperationException>(() => Co.Offload(() => 1));
     }
 
     [Test]
-    public void R52_AwaitTask_ResumesOnLoopThread()
+    public void AwaitTask_ResumesOnLoopThread_R52()
     {
         var loop = new EventLoop(new RealClock(), "await");
         int loopThread = Environment.CurrentManagedThreadId;
@@ -652,7 +631,7 @@ public sealed class ThreadAcceptanceTests
     // ---------------- R53 ----------------
 
     [Test]
-    public void R53_IdleRealTimeLoop_DoesNotSpin_AndWakesForTimerOnTime()
+    public void IdleRealTimeLoop_DoesNotSpin_AndWakesForTimerOnTime_R53()
     {
         var loop = new EventLoop(new RealClock(), "sleepy");
         var sw = new Stopwatch();
@@ -693,7 +672,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R53_IdleManualClockLoop_BlocksWithoutSpinning_UntilStop()
+    public void IdleManualClockLoop_BlocksWithoutSpinning_UntilStop_R53()
     {
         // Measured by state and counts, not by time: the stopper waits until the loop thread is blocked in a wait (a
         // spinning loop never is: the hang guard would end the wait with asleep false), then reads the tick count.
@@ -724,7 +703,7 @@ public sealed class ThreadAcceptanceTests
     }
 
     [Test]
-    public void R53_RunUntilComplete_SleepsUntilTimer_RealClock()
+    public void RunUntilComplete_SleepsUntilTimer_RealClock_R53()
     {
         var loop = new EventLoop(new RealClock(), "ruc");
         IEnumerator<IAwaitable> Main()
@@ -786,7 +765,7 @@ public sealed class ThreadAcceptanceTests
 
     [Test]
     [Category("Stress")]
-    public void R51_Stress_PostResultsRacingTicks_NeverLost()
+    public void Stress_PostResultsRacingTicks_NeverLost_R51()
     {
         var loop = new EventLoop(new RealClock(), "stress");
         const int n = 20000;

@@ -3,19 +3,14 @@ using System.Collections.Generic;
 using System.Threading;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests;
 
 /// <summary>
-/// Acceptance scenarios written from docs/semantics.md R1-R6 (ticks, ordering, fairness, re-entrancy) and the game-loop
+/// Scenarios written from docs/semantics.md R1-R6 (ticks, ordering, fairness, re-entrancy) and the game-loop
 /// features (LoopPhase, Tick(budget)), as an outsider reads them.
 /// </summary>
-public class TimeAcceptanceTests : AcceptanceFixture
+public partial class EventLoopTests
 {
-    public TimeAcceptanceTests()
-        : base("acceptance")
-    {
-    }
-
     private List<string> _log = null!;
 
     [SetUp]
@@ -26,7 +21,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     // ---- R1 -----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R1_TaskStartedInsideAStep_RunsInTheNextTick()
+    public void TaskStartedInsideAStep_RunsInTheNextTick_R1()
     {
         IEnumerator<IAwaitable> Child()
         {
@@ -51,7 +46,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_CallSoonFromAStepAndFromACallback_RunsInTheNextTick()
+    public void CallSoonFromAStepAndFromACallback_RunsInTheNextTick_R1()
     {
         IEnumerator<IAwaitable> Body()
         {
@@ -73,7 +68,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_TickAlwaysEnds_WithCoroutinesLoopingOnNextTickForever()
+    public void TickAlwaysEnds_WithCoroutinesLoopingOnNextTickForever_R1()
     {
         int a = 0, b = 0;
         IEnumerator<IAwaitable> Spin(string name)
@@ -118,7 +113,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterResumesOneTickAfterCompletion_ByAnotherTask()
+    public void WaiterResumesOneTickAfterCompletion_ByAnotherTask_R1()
     {
         var source = new FutureSource(_loop);
         long completedAt = -1, resumedAt = -1;
@@ -148,7 +143,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterResumesOneTickAfterCompletion_ByACallback()
+    public void WaiterResumesOneTickAfterCompletion_ByACallback_R1()
     {
         var source = new FutureSource<int>(_loop);
         long resumedAt = -1;
@@ -171,7 +166,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterResumesOneTickAfterCompletion_ByATimerCallback()
+    public void WaiterResumesOneTickAfterCompletion_ByATimerCallback_R1()
     {
         var source = new FutureSource(_loop);
         long resumedAt = -1, firedAt = -1;
@@ -196,7 +191,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterResumesOneTickAfterCompletion_FromAPostedCallback()
+    public void WaiterResumesOneTickAfterCompletion_FromAPostedCallback_R1()
     {
         var source = new FutureSource(_loop);
         long resumedAt = -1, postedRanAt = -1;
@@ -223,7 +218,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterResumesOneTickAfterCompletion_FromPostResultOnAnotherThread()
+    public void WaiterResumesOneTickAfterCompletion_FromPostResultOnAnotherThread_R1()
     {
         var source = new FutureSource<int>(_loop);
         long resumedAt = -1;
@@ -261,7 +256,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_WaiterOnATaskResumesOneTickAfterThatTaskEnds()
+    public void WaiterOnATaskResumesOneTickAfterThatTaskEnds_R1()
     {
         long endedAt = -1, resumedAt = -1;
         IEnumerator<IAwaitable> Sleeper()
@@ -288,7 +283,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_DueTimersAndHandOversAreAppendedBehindAlreadyReadyWork()
+    public void DueTimersAndHandOversAreAppendedBehindAlreadyReadyWork_R1()
     {
         IEnumerator<IAwaitable> Task()
         {
@@ -306,7 +301,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R1_TimersDueAtOneTickFireInDeadlineOrderThenSchedulingOrder()
+    public void TimersDueAtOneTickFireInDeadlineOrderThenSchedulingOrder_R1()
     {
         _loop.CallLater(5.0, () => Log("a5"));
         _loop.CallLater(3.0, () => Log("b3"));
@@ -322,7 +317,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     // ---- R2 -----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R2_NextTickAndNull_NeverResumeInTheSameTick()
+    public void NextTickAndNull_NeverResumeInTheSameTick_R2()
     {
         var steps = new List<long>();
         IEnumerator<IAwaitable> Body()
@@ -347,7 +342,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R2_NextTickOnAManualClockThatDoesNotMove_StillAdvancesOnePerTick()
+    public void NextTickOnAManualClockThatDoesNotMove_StillAdvancesOnePerTick_R2()
     {
         int runs = 0;
         IEnumerator<IAwaitable> Body()
@@ -371,7 +366,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     // ---- R3 -----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R3_TasksWokenInOrderResumeInThatOrder()
+    public void TasksWokenInOrderResumeInThatOrder_R3()
     {
         var sources = new[] { new FutureSource(_loop), new FutureSource(_loop), new FutureSource(_loop), new FutureSource(_loop) };
         IEnumerator<IAwaitable> Waiter(int i)
@@ -395,7 +390,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R3_FifoUnderMixedSources_CallbacksStartedTasksWokenTasksAndTimers()
+    public void FifoUnderMixedSources_CallbacksStartedTasksWokenTasksAndTimers_R3()
     {
         var source = new FutureSource(_loop);
         IEnumerator<IAwaitable> Woken()
@@ -441,7 +436,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R3_EqualSleepsResumeInTheOrderTheyWereStartedEvenWhenWokenByTheSameTick()
+    public void EqualSleepsResumeInTheOrderTheyWereStartedEvenWhenWokenByTheSameTick_R3()
     {
         IEnumerator<IAwaitable> Sleeper(int i, double delay)
         {
@@ -466,7 +461,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     // ---- R4 -----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R4_CompletingAFutureAndAddingCallbacks_NeverRunUserCodeInline()
+    public void CompletingAFutureAndAddingCallbacks_NeverRunUserCodeInline_R4()
     {
         var source = new FutureSource(_loop);
         IEnumerator<IAwaitable> Waiter()
@@ -503,7 +498,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R4_AddCallbackOnACompletedFuture_RunsOnTheLoopOnce()
+    public void AddCallbackOnACompletedFuture_RunsOnTheLoopOnce_R4()
     {
         var source = new FutureSource(_loop);
         source.SetResult();
@@ -543,7 +538,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
         yield break;
     }
 
-    private List<Action> ReentrantCalls(LoopPhase phase, LoopTask other) => new()
+    private List<Action> ReentrantDriverCalls(LoopPhase phase, LoopTask other) => new()
     {
         () => _loop.Tick(),
         () => _loop.Tick(TimeSpan.FromSeconds(1)),
@@ -557,7 +552,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     };
 
     [Test]
-    public void R5_ReentrantDriversFromInsideAStep_ThrowAndLeaveTheLoopIntact()
+    public void ReentrantDriversFromInsideAStep_ThrowAndLeaveTheLoopIntact_R5()
     {
         var phase = new LoopPhase(_loop, "phase");
         LoopTask other = _loop.Start(Forever(), "other");
@@ -565,7 +560,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
         int afterCount = 0;
         IEnumerator<IAwaitable> Body()
         {
-            foreach (Action call in ReentrantCalls(phase, other))
+            foreach (Action call in ReentrantDriverCalls(phase, other))
             {
                 results.Add(Catch(call));
             }
@@ -609,14 +604,14 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R5_ReentrantDriversFromInsideACallback_ThrowAndLeaveTheLoopIntact()
+    public void ReentrantDriversFromInsideACallback_ThrowAndLeaveTheLoopIntact_R5()
     {
         var phase = new LoopPhase(_loop, "phase");
         LoopTask other = _loop.Start(Forever(), "other");
         var results = new List<Exception?>();
         _loop.CallSoon(() =>
         {
-            foreach (Action call in ReentrantCalls(phase, other))
+            foreach (Action call in ReentrantDriverCalls(phase, other))
             {
                 results.Add(Catch(call));
             }
@@ -644,7 +639,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R5_ReentrantDriversFromInsideAPhaseRun_Throw()
+    public void ReentrantDriversFromInsideAPhaseRun_Throw_R5()
     {
         var phase = new LoopPhase(_loop, "phase");
         var results = new List<Exception?>();
@@ -668,7 +663,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R5_RunUntilCompleteInsideAStepOfANestedCall_Throws()
+    public void RunUntilCompleteInsideAStepOfANestedCall_Throws_R5()
     {
         Exception? seen = null;
         IEnumerator<IAwaitable> Inner()
@@ -692,7 +687,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     // ---- R6 -----------------------------------------------------------------------------------------------------
 
     [Test]
-    public void R6_StartCancelAndCompleteThousandsFromInsideSteps()
+    public void StartCancelAndCompleteThousandsFromInsideSteps_R6()
     {
         const int n = 5000;
         var steps = new int[n];
@@ -769,7 +764,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R6_CancellingTasksLaterInTheSameTicksQueue_TheyDoNotRunTheirBody()
+    public void CancellingTasksLaterInTheSameTicksQueue_TheyDoNotRunTheirBody_R6()
     {
         const int n = 3000;
         var ran = new int[n];
@@ -818,7 +813,7 @@ public class TimeAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R6_TasksStartingTasksRecursivelyInsideSteps_NothingSkippedOrDoubled()
+    public void TasksStartingTasksRecursivelyInsideSteps_NothingSkippedOrDoubled_R6()
     {
         int total = 0;
         var seen = new HashSet<int>();

@@ -4,12 +4,12 @@ using System.Diagnostics;
 using System.Linq;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests;
 
 /// <summary>
-/// Acceptance scenarios for timers and time (docs/semantics.md R7-R12), including RunUntilIdle with an auto-jumping clock.
+/// Scenarios for timers and time (docs/semantics.md R7-R12), including RunUntilIdle with an auto-jumping clock.
 /// </summary>
-public class TimeTimerAcceptanceTests
+public partial class EventLoopTests
 {
     private static readonly long[] WheelDelays =
     {
@@ -35,7 +35,7 @@ public class TimeTimerAcceptanceTests
     // ---- R7: never early, first tick at or past the deadline ----------------------------------------------------
 
     [Test]
-    public void R7_CallLater_FiresExactlyAtTheDeadlineAcrossWheelLevels(
+    public void CallLater_FiresExactlyAtTheDeadlineAcrossWheelLevels_R7(
         [ValueSource(nameof(Delays))] long delay, [ValueSource(nameof(Starts))] long start)
     {
         var (clock, loop, _) = NewLoop(start);
@@ -64,7 +64,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R7_CoSleep_ResumesInTheFirstTickAtOrPastTheDeadline_WithoutIntermediateTicks(
+    public void CoSleep_ResumesInTheFirstTickAtOrPastTheDeadline_WithoutIntermediateTicks_R7(
         [ValueSource(nameof(Delays))] long delay)
     {
         var (clock, loop, _) = NewLoop(777);
@@ -86,7 +86,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R7_TimerScheduledLongAfterTheLastTick_CountsFromTheClocksTimeAndIsNotEarly()
+    public void TimerScheduledLongAfterTheLastTick_CountsFromTheClocksTimeAndIsNotEarly_R7()
     {
         var (clock, loop, _) = NewLoop();
         loop.Tick();
@@ -108,7 +108,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R7_AutoJump_RunUntilIdle_ReachesEachDeadlineExactly()
+    public void AutoJump_RunUntilIdle_ReachesEachDeadlineExactly_R7()
     {
         var (clock, loop, _) = NewLoop(31);
         clock.AutoJump = true;
@@ -142,7 +142,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R7_AutoJump_AnHourOfSleepsRunsQuicklyAndLandsOnTheGrid()
+    public void AutoJump_AnHourOfSleepsRunsQuicklyAndLandsOnTheGrid_R7()
     {
         var (clock, loop, _) = NewLoop();
         clock.AutoJump = true;
@@ -172,7 +172,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R7_FarDeadlines_DoNotFireAfterAHugeJumpBelowThem()
+    public void FarDeadlines_DoNotFireAfterAHugeJumpBelowThem_R7()
     {
         var (clock, loop, _) = NewLoop();
         int fired = 0;
@@ -203,7 +203,7 @@ public class TimeTimerAcceptanceTests
     // ---- R8: equal deadlines in scheduling order ----------------------------------------------------------------
 
     [Test]
-    public void R8_EqualDeadlines_MixedSleepCallLaterCallAt_ScheduledAtDifferentTimesAndLevels([Values(0, 1, 2)] int tickPattern)
+    public void EqualDeadlines_MixedSleepCallLaterCallAt_ScheduledAtDifferentTimesAndLevels_R8([Values(0, 1, 2)] int tickPattern)
     {
         var (clock, loop, _) = NewLoop();
         var order = new List<string>();
@@ -255,7 +255,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R8_ManyEqualDeadlines_KeepSchedulingOrder_InOneSlot()
+    public void ManyEqualDeadlines_KeepSchedulingOrder_InOneSlot_R8()
     {
         var (clock, loop, _) = NewLoop();
         var order = new List<int>();
@@ -315,7 +315,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R7_R8_RandomScheduleMatchesTheReferenceModel([Range(1, 40)] int seed)
+    public void RandomScheduleMatchesTheReferenceModel_R7_R8([Range(1, 40)] int seed)
     {
         var rng = new Random(seed);
         long start = rng.Next(3) == 0 ? 0 : (long)(rng.NextDouble() * 10 * 365 * TimeSpan.TicksPerDay);
@@ -428,7 +428,7 @@ public class TimeTimerAcceptanceTests
     // ---- R9: zero, negative, NaN, infinity ----------------------------------------------------------------------
 
     [Test]
-    public void R9_ZeroAndNegativeSleeps_ResumeInTheNextTick()
+    public void ZeroAndNegativeSleeps_ResumeInTheNextTick_R9()
     {
         var (clock, loop, _) = NewLoop();
         var world = new GameClock(loop, "world");
@@ -477,7 +477,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R9_ZeroAndNegativeSleeps_InATaskBoundToAPausedClock_ResumeInTheNextTick()
+    public void ZeroAndNegativeSleeps_InATaskBoundToAPausedClock_ResumeInTheNextTick_R9()
     {
         var (_, loop, _) = NewLoop();
         var world = new GameClock(loop, "world");
@@ -500,7 +500,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R9_ZeroAndNegativeCallbacks_RunInTheNextTick_FromOutsideAndInside()
+    public void ZeroAndNegativeCallbacks_RunInTheNextTick_FromOutsideAndInside_R9()
     {
         var (_, loop, _) = NewLoop(1000);
         var log = new List<string>();
@@ -526,7 +526,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R9_ZeroPeriodsAreRejected_ForPeriodicApis()
+    public void ZeroPeriodsAreRejected_ForPeriodicApis_R9()
     {
         var (_, loop, _) = NewLoop();
         Assert.That(() => Co.Every(0), Throws.TypeOf<ArgumentOutOfRangeException>());
@@ -540,7 +540,7 @@ public class TimeTimerAcceptanceTests
     private static IEnumerable<double> BadDelays() => new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity };
 
     [Test]
-    public void R9_NaNAndInfinity_AreRejectedByEveryApiThatTakesADelay([ValueSource(nameof(BadDelays))] double bad)
+    public void NaNAndInfinity_AreRejectedByEveryApiThatTakesADelay_R9([ValueSource(nameof(BadDelays))] double bad)
     {
         var (_, loop, _) = NewLoop();
         var world = new GameClock(loop, "world");
@@ -606,7 +606,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R9_TimeoutOfZeroOrLess_ResultOfDoneWork_OtherwiseCancelledAtOnce([Values(0.0, -1.0)] double timeout)
+    public void TimeoutOfZeroOrLess_ResultOfDoneWork_OtherwiseCancelledAtOnce_R9([Values(0.0, -1.0)] double timeout)
     {
         var (_, loop, _) = NewLoop();
         int ran = 0;
@@ -647,7 +647,7 @@ public class TimeTimerAcceptanceTests
     // ---- R10: time never goes backwards ---------------------------------------------------------------------------
 
     [Test]
-    public void R10_ManualClock_RejectsBackwardsAndNaNMoves_AndStaysUnchanged()
+    public void ManualClock_RejectsBackwardsAndNaNMoves_AndStaysUnchanged_R10()
     {
         var clock = new ManualClock(TimeSpan.FromSeconds(10));
         Assert.That(() => clock.Set(TimeSpan.FromSeconds(9.9999999)), Throws.TypeOf<ArgumentOutOfRangeException>());
@@ -674,7 +674,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R10_ACustomClockThatGoesBackwards_LoopTimeNeverGoesBackAndTimersAreNotEarly()
+    public void ACustomClockThatGoesBackwards_LoopTimeNeverGoesBackAndTimersAreNotEarly_R10()
     {
         var clock = new WobblyClock { Value = TimeSpan.FromSeconds(10) };
         var loop = new EventLoop(clock, "wobbly");
@@ -713,7 +713,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R10_BackwardsCustomClock_InsideAStepTheTickTimeIsUsed()
+    public void BackwardsCustomClock_InsideAStepTheTickTimeIsUsed_R10()
     {
         var clock = new WobblyClock { Value = TimeSpan.FromSeconds(100) };
         var loop = new EventLoop(clock, "wobbly");
@@ -743,7 +743,7 @@ public class TimeTimerAcceptanceTests
     private static IEnumerable<double> Periods() => new[] { 1.0 / 3, 0.1, 1.0 / 60, 0.7 };
 
     [Test]
-    public void R11_CoEvery_KthResumptionAtT0PlusKP_Over10000Periods([ValueSource(nameof(Periods))] double p)
+    public void CoEvery_KthResumptionAtT0PlusKP_Over10000Periods_R11([ValueSource(nameof(Periods))] double p)
     {
         var (clock, loop, _) = NewLoop(12345);
         clock.AutoJump = true;
@@ -774,7 +774,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R11_CallEvery_KthFiringAtT0PlusKP_Over10000Periods([ValueSource(nameof(Periods))] double p)
+    public void CallEvery_KthFiringAtT0PlusKP_Over10000Periods_R11([ValueSource(nameof(Periods))] double p)
     {
         var (clock, loop, _) = NewLoop(999);
         clock.AutoJump = true;
@@ -802,7 +802,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R11_CoEvery_OnAFrameClock_ResumesAtTheFirstFrameAtOrAfterEachGridPoint()
+    public void CoEvery_OnAFrameClock_ResumesAtTheFirstFrameAtOrAfterEachGridPoint_R11()
     {
         var (clock, loop, _) = NewLoop();
         var resumed = new List<long>();
@@ -847,7 +847,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R11_LateTick_FiresOnceSkipsAndStaysOnTheGrid_CoEvery()
+    public void LateTick_FiresOnceSkipsAndStaysOnTheGrid_CoEvery_R11()
     {
         var (clock, loop, _) = NewLoop();
         var log = new List<(double T, long Skipped)>();
@@ -879,7 +879,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R11_LateTick_FiresOnceSkipsAndStaysOnTheGrid_CallEvery()
+    public void LateTick_FiresOnceSkipsAndStaysOnTheGrid_CallEvery_R11()
     {
         var (clock, loop, _) = NewLoop();
         clock.Advance(0.25);
@@ -908,7 +908,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R11_CoEvery_ABodyThatOverrunsResumesAtTheNextGridPoint()
+    public void CoEvery_ABodyThatOverrunsResumesAtTheNextGridPoint_R11()
     {
         var (clock, loop, _) = NewLoop();
         clock.AutoJump = true;
@@ -931,7 +931,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R11_CallEveryGridStartsAtTheCallNotAtTheFirstTick()
+    public void CallEveryGridStartsAtTheCallNotAtTheFirstTick_R11()
     {
         var (clock, loop, _) = NewLoop();
         var at = new List<double>();
@@ -979,7 +979,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R12_AMillionCancelledCallbacks_LeaveCountMemoryAndTicksFast()
+    public void AMillionCancelledCallbacks_LeaveCountMemoryAndTicksFast_R12()
     {
         var (clock, loop, _) = NewLoop();
         const int n = 1_000_000;
@@ -1022,7 +1022,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R12_CancelledSleepingTasks_LeaveTheBooksByTheEndOfTheNextTick_AndAutoJumpIgnoresThem()
+    public void CancelledSleepingTasks_LeaveTheBooksByTheEndOfTheNextTick_AndAutoJumpIgnoresThem_R12()
     {
         var (clock, loop, _) = NewLoop();
         const int n = 200_000;
@@ -1075,7 +1075,7 @@ public class TimeTimerAcceptanceTests
     }
 
     [Test]
-    public void R12_CancelAndRescheduleChurn_DoesNotGrowTheBooks()
+    public void CancelAndRescheduleChurn_DoesNotGrowTheBooks_R12()
     {
         var (clock, loop, _) = NewLoop();
         int fired = 0;

@@ -2,13 +2,14 @@ using System;
 using System.Collections.Generic;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests;
 
 /// <summary>
-/// The setup the acceptance fixtures share: a fresh <see cref="TestLoop"/> per test (a manual clock, unhandled failures
-/// recorded instead of printed), closed after the test if the test did not close it.
+/// A base for test classes whose tests share one loop: a fresh <see cref="TestLoop"/> per test (a manual clock,
+/// unhandled failures recorded instead of printed), closed after the test if the test did not close it. Tests that need
+/// a different setup build their own <see cref="TestLoop"/> and ignore these fields.
 /// </summary>
-public abstract class AcceptanceFixture
+public abstract class LoopFixture
 {
     private protected ManualClock _clock = null!;
     private protected EventLoop _loop = null!;
@@ -16,7 +17,7 @@ public abstract class AcceptanceFixture
     private readonly string _loopName;
     private TestLoop _test = null!;
 
-    private protected AcceptanceFixture(string loopName)
+    private protected LoopFixture(string loopName)
     {
         _loopName = loopName;
     }

@@ -3,10 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests.Time;
 
-/// <summary>Acceptance scenarios for scaled and paused game time (docs/semantics.md R13) and game clocks with R7-R12.</summary>
-public class TimeGameClockAcceptanceTests
+/// <summary>Scenarios for scaled and paused game time (docs/semantics.md R13) and game clocks with R7-R12.</summary>
+public partial class GameClockTests
 {
     private ManualClock _clock = null!;
     private EventLoop _loop = null!;
@@ -58,7 +58,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_HalfScale_SleepOfOneSecondTakesTwoRealSeconds([Values] bool viaClockSleep)
+    public void HalfScale_SleepOfOneSecondTakesTwoRealSeconds_R13([Values] bool viaClockSleep)
     {
         var world = new GameClock(_loop, "world") { Scale = 0.5 };
         var (_, resumedAt) = SleepOn(world, 1.0, viaClockSleep);
@@ -70,7 +70,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_ScaleChangeBetweenTicks_RescalesOnlyTheRemainingPart([Values(0.5, 2.0, 0.1, 3.0)] double newScale)
+    public void ScaleChangeBetweenTicks_RescalesOnlyTheRemainingPart_R13([Values(0.5, 2.0, 0.1, 3.0)] double newScale)
     {
         var world = new GameClock(_loop, "world");
         var (_, resumedAt) = SleepOn(world, 10.0);
@@ -86,7 +86,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_ScaleChangeFromInsideAStep_AppliesFromTheTicksTime()
+    public void ScaleChangeFromInsideAStep_AppliesFromTheTicksTime_R13()
     {
         var world = new GameClock(_loop, "world");
         var (_, resumedAt) = SleepOn(world, 10.0);
@@ -108,7 +108,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_SeveralScaleChanges_KeepAccruedTime()
+    public void SeveralScaleChanges_KeepAccruedTime_R13()
     {
         var world = new GameClock(_loop, "world");
         var (_, resumedAt) = SleepOn(world, 10.0);
@@ -126,7 +126,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_PauseAndResume_StopTheWaitAndKeepTheRest()
+    public void PauseAndResume_StopTheWaitAndKeepTheRest_R13()
     {
         var world = new GameClock(_loop, "world");
         var (_, resumedAt) = SleepOn(world, 10.0);
@@ -152,7 +152,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_ScaleZeroStopsTheClockLikePause()
+    public void ScaleZeroStopsTheClockLikePause_R13()
     {
         var world = new GameClock(_loop, "world");
         var (_, resumedAt) = SleepOn(world, 1.0);
@@ -169,7 +169,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_RealtimeWaitsAreUnaffectedByScaleAndPause()
+    public void RealtimeWaitsAreUnaffectedByScaleAndPause_R13()
     {
         var world = new GameClock(_loop, "world") { Scale = 0.1 };
         double realResumed = -1, laterFired = -1;
@@ -198,7 +198,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_NestedClocks_RatesMultiply_AndParentPauseStopsChildren()
+    public void NestedClocks_RatesMultiply_AndParentPauseStopsChildren_R13()
     {
         var world = new GameClock(_loop, "world") { Scale = 0.5 };
         GameClock hero = world.CreateChild("hero");
@@ -228,7 +228,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_ParentScaleChangeMidWait_RescalesTheRestOfAChildsWait()
+    public void ParentScaleChangeMidWait_RescalesTheRestOfAChildsWait_R13()
     {
         var world = new GameClock(_loop, "world");
         GameClock hero = world.CreateChild("hero");
@@ -246,7 +246,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_ClockTimeStartsAtZeroAndAccruesExactly()
+    public void ClockTimeStartsAtZeroAndAccruesExactly_R13()
     {
         _clock.Set(TimeSpan.FromSeconds(100));
         var world = new GameClock(_loop, "world");
@@ -266,7 +266,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_InvalidScalesAreRejectedAndLeaveTheClockUnchanged()
+    public void InvalidScalesAreRejectedAndLeaveTheClockUnchanged_R13()
     {
         var world = new GameClock(_loop, "world") { Scale = 0.5 };
         foreach (double bad in new[] { -0.1, double.NaN, double.PositiveInfinity, double.NegativeInfinity })
@@ -278,7 +278,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_ScopeWithAClock_SleepsInThatClock_AndRealtimeStaysReal()
+    public void ScopeWithAClock_SleepsInThatClock_AndRealtimeStaysReal_R13()
     {
         var world = new GameClock(_loop, "world") { Scale = 0.25 };
         using var level = new Scope(_loop, "level", world);
@@ -301,7 +301,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_CoEveryInABoundTask_KeepsItsGridInClockTime_AcrossAScaleChange()
+    public void CoEveryInABoundTask_KeepsItsGridInClockTime_AcrossAScaleChange_R13()
     {
         var world = new GameClock(_loop, "world") { Scale = 0.5 };
         var at = new List<double>();
@@ -335,7 +335,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_OnlyTimeStops_APausedClocksTaskStillRunsOnNextTick()
+    public void OnlyTimeStops_APausedClocksTaskStillRunsOnNextTick_R13()
     {
         var world = new GameClock(_loop, "world");
         world.Pause();
@@ -357,7 +357,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_AutoJump_WithScaledClocks_LandsExactly()
+    public void AutoJump_WithScaledClocks_LandsExactly_R13()
     {
         _clock.AutoJump = true;
         var world = new GameClock(_loop, "world") { Scale = 1.0 / 3 };
@@ -384,7 +384,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R8_EqualDeadlinesOnOneClock_InSchedulingOrder()
+    public void EqualDeadlinesOnOneClock_InSchedulingOrder_R8()
     {
         var world = new GameClock(_loop, "world") { Scale = 0.5 };
         var order = new List<string>();
@@ -406,7 +406,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R13_PausedScopeOnAClock_KeepsTheRemainingLocalTime_AcrossAScaleChange()
+    public void PausedScopeOnAClock_KeepsTheRemainingLocalTime_AcrossAScaleChange_R13()
     {
         var world = new GameClock(_loop, "world");
         using var level = new Scope(_loop, "level", world);
@@ -457,7 +457,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R12_CancelledCallEvery_LeavesTheBooks()
+    public void CancelledCallEvery_LeavesTheBooks_R12()
     {
         int calls = 0;
         LoopTask every = _loop.CallEvery(0.1, _ => calls++);
@@ -476,7 +476,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R12_CancelledClockWaits_LeaveTheBooks_AndAutoJumpIgnoresThem()
+    public void CancelledClockWaits_LeaveTheBooks_AndAutoJumpIgnoresThem_R12()
     {
         var world = new GameClock(_loop, "world") { Scale = 0.5 };
         GameClock child = world.CreateChild();
@@ -511,7 +511,7 @@ public class TimeGameClockAcceptanceTests
     }
 
     [Test]
-    public void R7_ClockWaitNeverEarly_AtAwkwardScales([Values(0.3, 1.0 / 3, 0.7, 1.1, 7.0, 0.001)] double scale)
+    public void ClockWaitNeverEarly_AtAwkwardScales_R7([Values(0.3, 1.0 / 3, 0.7, 1.1, 7.0, 0.001)] double scale)
     {
         var world = new GameClock(_loop, "world") { Scale = scale };
         var (_, resumedAt) = SleepOn(world, 0.3);

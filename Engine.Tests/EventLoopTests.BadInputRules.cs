@@ -3,18 +3,11 @@ using System.Collections.Generic;
 using System.Threading;
 using NUnit.Framework;
 
-namespace YieldLoop.Tests.Acceptance;
+namespace YieldLoop.Tests;
 
-/// <summary>Acceptance scenarios for R60-R61: custom awaitables that break their contract, and misuse at run time.</summary>
-[TestFixture]
-public sealed class BadInputAcceptanceTests : AcceptanceFixture
+/// <summary>Scenarios for R60-R61: custom awaitables that break their contract, and misuse at run time.</summary>
+public partial class EventLoopTests
 {
-    public BadInputAcceptanceTests()
-        : base("bad-input")
-    {
-    }
-
-
     private void Ticks(int n)
     {
         for (int i = 0; i < n; i++)
@@ -102,7 +95,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     // ---------------- R60 ----------------
 
     [Test]
-    public void R60_IsCompletedThrows_TaskFaultsWithNamingMessage_LoopGoesOn()
+    public void IsCompletedThrows_TaskFaultsWithNamingMessage_LoopGoesOn_R60()
     {
         var log = new List<string>();
         var healthy = _loop.Start(Healthy());
@@ -118,7 +111,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R60_OnCompletedThrows_TaskFaultsWithNamingMessage_LoopGoesOn()
+    public void OnCompletedThrows_TaskFaultsWithNamingMessage_LoopGoesOn_R60()
     {
         var log = new List<string>();
         _loop.Start(Healthy());
@@ -133,7 +126,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R60_ContinuationInvokedOnce_OnLoopThread_ResumesNormally()
+    public void ContinuationInvokedOnce_OnLoopThread_ResumesNormally_R60()
     {
         var log = new List<string>();
         var aw = new ManualAwaitable();
@@ -148,7 +141,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R60_ContinuationInvokedTwiceInARow_NoDoubleResume_MisuseReportedWithNames()
+    public void ContinuationInvokedTwiceInARow_NoDoubleResume_MisuseReportedWithNames_R60()
     {
         var log = new List<string>();
         var aw = new ManualAwaitable();
@@ -169,7 +162,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R60_ContinuationInvokedTwiceInline_FaultsTaskOrReports_LoopGoesOn()
+    public void ContinuationInvokedTwiceInline_FaultsTaskOrReports_LoopGoesOn_R60()
     {
         var log = new List<string>();
         _loop.Start(Healthy());
@@ -186,7 +179,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R60_ContinuationInvokedAfterTaskMovedOn_GoesToHandler()
+    public void ContinuationInvokedAfterTaskMovedOn_GoesToHandler_R60()
     {
         var log = new List<string>();
         var aw = new ManualAwaitable();
@@ -203,7 +196,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R60_ContinuationInvokedAfterTaskParkedElsewhere_GoesToHandler_TaskUndisturbed()
+    public void ContinuationInvokedAfterTaskParkedElsewhere_GoesToHandler_TaskUndisturbed_R60()
     {
         var log = new List<string>();
         var aw = new ManualAwaitable();
@@ -234,7 +227,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R60_ContinuationInvokedFromAnotherThread_FaultsTaskWithNames_LoopGoesOn()
+    public void ContinuationInvokedFromAnotherThread_FaultsTaskWithNames_LoopGoesOn_R60()
     {
         var log = new List<string>();
         var aw = new ManualAwaitable();
@@ -266,7 +259,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R60_CustomAwaitable_CompletingFromAnotherThreadViaPost_Works()
+    public void CustomAwaitable_CompletingFromAnotherThreadViaPost_Works_R60()
     {
         var log = new List<string>();
         var aw = new ManualAwaitable();
@@ -281,7 +274,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R60_CancelledWhileParkedOnCustomAwaitable_LateContinuationIsHarmless()
+    public void CancelledWhileParkedOnCustomAwaitable_LateContinuationIsHarmless_R60()
     {
         var log = new List<string>();
         var aw = new ManualAwaitable();
@@ -305,7 +298,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_NullCoroutine_ArgumentNull_Everywhere()
+    public void NullCoroutine_ArgumentNull_Everywhere_R61()
     {
         Assert.Throws<ArgumentNullException>(() => _loop.Start(null!));
         Assert.Throws<ArgumentNullException>(() => _loop.Start<int>(null!));
@@ -318,7 +311,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_NullCoroutine_InsideACoroutine_Combinators()
+    public void NullCoroutine_InsideACoroutine_Combinators_R61()
     {
         Exception? whenAll = null;
         Exception? call = null;
@@ -353,7 +346,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_SameIteratorTwice_InvalidOperation_EvenAfterFinished()
+    public void SameIteratorTwice_InvalidOperation_EvenAfterFinished_R61()
     {
         var it = Simple();
         _loop.Start(it);
@@ -365,7 +358,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_IteratorRunByHandThenStarted_InvalidOperation()
+    public void IteratorRunByHandThenStarted_InvalidOperation_R61()
     {
         var it = Simple();
         it.MoveNext();
@@ -373,7 +366,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_YieldingAStartedIteratorInline_FaultsTheTask()
+    public void YieldingAStartedIteratorInline_FaultsTheTask_R61()
     {
         var it = Simple();
         _loop.Start(it);
@@ -389,7 +382,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_YieldingFutureOfAnotherLoop_FaultsNamingBothLoops()
+    public void YieldingFutureOfAnotherLoop_FaultsNamingBothLoops_R61()
     {
         var other = new EventLoop(new ManualClock(), "elsewhere-loop");
         try
@@ -405,7 +398,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
             Assert.That(t.IsFaulted, Is.True, $"state {t.State}");
             string m = t.Exception!.Message;
             Assert.That(m, Does.Contain("another loop"), m);
-            Assert.That(m, Does.Contain("bad-input"), m);
+            Assert.That(m, Does.Contain("event-loop"), m);
             Assert.That(m, Does.Contain("elsewhere-loop"), m);
         }
         finally
@@ -415,7 +408,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_YieldingTaskOfAnotherLoop_FaultsNamingBothLoops()
+    public void YieldingTaskOfAnotherLoop_FaultsNamingBothLoops_R61()
     {
         var other = new EventLoop(new ManualClock(), "elsewhere-loop");
         try
@@ -431,7 +424,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
             Assert.That(t.IsFaulted, Is.True, $"state {t.State}");
             string m = t.Exception!.Message;
             Assert.That(m, Does.Contain("another loop"), m);
-            Assert.That(m, Does.Contain("bad-input"), m);
+            Assert.That(m, Does.Contain("event-loop"), m);
             Assert.That(m, Does.Contain("elsewhere-loop"), m);
         }
         finally
@@ -441,7 +434,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_YieldingCompletedFutureOfAnotherLoop_StillFaults()
+    public void YieldingCompletedFutureOfAnotherLoop_StillFaults_R61()
     {
         var other = new EventLoop(new ManualClock(), "elsewhere-loop");
         try
@@ -468,7 +461,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_CombinatorOverFuturesOfDifferentLoops_ArgumentException()
+    public void CombinatorOverFuturesOfDifferentLoops_ArgumentException_R61()
     {
         var other = new EventLoop(new ManualClock(), "elsewhere-loop");
         try
@@ -487,7 +480,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_TaskWaitingOnItself_FaultsSayingSo()
+    public void TaskWaitingOnItself_FaultsSayingSo_R61()
     {
         LoopTask? self = null;
         IEnumerator<IAwaitable> Main()
@@ -503,7 +496,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_TypedTaskWaitingOnItself_FaultsSayingSo()
+    public void TypedTaskWaitingOnItself_FaultsSayingSo_R61()
     {
         LoopTask<int>? self = null;
         IEnumerator<IAwaitable> Main()
@@ -519,7 +512,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_TaskWaitingOnItself_InsideInlineChild_FaultsSayingSo()
+    public void TaskWaitingOnItself_InsideInlineChild_FaultsSayingSo_R61()
     {
         LoopTask? self = null;
         IEnumerator<IAwaitable> Child()
@@ -539,7 +532,7 @@ public sealed class BadInputAcceptanceTests : AcceptanceFixture
     }
 
     [Test]
-    public void R61_NaNDelay_Rejected()
+    public void NaNDelay_Rejected_R61()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Co.Sleep(double.NaN));
         Assert.Throws<ArgumentOutOfRangeException>(() => _loop.CallLater(double.PositiveInfinity, () => { }));
