@@ -10,7 +10,8 @@ namespace YieldLoop.Benchmarks.Ratios;
 /// <summary>
 /// The quick side-by-side mode of issue 3: <c>ratios [--json PATH]</c>. Runs W1..W8 and W10, each engine figure beside its
 /// baseline in this process, prints a table (workload, figure, baseline, ratio, target, met?) and writes the keys
-/// as JSON when asked. Finishes in well under 3 minutes on 2 cores (the elapsed time is printed).
+/// as JSON when asked. Finishes in well under 3 minutes on 2 cores (the elapsed time is printed); W10 adds about a
+/// minute.
 /// </summary>
 internal static class RatiosMode
 {
