@@ -14,6 +14,14 @@ internal static class Check
         }
     }
 
+    internal static void AtLeast(long least, long actual, string what)
+    {
+        if (actual < least)
+        {
+            throw new InvalidOperationException($"{what}: expected at least {least}, measured {actual}; the workload did not run as designed.");
+        }
+    }
+
     internal static void AllCompleted(Task[] tasks, string what)
     {
         foreach (Task task in tasks)

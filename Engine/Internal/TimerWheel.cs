@@ -44,8 +44,27 @@ namespace YieldLoop.Internal;
 /// (long.MaxValue) is the one value past the end of time, in the top level's slot 1, which starts at 2^62:
 /// <see cref="_elapsed"/> never gets there, so a "never" node is never cascaded nor fired, and stays cancellable. So
 /// level 8 holds only "never" nodes, and <c>LevelFor</c>'s clamp to the top level is only a guard.</para>
-/// <para><b>Rejected.</b> A binary heap keyed by (deadline, sequence) is exact but pays a cache miss per level on every
-/// wake-up (ARCHITECTURE.md: about 3 times slower than a wheel); struct arrays of (deadline, task) per slot avoid
+/// <para><b>Next deadline and partial slots (auto-jump).</b> A level-0 slot spans 16,384 ticks, so a jump to the next
+/// deadline (an auto-jumping <see cref="ManualClock"/>, or a host stepping finer than a slot) usually fires only part of
+/// a slot. Reading the whole slot for that, and scanning it again for the next deadline, cost O(slot size) per wake-up:
+/// with n timers spread over a few slots, O(n) per resume and O(n^2) in all (measured: 10 us per resume at 1,000
+/// sleepers, 41 us at 16,000). So: (1) a slot fired in part becomes the <i>open slot</i>: its remaining nodes move, once,
+/// into a binary min-heap (<see cref="_heap"/>) of (offset in the slot, sequence) keys, and every later insert into that
+/// slot is pushed there too; firing pops its due nodes (O(log k) each) and the next deadline is the top (O(1)).
+/// (2) For any other slot, the earliest live deadline found by a scan is cached (<see cref="_minIndex"/>) and kept
+/// exact by inserts (a min) until something else touches that slot (a cancel, a removal, a purge, firing or
+/// cascading it), so a host asking again and again scans a slot once; a scan of a slot that is then fired or cascaded
+/// is paid for by that firing, which touches every node anyway. Invariants: at most one open slot, always the level-0
+/// slot of <see cref="_elapsed"/> (it opens when <see cref="_elapsed"/> stops inside it; it is drained before
+/// <see cref="_elapsed"/> leaves it, since the lowest occupied level is served first), its list head is null and its
+/// occupancy bit is set while the heap is not empty; the sequence numbers grow in arrival order (the slot's remaining
+/// nodes first, in arrival order, then later inserts), so equal deadlines still fire first come, first served (R3,
+/// R8); a cancelled node in the heap is dropped when it reaches the top or at the purge (R12). The heap holds
+/// 16-byte structs and never touches a node to compare, and its array is kept between slots (no allocation in steady
+/// state).</para>
+/// <para><b>Rejected.</b> A binary heap keyed by (deadline, sequence) for every timer is exact but pays a cache miss per
+/// level on every wake-up (ARCHITECTURE.md: about 3 times slower than a wheel; the open slot's heap is small and holds
+/// keys, not nodes); struct arrays of (deadline, task) per slot avoid
 /// touching nodes while cascading but cost every sleeping task 16-32 more bytes (W5 in docs/performance.md).</para>
 /// </remarks>
 internal sealed class TimerWheel
@@ -67,6 +86,20 @@ internal sealed class TimerWheel
     // Every node with a deadline at or before _elapsed has been fired. Never decreases.
     private long _elapsed;
 
+    // The open slot (see Next deadline): its index in _heads (level 0, so the slot number), or -1; the time its slot
+    // starts; the heap of its nodes, ordered by Key = (deadline - _openStart) << SequenceBits | sequence.
+    private const int SequenceBits = 63 - ResolutionBits;
+    private int _openIndex = -1;
+    private long _openStart;
+    private long _sequence;
+    private HeapEntry[] _heap = new HeapEntry[64];
+    private int _heapCount;
+
+    // The earliest live deadline of slot _minIndex (or its start when all its nodes are cancelled), or _minIndex = -1.
+    // Exact while set: inserts into that slot lower it, everything else that touches the slot clears it.
+    private int _minIndex = -1;
+    private long _minValue;
+
     internal int Count { get; private set; }
 
     internal bool HasDirty => _anyDirty;
@@ -84,10 +117,22 @@ internal sealed class TimerWheel
         int slot = SlotOf(level, deadline);
         int index = (level << Bits) | slot;
         node._state = (node._state & ~StateBits.LevelMask) | (level << StateBits.LevelShift) | StateBits.InWheel;
+        Count++;
+        if (index == _openIndex)
+        {
+            node._link = null;
+            Push(node);
+            return;
+        }
+
+        if (index == _minIndex && deadline < _minValue)
+        {
+            _minValue = deadline;
+        }
+
         node.NextInSlot = _heads[index];
         _heads[index] = node;
         _occupied[level] |= 1UL << slot;
-        Count++;
     }
 
     /// <summary>Flags a node's timer as cancelled; it leaves the wheel at the next <see cref="Purge"/>.</summary>
@@ -103,7 +148,12 @@ internal sealed class TimerWheel
         Count--;
         _anyDirty = true;
         int level = (st & StateBits.LevelMask) >> StateBits.LevelShift;
-        _dirty[level] |= 1UL << SlotOf(level, node._deadline);
+        int slot = SlotOf(level, node._deadline);
+        _dirty[level] |= 1UL << slot;
+        if (((level << Bits) | slot) == _minIndex)
+        {
+            _minIndex = -1;
+        }
     }
 
     /// <summary>Unlinks a node at once (a paused scope freezing its timer); walks the node's slot to find it.</summary>
@@ -118,6 +168,17 @@ internal sealed class TimerWheel
         int level = (st & StateBits.LevelMask) >> StateBits.LevelShift;
         int slot = SlotOf(level, node._deadline);
         int index = (level << Bits) | slot;
+        if (index == _minIndex)
+        {
+            _minIndex = -1;
+        }
+
+        if (index == _openIndex)
+        {
+            RemoveFromHeap(node);
+            return;
+        }
+
         LoopNode? previous = null;
         for (LoopNode? current = _heads[index]; current is not null; current = current.NextInSlot)
         {
@@ -165,12 +226,24 @@ internal sealed class TimerWheel
             }
 
             // The next occupied slot of the lowest occupied level holds the earliest deadline of the whole wheel
-            // (lower levels lie before higher ones, later slots after earlier ones): scan it for the exact time, so a
-            // host or an auto-jumping clock wakes at the deadline itself, not at a cascade point before it.
+            // (lower levels lie before higher ones, later slots after earlier ones): its exact earliest time, so a
+            // host or an auto-jumping clock wakes at the deadline itself, not at a cascade point before it. The open
+            // slot reads its heap's top; another slot is scanned once and cached (see Next deadline).
             int slot = NextSlot(level);
+            int index = (level << Bits) | slot;
+            if (index == _openIndex)
+            {
+                return _openStart + (_heap[0].Key >> SequenceBits);   // a cancelled top: early, harmless, gone at the purge
+            }
+
+            if (index == _minIndex)
+            {
+                return _minValue;
+            }
+
             long earliest = long.MaxValue;
             bool live = false;
-            for (LoopNode? node = _heads[(level << Bits) | slot]; node is not null; node = node.NextInSlot)
+            for (LoopNode? node = _heads[index]; node is not null; node = node.NextInSlot)
             {
                 if ((node._state & StateBits.TimerCancelled) == 0)
                 {
@@ -179,7 +252,9 @@ internal sealed class TimerWheel
                 }
             }
 
-            return live ? earliest : SlotStart(level, slot);
+            _minIndex = index;
+            _minValue = live ? earliest : SlotStart(level, slot);
+            return _minValue;
         }
 
         return long.MaxValue;
@@ -212,6 +287,21 @@ internal sealed class TimerWheel
             }
 
             int index = (level << Bits) | slot;
+            if (index == _openIndex)
+            {
+                if (!FireOpen(now, loop))
+                {
+                    break;   // the open slot's next deadline lies after now, and so does everything else
+                }
+
+                continue;
+            }
+
+            if (index == _minIndex)
+            {
+                _minIndex = -1;
+            }
+
             LoopNode? list = _heads[index];
             _heads[index] = null;
             _occupied[level] &= ~(1UL << slot);
@@ -248,6 +338,17 @@ internal sealed class TimerWheel
                 int slot = Bitwise.TrailingZeroCount(dirty);
                 dirty &= dirty - 1;
                 int index = (level << Bits) | slot;
+                if (index == _minIndex)
+                {
+                    _minIndex = -1;
+                }
+
+                if (index == _openIndex)
+                {
+                    PurgeHeap();
+                    continue;
+                }
+
                 LoopNode? previous = null;
                 LoopNode? node = _heads[index];
                 while (node is not null)
@@ -287,6 +388,10 @@ internal sealed class TimerWheel
         _scratch = new LoopNode?[64];
         _sorted = new LoopNode?[64];
         _counts = null;
+        if (_heap.Length > 64 && _heapCount <= 64)
+        {
+            Array.Resize(ref _heap, 64);
+        }
     }
 
     /// <summary>Drops every node (the loop is closing); the loop owns the tasks.</summary>
@@ -295,6 +400,10 @@ internal sealed class TimerWheel
         Array.Clear(_heads, 0, _heads.Length);
         Array.Clear(_occupied, 0, _occupied.Length);
         Array.Clear(_dirty, 0, _dirty.Length);
+        Array.Clear(_heap, 0, _heapCount);
+        _heapCount = 0;
+        _openIndex = -1;
+        _minIndex = -1;
         Count = 0;
         _anyDirty = false;
     }
@@ -409,10 +518,239 @@ internal sealed class TimerWheel
             return true;
         }
 
-        // Put the not-yet-due nodes back: 'keep' is already newest first, as the slot list is kept.
-        _heads[index] = keep;
+        // The not-yet-due nodes make this the open slot (see Next deadline): 'keep' is newest first, so fill the heap
+        // from the end, giving the oldest the lowest sequence number, and restore the heap order bottom-up (O(k)).
+        Debug.Assert(_openIndex < 0 && _heapCount == 0, "At most one slot is open, and it is drained before another fires.");
+        _openIndex = index;
+        _openStart = slotStart;
         _occupied[0] |= 1UL << (index & (SlotCount - 1));
+        int count = 0;
+        for (LoopNode? node = keep; node is not null; node = (LoopNode?)node._link)
+        {
+            count++;
+        }
+
+        if (_heap.Length < count)
+        {
+            _heap = new HeapEntry[Math.Max(count, _heap.Length * 2)];
+        }
+
+        _sequence = count;
+        int position = count;
+        for (LoopNode? node = keep; node is not null;)
+        {
+            LoopNode? next = (LoopNode?)node._link;
+            node._link = null;
+            position--;
+            _heap[position] = new HeapEntry(((node._deadline - slotStart) << SequenceBits) | (long)position, node);
+            node = next;
+        }
+
+        _heapCount = count;
+        Heapify();
         return false;
+    }
+
+    /// <summary>Fires the open slot's due nodes in (deadline, arrival) order; returns true when the slot is drained.</summary>
+    private bool FireOpen(long now, EventLoop loop)
+    {
+        long limit = now - _openStart;   // fire while the top's offset is at most this
+        while (_heapCount != 0 && (_heap[0].Key >> SequenceBits) <= limit)
+        {
+            LoopNode node = _heap[0].Node;
+            PopTop();
+            if ((node._state & StateBits.TimerCancelled) != 0)
+            {
+                Unflag(node);
+                continue;
+            }
+
+            node._state &= ~(StateBits.InWheel | StateBits.LevelMask);
+            Count--;
+            if ((node._state & StateBits.ClockDriver) == 0)
+            {
+                loop.Enqueue(node);
+            }
+            else
+            {
+                loop.FireClock((ClockDriver)node);   // the clock queues its own due tasks here, in this position
+            }
+        }
+
+        if (_heapCount != 0)
+        {
+            return false;
+        }
+
+        CloseOpenSlot();
+        return true;
+    }
+
+    private void CloseOpenSlot()
+    {
+        _occupied[0] &= ~(1UL << (_openIndex & (SlotCount - 1)));
+        _openIndex = -1;
+    }
+
+    private void Push(LoopNode node)
+    {
+        Debug.Assert(node._deadline >= _openStart && node._deadline - _openStart < (1L << ResolutionBits), "A node of the open slot lies inside it.");
+        if (_heapCount == _heap.Length)
+        {
+            Array.Resize(ref _heap, _heapCount * 2);
+        }
+
+        long key = ((node._deadline - _openStart) << SequenceBits) | _sequence++;
+        SiftUp(_heapCount++, new HeapEntry(key, node));
+    }
+
+    private void PopTop()
+    {
+        int last = --_heapCount;
+        HeapEntry moved = _heap[last];
+        _heap[last] = default;
+        if (last != 0)
+        {
+            SiftDown(0, moved);
+        }
+    }
+
+    /// <summary>Takes a node out of the open slot at once (a frozen timer); a linear search, as a list slot's walk.</summary>
+    private void RemoveFromHeap(LoopNode node)
+    {
+        for (int i = 0; i < _heapCount; i++)
+        {
+            if (!ReferenceEquals(_heap[i].Node, node))
+            {
+                continue;
+            }
+
+            int last = --_heapCount;
+            HeapEntry moved = _heap[last];
+            _heap[last] = default;
+            if (i != last)
+            {
+                if (i > 0 && moved.Key < _heap[(i - 1) / 2].Key)
+                {
+                    SiftUp(i, moved);
+                }
+                else
+                {
+                    SiftDown(i, moved);
+                }
+            }
+
+            if ((node._state & StateBits.TimerCancelled) == 0)
+            {
+                Count--;
+            }
+
+            Unflag(node);
+            if (_heapCount == 0)
+            {
+                CloseOpenSlot();
+            }
+
+            return;
+        }
+
+        Debug.Fail("A node of the open slot was not found in its heap.");
+    }
+
+    /// <summary>Drops the open slot's cancelled nodes (R12) and restores the heap order; closes the slot if it empties.</summary>
+    private void PurgeHeap()
+    {
+        int kept = 0;
+        for (int i = 0; i < _heapCount; i++)
+        {
+            HeapEntry entry = _heap[i];
+            if ((entry.Node._state & StateBits.TimerCancelled) != 0)
+            {
+                Unflag(entry.Node);
+            }
+            else
+            {
+                _heap[kept++] = entry;
+            }
+        }
+
+        Array.Clear(_heap, kept, _heapCount - kept);
+        _heapCount = kept;
+        if (kept == 0)
+        {
+            CloseOpenSlot();
+            return;
+        }
+
+        Heapify();
+    }
+
+    private void Heapify()
+    {
+        for (int i = (_heapCount / 2) - 1; i >= 0; i--)
+        {
+            SiftDown(i, _heap[i]);
+        }
+    }
+
+    private void SiftUp(int i, HeapEntry entry)
+    {
+        HeapEntry[] heap = _heap;
+        while (i > 0)
+        {
+            int parent = (i - 1) >> 1;
+            if (heap[parent].Key <= entry.Key)
+            {
+                break;
+            }
+
+            heap[i] = heap[parent];
+            i = parent;
+        }
+
+        heap[i] = entry;
+    }
+
+    private void SiftDown(int i, HeapEntry entry)
+    {
+        HeapEntry[] heap = _heap;
+        int count = _heapCount;
+        while (true)
+        {
+            int child = (2 * i) + 1;
+            if (child >= count)
+            {
+                break;
+            }
+
+            if (child + 1 < count && heap[child + 1].Key < heap[child].Key)
+            {
+                child++;
+            }
+
+            if (entry.Key <= heap[child].Key)
+            {
+                break;
+            }
+
+            heap[i] = heap[child];
+            i = child;
+        }
+
+        heap[i] = entry;
+    }
+
+    /// <summary>A node of the open slot and its key: (deadline - slot start) in the high bits, sequence in the low.</summary>
+    private readonly struct HeapEntry
+    {
+        internal readonly long Key;
+        internal readonly LoopNode Node;
+
+        internal HeapEntry(long key, LoopNode node)
+        {
+            Key = key;
+            Node = node;
+        }
     }
 
     /// <summary>Stable sort of _scratch[0..count) by deadline; deadlines lie in [slotStart, slotStart + 2^bits).</summary>
@@ -471,6 +809,7 @@ internal sealed class TimerWheel
     /// <summary>Moves the nodes of a higher slot down, in arrival order, relative to the new <see cref="_elapsed"/>.</summary>
     private void Cascade(LoopNode? list)
     {
+        Debug.Assert(_openIndex < 0, "The open slot is drained before time leaves it.");
         int n = 0;
         for (LoopNode? node = list; node is not null; node = node.NextInSlot)
         {
