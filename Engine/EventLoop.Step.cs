@@ -273,6 +273,12 @@ public sealed partial class EventLoop
                     return;
                 }
 
+                if ((future._state & StateBits.Resettable) != 0 && !future.AcceptYield(task))
+                {
+                    Fault(task, future.StaleYield(task), "yielded a stale hand-off wait");   // never a wrong round's wake-up
+                    return;
+                }
+
                 int fs = future._state & StateBits.StateMask;
                 if (fs == 0)
                 {
