@@ -85,20 +85,28 @@ public sealed class ResettableFutureSource<T>
     public IAwaitable Wait(int version)
     {
         ResettableFuture<T> node = _node;
-        node._loop.CheckAccess();
+        EventLoop loop = node._loop;
+        loop.CheckAccess();
         if (version != node._version)
         {
             throw Stale(nameof(Wait), version, awaiting: true);
         }
 
-        Future? caller = EventLoop.Current?.CurrentTask;
-        if (node.WaiterNotResumed && !ReferenceEquals(node._armedBy, caller))
+        // The running step of the node's own loop: a task of another loop gets null here and is refused at its yield
+        // (R61) before the arming matters. No thread-static read: this is the hot path of every round.
+        Future? caller = loop.CurrentTask;
+        Future? armed = node._armedBy;
+        if (!ReferenceEquals(armed, caller))
         {
-            throw SecondWaiter(caller);
+            if (node.WaiterNotResumed)
+            {
+                throw SecondWaiter(caller);
+            }
+
+            node._armedBy = caller;
         }
 
         node._armedVersion = version;
-        node._armedBy = caller;
         return node;
     }
 
@@ -115,19 +123,12 @@ public sealed class ResettableFutureSource<T>
     public T GetResult(int version)
     {
         ResettableFuture<T> node = _node;
-        if (version != node._version)
+        if (version == node._version && (node._state & StateBits.StateMask) == (int)FutureState.Succeeded)
         {
-            throw Stale(nameof(GetResult), version, awaiting: true);
+            return node._result;   // the hot path: one compare each
         }
 
-        if (!node.IsCompleted)
-        {
-            throw new InvalidOperationException(
-                $"Round {version} of the {ResettableFuture<T>.SourceName} is still pending, so it has no value yet. Yield Wait({version}) first, or check State.");
-        }
-
-        node.ThrowIfNotSucceeded();
-        return node._result;
+        return GetResultSlow(version);
     }
 
     /// <summary>Completes round <paramref name="version"/> with <paramref name="result"/>; its waiter resumes in the next tick.</summary>
@@ -165,7 +166,7 @@ public sealed class ResettableFutureSource<T>
             throw Stale(nameof(SetResult), version, awaiting: false);
         }
 
-        return node.TrySetResult(result);
+        return node.TrySetResultFast(result);
     }
 
     /// <summary>Completes round <paramref name="version"/> with an exception; its waiter faults with it (R22).</summary>
@@ -234,6 +235,25 @@ public sealed class ResettableFutureSource<T>
 
     // ---- cold paths --------------------------------------------------------------------------------------------
 
+    private T GetResultSlow(int version)
+    {
+        ResettableFuture<T> node = _node;
+        if (version != node._version)
+        {
+            throw Stale(nameof(GetResult), version, awaiting: true);
+        }
+
+        if (!node.IsCompleted)
+        {
+            throw new InvalidOperationException(
+                $"Round {version} of the {ResettableFuture<T>.SourceName} is still pending, so it has no value yet. Yield Wait({version}) first, or check State.");
+        }
+
+        node.ThrowIfNotSucceeded();   // faulted or cancelled: throws (and marks a failure observed, R23)
+        return node._result;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private InvalidOperationException Stale(string member, int version, bool awaiting)
     {
         int current = _node._version;

@@ -106,14 +106,17 @@ internal static class Coroutines
     {
         ResettableFutureSource<int> toPong = pair.ToPong;
         ResettableFutureSource<int> toPing = pair.ToPing;
+        int ball = 0;
         for (int i = 0; i < roundTrips; i++)
         {
             int round = toPing.Version;
-            toPong.SetResult(toPong.Version, pair.Ball);
+            toPong.SetResult(toPong.Version, ball);
             yield return toPing.Wait(round);
-            pair.Ball = toPing.GetResult(round) + 1;
+            ball = toPing.GetResult(round) + 1;
             toPing.Reset();
         }
+
+        pair.Ball = ball;
     }
 
     /// <summary>W3 with reusable hand-offs, the answering side: waits for the ball, resets its inbox, sends it back.</summary>
