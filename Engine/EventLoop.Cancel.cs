@@ -33,8 +33,9 @@ public sealed partial class EventLoop
                 }
 
                 break;
-            case Future future when ReferenceEquals(future._loop, this):
-                RequestCancel(future);
+            case Future future when ReferenceEquals(future._loop, this)
+                && ((future._state & StateBits.Resettable) == 0 || future.AcceptYield(task)):
+                RequestCancel(future);   // a stale hand-off wait is not this task's to cancel
                 break;
         }
     }

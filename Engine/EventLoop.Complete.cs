@@ -214,6 +214,15 @@ public sealed partial class EventLoop
         }
     }
 
+    /// <summary>Reports a failure at once (a reset hand-off round that nobody observed, R23), at most once per object.</summary>
+    internal void ReportNow(Exception exception)
+    {
+        if (!CoroutineTraceRecord.MarkReported(exception))
+        {
+            Report(exception);
+        }
+    }
+
     private void ReportUnobserved()
     {
         for (int i = 0; i < _watch.Count; i++)

@@ -43,10 +43,18 @@ public sealed partial class EventLoop
                     {
                         IAwaitable? yielded = it.Current;
                         int after = task._state;
-                        if ((after & StateBits.CancelRequested) == 0 && (yielded is null || ReferenceEquals(yielded, s_nextTick)))
+                        if ((after & StateBits.CancelRequested) == 0)
                         {
-                            Enqueue(task);
-                            continue;
+                            if (yielded is null || ReferenceEquals(yielded, s_nextTick))
+                            {
+                                Enqueue(task);
+                                continue;
+                            }
+
+                            if (yielded is Future future && TryParkFast(task, future))
+                            {
+                                continue;   // parked on a pending future (a hand-off): no trampoline needed
+                            }
                         }
                     }
 
@@ -70,6 +78,25 @@ public sealed partial class EventLoop
                 RunCallback(node, st);
             }
         }
+    }
+
+    /// <summary>
+    /// The hot path's park on a pending future of this loop that accepts the yield (a hand-off), as
+    /// <see cref="RunFrames"/> would park it; anything else (complete, of another loop, the task itself, a stale
+    /// hand-off wait) returns false and goes through <see cref="RunFrames"/>, which handles and reports it.
+    /// </summary>
+    private bool TryParkFast(Future task, Future future)
+    {
+        int fst = future._state;
+        if ((fst & StateBits.StateMask) != 0 || !ReferenceEquals(future._loop, this) || ReferenceEquals(future, task)
+            || ((fst & StateBits.Resettable) != 0 && !future.AcceptYield(task)))
+        {
+            return false;
+        }
+
+        future.AddWaiter(task);
+        task.WaitedOn = future;
+        return true;
     }
 
     /// <summary>A coroutine step off the hot path: the first step of a task, or the turn of a cancelled one.</summary>
@@ -270,6 +297,12 @@ public sealed partial class EventLoop
             {
                 if (!CanWaitOn(task, future))
                 {
+                    return;
+                }
+
+                if ((future._state & StateBits.Resettable) != 0 && !future.AcceptYield(task))
+                {
+                    Fault(task, future.StaleYield(task), "yielded a stale hand-off wait");   // never a wrong round's wake-up
                     return;
                 }
 

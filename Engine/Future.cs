@@ -336,6 +336,17 @@ public class Future : LoopNode, IAwaitable
     {
     }
 
+    /// <summary>
+    /// Asked by the yield dispatch only for a future flagged <see cref="StateBits.Resettable"/> (a
+    /// <see cref="ResettableFutureSource{T}"/>'s node): whether <paramref name="task"/> may wait on it now. Plain
+    /// futures never get the call (one flag test keeps it off their path).
+    /// </summary>
+    internal virtual bool AcceptYield(Future task) => true;
+
+    /// <summary>The error for a yield that <see cref="AcceptYield"/> refused.</summary>
+    internal virtual InvalidOperationException StaleYield(Future task) =>
+        new($"Coroutine '{task.NodeName}' yielded a {Describe()} it may not wait on.");
+
     /// <summary>A short name used in messages: "future", "task 'Paint'".</summary>
     internal override string Describe() => "future";
 }

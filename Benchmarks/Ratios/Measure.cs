@@ -30,12 +30,17 @@ internal static class Measure
 
     /// <summary>Runs the variants interleaved and returns, per variant, the measured samples.</summary>
     /// <param name="variants">Each runs one repetition and returns its figures.</param>
-    internal static List<Sample>[] Interleaved(params Func<Sample>[] variants)
+    internal static List<Sample>[] Interleaved(params Func<Sample>[] variants) =>
+        Interleaved(WarmUpRepetitions, Repetitions, variants);
+
+    /// <summary>Runs the variants interleaved with the given counts: for a peer whose one repetition takes many
+    /// seconds (the median of fewer repetitions, said so in the report).</summary>
+    internal static List<Sample>[] Interleaved(int warmUpRepetitions, int repetitions, params Func<Sample>[] variants)
     {
         var results = new List<Sample>[variants.Length];
         for (int v = 0; v < variants.Length; v++)
         {
-            results[v] = new List<Sample>(Repetitions);
+            results[v] = new List<Sample>(repetitions);
         }
 
         long start = Stopwatch.GetTimestamp();
@@ -43,8 +48,8 @@ internal static class Measure
         int warmUps = 0;
         while (true)
         {
-            bool warmingUp = warmUps < WarmUpRepetitions || Stopwatch.GetElapsedTime(start) < MinimumWarmUp;
-            if (!warmingUp && results[0].Count >= Repetitions)
+            bool warmingUp = warmUps < warmUpRepetitions || Stopwatch.GetElapsedTime(start) < MinimumWarmUp;
+            if (!warmingUp && results[0].Count >= repetitions)
             {
                 break;
             }

@@ -10,7 +10,8 @@ namespace YieldLoop.Benchmarks.Ratios;
 /// <summary>
 /// W3 (<c>ping_pong</c>): 50,000 pairs of coroutines handing a value back and forth through futures, 100 round
 /// trips each; beside it the same with <c>async</c> methods and <see cref="TaskCompletionSource{TResult}"/> on the
-/// single-threaded context.
+/// single-threaded context; and the same ping-pong with reusable hand-offs (<see cref="ResettableFutureSource{T}"/>,
+/// one per direction per pair, reset after each round).
 /// </summary>
 /// <remarks>
 /// A future completes once, so every hand-off needs a new one: the workload creates a
@@ -34,7 +35,8 @@ internal static class PingPongWorkload
 
         List<Sample>[] samples = Measure.Interleaved(
             () => Engine(loop),
-            () => Async(context));
+            () => Async(context),
+            () => Reusable(loop));
 
         double engine = Measure.MedianNanoseconds(samples[0]);
         double async = Measure.MedianNanoseconds(samples[1]);
@@ -42,6 +44,9 @@ internal static class PingPongWorkload
         double futureBytesPerResume = Pairs * (double)FuturesPerPair * futureSize / EngineResumes;
         double bytes = rawBytes - futureBytesPerResume;
         double speedup = async / engine;
+        double reusable = Measure.MedianNanoseconds(samples[2]);
+        double reusableBytes = Measure.MedianBytes(samples[2]);
+        double reusableSpeedup = async / reusable;
 
         report.Key("ping_pong", "ns_per_resume", engine);
         report.Key("ping_pong", "async_ns_per_resume", async);
@@ -50,10 +55,15 @@ internal static class PingPongWorkload
         report.Key("ping_pong", "bytes_per_resume_with_futures", rawBytes);
         report.Key("ping_pong", "future_source_bytes", futureSize);
         report.Key("ping_pong", "async_bytes_per_resume", Measure.MedianBytes(samples[1]));
+        report.Key("ping_pong", "reusable_ns_per_resume", reusable);
+        report.Key("ping_pong", "reusable_speedup_vs_async", reusableSpeedup);
+        report.Key("ping_pong", "reusable_bytes_per_resume", reusableBytes);
 
         const string name = "W3 ping_pong";
         report.Row(name, "ns/resume vs async/TCS", Report.Format(engine), Report.Format(async), Report.Format(speedup) + "x faster", ">= 5", speedup >= 5);
         report.Row(name, "bytes/resume beyond futures", Report.Format(bytes), "-", "-", "0", Measure.IsZeroBytes(bytes));
+        report.Row(name, "reusable hand-off ns/resume vs async", Report.Format(reusable), Report.Format(async), Report.Format(reusableSpeedup) + "x faster", ">= 4", reusableSpeedup >= 4);
+        report.Row(name, "reusable hand-off bytes/resume", Report.Format(reusableBytes), "-", "-", "0", Measure.IsZeroBytes(reusableBytes));
         report.Note(FormattableString.Invariant(
             $"W3: every hand-off creates a FutureSource<int> + Future<int> ({futureSize:F0} bytes, measured); with them a resume allocates {rawBytes:F1} bytes, the async baseline {Measure.MedianBytes(samples[1]):F1}."));
         return engine;
@@ -85,6 +95,32 @@ internal static class PingPongWorkload
             var pair = new PingPongPair(loop);
             loop.Start(Coroutines.Pong(pair, RoundTrips));
             loop.Start(Coroutines.Ping(pair, RoundTrips));
+        }
+
+        Measure.Settle();
+        long bytes = GC.GetAllocatedBytesForCurrentThread();
+        long start = Stopwatch.GetTimestamp();
+        while (loop.PendingTaskCount > 0)
+        {
+            loop.Tick();
+        }
+
+        long end = Stopwatch.GetTimestamp();
+        bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
+        return new Sample(Measure.Nanoseconds(start, end) / EngineResumes, bytes / EngineResumes);
+    }
+
+    /// <summary>
+    /// The same ping-pong with two <see cref="ResettableFutureSource{T}"/> per pair, made before the timing starts:
+    /// the timed part allocates nothing (no subtraction), and resumes are counted as for <see cref="Engine"/>.
+    /// </summary>
+    private static Sample Reusable(EventLoop loop)
+    {
+        for (int i = 0; i < Pairs; i++)
+        {
+            var pair = new ReusablePingPongPair(loop);
+            loop.Start(Coroutines.ReusablePong(pair, RoundTrips));
+            loop.Start(Coroutines.ReusablePing(pair, RoundTrips));
         }
 
         Measure.Settle();

@@ -52,7 +52,7 @@ internal static class RatiosMode
     }
 
     internal const string Usage =
-        "usage: ratios [--json PATH] [--no-peers] [--verbose] [--only next_tick,sleep,ping_pong,nested_call,parked,scale,autojump,asyncio]";
+        "usage: ratios [--json PATH] [--no-peers] [--verbose] [--only next_tick,sleep,ping_pong,nested_call,parked,scale,autojump,nito,asyncio]";
 
     private static int RunAll(string? jsonPath, bool skipPeers, string? only)
     {
@@ -83,6 +83,15 @@ internal static class RatiosMode
         if (Selected("autojump"))
         {
             Step("W10 autojump", () => { AutoJumpWorkload.Run(report); return 0; });
+        }
+
+        if (skipPeers || !Selected("nito") || double.IsNaN(nextTick))
+        {
+            report.Row("nito", "skipped (--no-peers, or W1 not run)", "-", "-", "-", "-", null);
+        }
+        else
+        {
+            Step("nito AsyncContext", () => { NitoPeer.Run(report, nextTick); return 0; });
         }
 
         if (skipPeers || !Selected("asyncio") || double.IsNaN(nextTick + sleep + pingPong))

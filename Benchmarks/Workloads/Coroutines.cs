@@ -98,6 +98,42 @@ internal static class Coroutines
         }
     }
 
+    /// <summary>
+    /// W3 with reusable hand-offs, the serving side: sends the ball on the current round of <c>ToPong</c>, waits for
+    /// the current round of <c>ToPing</c>, reads it and resets it for the next round (nothing is allocated).
+    /// </summary>
+    internal static IEnumerator<IAwaitable> ReusablePing(ReusablePingPongPair pair, int roundTrips)
+    {
+        ResettableFutureSource<int> toPong = pair.ToPong;
+        ResettableFutureSource<int> toPing = pair.ToPing;
+        int ball = 0;
+        for (int i = 0; i < roundTrips; i++)
+        {
+            int round = toPing.Version;
+            toPong.SetResult(toPong.Version, ball);
+            yield return toPing.Wait(round);
+            ball = toPing.GetResult(round) + 1;
+            toPing.Reset();
+        }
+
+        pair.Ball = ball;
+    }
+
+    /// <summary>W3 with reusable hand-offs, the answering side: waits for the ball, resets its inbox, sends it back.</summary>
+    internal static IEnumerator<IAwaitable> ReusablePong(ReusablePingPongPair pair, int roundTrips)
+    {
+        ResettableFutureSource<int> toPong = pair.ToPong;
+        ResettableFutureSource<int> toPing = pair.ToPing;
+        for (int i = 0; i < roundTrips; i++)
+        {
+            int round = toPong.Version;
+            yield return toPong.Wait(round);
+            int ball = toPong.GetResult(round);
+            toPong.Reset();
+            toPing.SetResult(toPing.Version, ball + 1);
+        }
+    }
+
     /// <summary>BDN start+complete: ends at its first step.</summary>
     internal static IEnumerator<IAwaitable> Noop()
     {

@@ -85,6 +85,12 @@ internal static class StateBits
     /// <see cref="EventLoop.Close"/> runs it instead of cancelling it (R51).</summary>
     internal const int Posted = 1 << 25;
 
+    /// <summary>
+    /// The future is a <see cref="ResettableFutureSource{T}"/>'s node, reset in place for each round: the yield dispatch
+    /// asks it whether a yield is for the current round (<c>Future.AcceptYield</c>).
+    /// </summary>
+    internal const int Resettable = 1 << 26;
+
     /// <summary>The conditions that send a step off the fast path.</summary>
     internal const int SlowStep = CancelRequested | Fresh | Scoped;
 }
