@@ -11,11 +11,6 @@ namespace YieldLoop.Tests;
 /// </summary>
 public partial class EventLoopTests
 {
-    private List<string> _log = null!;
-
-    [SetUp]
-    public void SetUpLog() => _log = new List<string>();
-
     private void Log(string what) => _log.Add(what + "@" + _loop.TickCount);
 
     // ---- R1 -----------------------------------------------------------------------------------------------------
