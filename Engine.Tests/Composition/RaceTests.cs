@@ -294,10 +294,4 @@ public class RaceTests : LoopFixture
         Assert.That(_log.IndexOf("r1 finally"), Is.InRange(0, wf));
         Assert.That(_log.IndexOf("r2 finally"), Is.InRange(0, wf));
     }
-
-    [Test]
-    public void Race_OfNothing_Throws_R42()
-    {
-        Assert.Throws<ArgumentException>(() => Co.Race(Array.Empty<Future>()));
-    }
 }

@@ -197,12 +197,6 @@ public class WhenAnyTests : LoopFixture
     }
 
     [Test]
-    public void WhenAny_OfNothing_Throws_R42()
-    {
-        Assert.Throws<ArgumentException>(() => Co.WhenAny());
-    }
-
-    [Test]
     public void WhenAny_LoserFailingLater_IsNotObserved_ReportedOnce_R42()
     {
         var boom = new InvalidOperationException("loser");

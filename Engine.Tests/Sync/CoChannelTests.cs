@@ -656,10 +656,4 @@ public class CoChannelTests : LoopFixture
         Ticks(3);
         Assert.That(got, Is.EqualTo(new[] { "a:10", "b:20", "c:30" }));
     }
-
-    [Test]
-    public void Channel_BadCapacity_Throws()
-    {
-        Assert.Throws<ArgumentOutOfRangeException>(() => CoChannel.Bounded<int>(_loop, 0));
-    }
 }

@@ -289,14 +289,6 @@ public class CoConditionTests : LoopFixture
     }
 
     [Test]
-    public void Condition_NotifyWithoutLock_Throws()
-    {
-        var cond = new CoCondition(new CoLock(_loop));
-        Assert.Throws<InvalidOperationException>(() => cond.Notify());
-        Assert.Throws<InvalidOperationException>(() => cond.NotifyAll());
-    }
-
-    [Test]
     public void Condition_WaiterCancelledWhileAnotherHoldsTheLock_HolderUndisturbed_LockFreedAfter()
     {
         var lck = new CoLock(_loop);

@@ -262,14 +262,6 @@ public class CoSemaphoreTests : LoopFixture
     }
 
     [Test]
-    public void Semaphore_ReleasePastMax_Throws_NothingReleased()
-    {
-        var sem = new CoSemaphore(_loop, 1, 2);
-        Assert.Throws<InvalidOperationException>(() => sem.Release(2));
-        Assert.That(sem.CurrentCount, Is.EqualTo(1));
-    }
-
-    [Test]
     public void Semaphore_CancelledBeforeGrant_NewcomerStillBehindLiveWaiters()
     {
         var sem = new CoSemaphore(_loop, 0);
