@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -526,11 +527,6 @@ public partial class EventLoopTests
         {
             return ex;
         }
-    }
-
-    private static IEnumerator<IAwaitable> Empty()
-    {
-        yield break;
     }
 
     private List<Action> ReentrantDriverCalls(LoopPhase phase, LoopTask other) => new()
