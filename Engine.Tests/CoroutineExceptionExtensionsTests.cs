@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
-using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -269,6 +268,11 @@ public class CoroutineExceptionExtensionsTests
         }
     }
 
+    private static IEnumerator<IAwaitable> Wait(Future future)
+    {
+        yield return future;
+    }
+
     private static IEnumerator<IAwaitable> Root(int depth, Exception failure)
     {
         yield return Co.Call(Recurse(depth, failure));
@@ -285,4 +289,18 @@ public class CoroutineExceptionExtensionsTests
     }
 
     private static IEnumerator<IAwaitable> Throw(Exception failure) => Inner(failure);
+
+    private static IEnumerator<IAwaitable> ThrowingFinally(Exception fromFinally, IEnumerator<IAwaitable> body)
+    {
+        try
+        {
+            yield return Co.Call(body);
+        }
+        finally
+        {
+#pragma warning disable CA2219 // R35 is about exactly this: a finally block that throws.
+            throw fromFinally;
+#pragma warning restore CA2219
+        }
+    }
 }
