@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -436,11 +437,6 @@ public class CallTests
         {
             log.Add("parent finally");
         }
-    }
-
-    private static IEnumerator<IAwaitable> Wait(Future future)
-    {
-        yield return future;
     }
 
     private static IEnumerator<IAwaitable> CallChild(IEnumerator<IAwaitable> child)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -435,11 +436,6 @@ public class CoTests
         yield return call;
     }
 
-    private static IEnumerator<IAwaitable> Empty()
-    {
-        yield break;
-    }
-
     private static IEnumerator<IAwaitable> YieldTypedCallTwice(List<int> results)
     {
         Call<int> call = Co.Call<int>(ReturnSeven());
@@ -508,29 +504,9 @@ public class CoTests
         states.Add(future.State);
     }
 
-    private static IEnumerator<IAwaitable> ThrowAfterOneTick(Exception failure)
-    {
-        yield return Co.NextTick;
-        throw failure;
-    }
-
-    private static IEnumerator<IAwaitable> Steps(List<string> log, int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            log.Add("step " + i);
-            yield return Co.NextTick;
-        }
-    }
-
     private static IEnumerator<IAwaitable> Fail(FutureSource source, Exception failure)
     {
         source.SetException(failure);
         yield break;
-    }
-
-    private static IEnumerator<IAwaitable> Wait(Future future)
-    {
-        yield return future;
     }
 }

@@ -8,15 +8,6 @@ namespace YieldLoop.Tests;
 /// <summary>Scenarios for R60-R61: custom awaitables that break their contract, and misuse at run time.</summary>
 public partial class EventLoopTests
 {
-    private void Ticks(int n)
-    {
-        for (int i = 0; i < n; i++)
-        {
-            _clock.Advance(0.1);
-            _loop.Tick();
-        }
-    }
-
     private sealed class ThrowingIsCompletedAwaitable : IAwaitable
     {
         public bool IsCompleted => throw new NotSupportedException("IsCompleted broke");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -11,11 +12,6 @@ namespace YieldLoop.Tests;
 /// </summary>
 public partial class EventLoopTests
 {
-    private List<string> _log = null!;
-
-    [SetUp]
-    public void SetUpLog() => _log = new List<string>();
-
     private void Log(string what) => _log.Add(what + "@" + _loop.TickCount);
 
     // ---- R1 -----------------------------------------------------------------------------------------------------
@@ -531,11 +527,6 @@ public partial class EventLoopTests
         {
             return ex;
         }
-    }
-
-    private static IEnumerator<IAwaitable> Empty()
-    {
-        yield break;
     }
 
     private List<Action> ReentrantDriverCalls(LoopPhase phase, LoopTask other) => new()

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -33,13 +34,6 @@ public partial class EventLoopTests : LoopFixture
             log.Add(name);
             yield return Co.NextTick;
         }
-    }
-
-    /// <summary>Waits for <paramref name="future"/>, then logs <paramref name="name"/>.</summary>
-    private static IEnumerator<IAwaitable> WaitThenLog(Future future, List<string> log, string name)
-    {
-        yield return future;
-        log.Add(name);
     }
 
     /// <summary>Sleeps, then logs <paramref name="name"/> with the loop time.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -641,12 +642,6 @@ public partial class FutureTests
         Assert.That(task.Result, Is.EqualTo("hello"));
     }
 
-    private static IEnumerator<IAwaitable> Waiter(Future future, Action after)
-    {
-        yield return future;
-        after();
-    }
-
     private static IEnumerator<IAwaitable> LogAround(Future<int> future, List<string> log)
     {
         log.Add("before");
@@ -673,13 +668,6 @@ public partial class FutureTests
         yield return Co.Return(f.Result);
     }
 
-    private static IEnumerator<IAwaitable> AwaitTask(LoopTask<int> child, List<long> log)
-    {
-        yield return child;
-        log.Add(1);
-        yield return Co.Return(child.Result + 1);
-    }
-
     private static IEnumerator<IAwaitable> YieldSameCompletedMany(Future<int> f, int count)
     {
         long sum = 0;
@@ -692,36 +680,9 @@ public partial class FutureTests
         yield return Co.Return(sum);
     }
 
-    private static IEnumerator<IAwaitable> ReturnString(string s)
-    {
-        yield return Co.NextTick;
-        yield return Co.Return(s);
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
     // helpers
     // ---------------------------------------------------------------------------------------------------------------
-
-    private static IEnumerator<IAwaitable> ReturnAfterTicks(int ticks, int value)
-    {
-        for (int i = 0; i < ticks; i++)
-        {
-            yield return Co.NextTick;
-        }
-
-        yield return Co.Return(value);
-    }
-
-    private static IEnumerator<IAwaitable> Do(Action action)
-    {
-        action();
-        yield break;
-    }
-
-    private static IEnumerator<IAwaitable> Empty()
-    {
-        yield break;
-    }
 
     private static IEnumerator<IAwaitable> Forever(Action each)
     {

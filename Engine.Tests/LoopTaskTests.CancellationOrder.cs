@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 

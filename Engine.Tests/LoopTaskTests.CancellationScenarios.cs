@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -1959,12 +1960,6 @@ public partial class LoopTaskTests
     private static IEnumerator<IAwaitable> CallIt(IEnumerator<IAwaitable> child)
     {
         yield return Co.Call(child);
-    }
-
-    private static IEnumerator<IAwaitable> Do(Action action)
-    {
-        action();
-        yield break;
     }
 
     private static IEnumerator<IAwaitable> ReturnNow(int v)

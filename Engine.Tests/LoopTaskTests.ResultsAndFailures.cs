@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -771,25 +772,6 @@ public partial class LoopTaskTests
         Assert.That(log, Is.EqualTo(new[] { "inner", "outer" }));
     }
 
-    private static IEnumerator<IAwaitable> Waiter(Future future, Action after)
-    {
-        yield return future;
-        after();
-    }
-
-    private static IEnumerator<IAwaitable> AwaitTask(LoopTask<int> child, List<long> log)
-    {
-        yield return child;
-        log.Add(1);
-        yield return Co.Return(child.Result + 1);
-    }
-
-    private static IEnumerator<IAwaitable> ReturnString(string s)
-    {
-        yield return Co.NextTick;
-        yield return Co.Return(s);
-    }
-
     private static IEnumerator<IAwaitable> OuterWithFinally(List<string> log, Exception boom)
     {
         try
@@ -1106,21 +1088,6 @@ public partial class LoopTaskTests
     // ---------------------------------------------------------------------------------------------------------------
     // helpers
     // ---------------------------------------------------------------------------------------------------------------
-
-    private static IEnumerator<IAwaitable> ReturnAfterTicks(int ticks, int value)
-    {
-        for (int i = 0; i < ticks; i++)
-        {
-            yield return Co.NextTick;
-        }
-
-        yield return Co.Return(value);
-    }
-
-    private static IEnumerator<IAwaitable> Empty()
-    {
-        yield break;
-    }
 
     private static IEnumerator<IAwaitable> Forever(Action each)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -381,21 +382,6 @@ public partial class LoopTaskTests : LoopFixture
         }
     }
 
-    private static IEnumerator<IAwaitable> Steps(List<string> log, int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            log.Add("step " + i);
-            yield return Co.NextTick;
-        }
-    }
-
-    private static IEnumerator<IAwaitable> ThrowAfterOneTick(Exception failure)
-    {
-        yield return Co.NextTick;
-        throw failure;
-    }
-
     private static IEnumerator<IAwaitable> ParkOn(Future future, List<string> log)
     {
         try
@@ -438,20 +424,6 @@ public partial class LoopTaskTests : LoopFixture
             {
                 log.Add("finally " + depth);
             }
-        }
-    }
-
-    private static IEnumerator<IAwaitable> ThrowingFinally(Exception fromFinally, IEnumerator<IAwaitable> body)
-    {
-        try
-        {
-            yield return Co.Call(body);
-        }
-        finally
-        {
-#pragma warning disable CA2219 // R35 is about exactly this: a finally block that throws.
-            throw fromFinally;
-#pragma warning restore CA2219
         }
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -22,12 +23,6 @@ public class ScopeTests
     {
         yield return Co.Sleep(seconds);
         log.Add($"{name}@{loop.Time.TotalSeconds:0.###}");
-    }
-
-    private static IEnumerator<IAwaitable> WaitThenLog(Future future, List<string> log, string name)
-    {
-        yield return future;
-        log.Add(name);
     }
 
     private static IEnumerator<IAwaitable> GuardedForever(List<string> log, string name)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using NUnit.Framework;
+using static YieldLoop.Tests.TestCoroutines;
 
 namespace YieldLoop.Tests;
 
@@ -306,11 +307,6 @@ public class StressTests
             yield return source.Future;
             seen[0]++;
         }
-    }
-
-    private static IEnumerator<IAwaitable> Wait(Future future)
-    {
-        yield return future;
     }
 
     private static IEnumerator<IAwaitable> Forever()

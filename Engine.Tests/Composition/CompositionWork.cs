@@ -67,6 +67,55 @@ internal static class CompositionWork
         }
     }
 
+    /// <summary>
+    /// Sleeps; its finally logs "name finally" and throws <paramref name="failure"/>, whether the sleep ended or was
+    /// cancelled (unlike <see cref="SleepThrowInFinally"/>, it logs no "name done") (R35).
+    /// </summary>
+    public static IEnumerator<IAwaitable> SleepThrowFromFinally(double seconds, Exception failure, List<string> log, string name)
+    {
+        try
+        {
+            yield return Co.Sleep(seconds);
+        }
+        finally
+        {
+            log.Add(name + " finally");
+#pragma warning disable CA2219 // R35 is about exactly this: a finally block that throws.
+            throw failure;
+#pragma warning restore CA2219
+        }
+    }
+
+    /// <summary>Waits for <paramref name="future"/> to settle (Co.Settle, never throwing) and logs the state it saw.</summary>
+    public static IEnumerator<IAwaitable> SettleAndLog(Future future, List<string> log, string name)
+    {
+        try
+        {
+            yield return Co.Settle(future);
+            log.Add(name + " resumed " + future.State);
+        }
+        finally
+        {
+            log.Add(name + " finally");
+        }
+    }
+
+    /// <summary>Sleeps forever, 1000 seconds at a time (unlike <see cref="Forever"/>, it is not woken every tick).</summary>
+    public static IEnumerator<IAwaitable> SleepForever(List<string> log, string name)
+    {
+        try
+        {
+            while (true)
+            {
+                yield return Co.Sleep(1000);
+            }
+        }
+        finally
+        {
+            log.Add(name + " finally");
+        }
+    }
+
     /// <summary>Waits on <paramref name="future"/> and logs the outcome the coroutine saw.</summary>
     public static IEnumerator<IAwaitable> Await(Future future, List<string> log, string name)
     {

@@ -7,8 +7,13 @@ namespace YieldLoop.Tests.Composition;
 
 /// <summary>Co.SettleAll: wait for every child whatever happens (R41).</summary>
 [TestFixture]
-public class SettleAllTests
+public class SettleAllTests : LoopFixture
 {
+    public SettleAllTests()
+        : base("comp")
+    {
+    }
+
     [Test]
     public void SettleAll_WaitsForEveryChildWhateverHappens_AndCancelsNone_R41()
     {
@@ -137,5 +142,84 @@ public class SettleAllTests
 
         Assert.That(log, Is.EqualTo(new[] { "a finally" }));
         Assert.That(timed.Exception, Is.TypeOf<TimeoutException>(), "a drained settle ends cancelled, so the timeout times out");
+    }
+
+    // ---- scenarios written from docs/semantics.md ---------------------------------------------------------------
+
+    [Test]
+    public void SettleAll_WaitsForEveryChild_NeverCancels_EachOutcomeAvailable_R41()
+    {
+        var boom = new InvalidOperationException("boom");
+        var a = _loop.Start(SleepThrow(1, boom, _log, "a"));
+        var b = _loop.Start<int>(SleepReturn(5, 2, _log, "b"));
+        var c = _loop.Start(SleepForever(_log, "c"));
+        var settle = Co.SettleAll(a, b, c);
+        AdvanceAndTick(3);
+        c.Cancel();
+        for (int i = 0; i < 4; i++)
+        {
+            AdvanceAndTick(1);
+            if (i < 1)
+            {
+                Assert.That(settle.IsCompleted, Is.False, "settle-all completed before every child");
+            }
+        }
+
+        AdvanceAndTickUntil(settle);
+        Assert.That(settle.IsSucceeded, Is.True);
+        Assert.That(a.IsFaulted, Is.True);
+        Assert.That(b.IsSucceeded, Is.True);
+        Assert.That(b.Result, Is.EqualTo(2));
+        Assert.That(c.IsCancelled, Is.True);
+        Assert.That(_log, Does.Contain("b done"));
+        Assert.That(_unhandled, Is.Empty, "failures under SettleAll count as observed");
+    }
+
+    [Test]
+    public void SettleAll_NotCompletedWhileAChildIsPending_R41()
+    {
+        var boom = new InvalidOperationException("boom");
+        var a = _loop.Start(SleepThrow(1, boom, _log, "a"));
+        var b = _loop.Start<int>(SleepReturn(10, 2, _log, "b"));
+        var settle = Co.SettleAll(a, b);
+        for (int i = 0; i < 8; i++)
+        {
+            AdvanceAndTick(1);
+        }
+
+        Assert.That(a.IsFaulted, Is.True);
+        Assert.That(settle.IsCompleted, Is.False);
+        Assert.That(b.IsCompleted, Is.False);
+        AdvanceAndTickUntil(settle);
+        Assert.That(b.Result, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void SettleAll_CancellingTheReturnedFuture_CancelsChildren_R41()
+    {
+        var a = _loop.Start(SleepForever(_log, "a"));
+        var b = _loop.Start(SleepForever(_log, "b"));
+        var settle = Co.SettleAll(a, b);
+        AdvanceAndTick(1);
+        settle.Cancel();
+        _loop.Tick();
+        _loop.Tick();
+        Assert.That(a.IsCancelled && b.IsCancelled, Is.True);
+    }
+
+    [Test]
+    public void SettleAll_OfNothing_CompletesAtOnce_R41()
+    {
+        bool done = false;
+        IEnumerator<IAwaitable> Main()
+        {
+            var f = Co.SettleAll();
+            done = f.IsSucceeded;
+            yield break;
+        }
+
+        _loop.Start(Main());
+        _loop.Tick();
+        Assert.That(done, Is.True);
     }
 }

@@ -8,8 +8,13 @@ namespace YieldLoop.Tests.Composition;
 
 /// <summary>TaskGroup: structured concurrency (R44).</summary>
 [TestFixture]
-public class TaskGroupTests
+public partial class TaskGroupTests : LoopFixture
 {
+    public TaskGroupTests()
+        : base("comp")
+    {
+    }
+
     // ---- waiting -----------------------------------------------------------------------------------------------
 
     [Test]

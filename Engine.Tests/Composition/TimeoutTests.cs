@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using NUnit.Framework;
 using static YieldLoop.Tests.Composition.CompositionWork;
 
@@ -7,8 +8,13 @@ namespace YieldLoop.Tests.Composition;
 
 /// <summary>Co.Timeout (R43).</summary>
 [TestFixture]
-public class TimeoutTests
+public class TimeoutTests : LoopFixture
 {
+    public TimeoutTests()
+        : base("comp")
+    {
+    }
+
     // ---- the deadline -----------------------------------------------------------------------------------------------
 
     [Test]
@@ -413,5 +419,309 @@ public class TimeoutTests
         Assert.That(inner.Exception, Is.InstanceOf<TimeoutException>(), "its own deadline came first");
         Assert.That(outer.Exception, Is.SameAs(inner.Exception), "the outer passes the inner's failure on");
         _ = outer.Exception;
+    }
+
+    // ---- scenarios written from docs/semantics.md ---------------------------------------------------------------
+
+    [Test]
+    public void Timeout_CountsFromCreation_NotFromYield_R43()
+    {
+        var work = _loop.Start(SleepForever(_log, "work"));
+        Future timeout = Co.Timeout(work, 2);
+        double? resumedAt = null;
+        IEnumerator<IAwaitable> Waiter()
+        {
+            yield return Co.Sleep(1.5);
+            yield return Co.Settle(timeout);
+            resumedAt = _loop.Time.TotalSeconds;
+        }
+
+        _loop.Start(Waiter());
+        for (int i = 0; i < 40 && resumedAt == null; i++)
+        {
+            AdvanceAndTick(0.25);
+        }
+
+        Assert.That(timeout.Exception, Is.InstanceOf<TimeoutException>());
+        Assert.That(resumedAt, Is.Not.Null);
+        Assert.That(resumedAt!.Value, Is.LessThan(3.0), "the deadline was counted from the yield, not the creation");
+        Assert.That(resumedAt!.Value, Is.GreaterThanOrEqualTo(2.0));
+    }
+
+    [Test]
+    public void Timeout_NotBeforeDeadline_R43()
+    {
+        var work = _loop.Start(SleepForever(_log, "work"));
+        Future timeout = Co.Timeout(work, 2);
+        AdvanceAndTick(1.0);
+        AdvanceAndTick(0.99);
+        Assert.That(timeout.IsCompleted, Is.False);
+        Assert.That(work.IsCompleted, Is.False);
+        Assert.That(_log, Is.Empty);
+        AdvanceAndTick(0.01);
+        AdvanceAndTickUntil(timeout);
+        Assert.That(timeout.Exception, Is.InstanceOf<TimeoutException>());
+    }
+
+    [Test]
+    public void Expiry_CancelsWork_WaitsForFinally_ThenTimeoutException_R43()
+    {
+        IEnumerator<IAwaitable> Main()
+        {
+            var t = Co.Timeout(_loop, SleepForever(_log, "work"), 1);
+            yield return Co.Settle(t);
+            _log.Add("main sees " + t.Exception?.GetType().Name);
+        }
+
+        var m = _loop.Start(Main());
+        AdvanceAndTickUntil(m);
+        Assert.That(_log, Is.EqualTo(new[] { "work finally", "main sees TimeoutException" }));
+        Assert.That(_unhandled, Is.Empty);
+    }
+
+    [Test]
+    public void Expiry_TimeoutFutureNotCompleteUntilWorkFinished_R43()
+    {
+        var work = _loop.Start(SleepForever(_log, "work"));
+        Future timeout = Co.Timeout(work, 1);
+        for (int i = 0; i < 20 && !timeout.IsCompleted; i++)
+        {
+            AdvanceAndTick(0.5);
+        }
+
+        Assert.That(timeout.IsCompleted, Is.True);
+        Assert.That(work.IsCancelled, Is.True);
+        Assert.That(_log, Does.Contain("work finally"));
+    }
+
+    [Test]
+    public void Expiry_FinallyThrows_ThatExceptionIsTheOutcome_R43()
+    {
+        var fromFinally = new InvalidOperationException("cleanup failed");
+        var work = _loop.Start(SleepThrowFromFinally(100, fromFinally, _log, "work"));
+        Future timeout = Co.Timeout(work, 1);
+        AdvanceAndTickUntil(timeout);
+        Assert.That(timeout.Exception, Is.SameAs(fromFinally));
+    }
+
+    [Test]
+    public void WorkFinishingFirst_Wins_WithItsResult_R43()
+    {
+        var work = _loop.Start<int>(SleepReturn(1, 42, _log, "work"));
+        Future<int> timeout = Co.Timeout<int>(work, 5);
+        AdvanceAndTickUntil(timeout);
+        Assert.That(timeout.Result, Is.EqualTo(42));
+        for (int i = 0; i < 10; i++)
+        {
+            AdvanceAndTick(1);
+        }
+
+        Assert.That(_unhandled, Is.Empty);
+        Assert.That(timeout.IsSucceeded, Is.True);
+    }
+
+    [Test]
+    public void WorkFailingFirst_TimeoutFailsWithSameException_R43()
+    {
+        var boom = new InvalidOperationException("boom");
+        var work = _loop.Start(SleepThrow(1, boom, _log, "work"));
+        Future timeout = Co.Timeout(work, 5);
+        AdvanceAndTickUntil(timeout);
+        Assert.That(timeout.Exception, Is.SameAs(boom));
+    }
+
+    [Test]
+    public void WorkFinishingInTheDeadlineTick_WorkWins_R43()
+    {
+        var src = new FutureSource<int>(_loop);
+        Future<int> timeout = Co.Timeout<int>(src.Future, 1);
+        AdvanceAndTick(0.5);
+        src.SetResult(9);
+        AdvanceAndTick(0.5);
+        AdvanceAndTickUntil(timeout);
+        Assert.That(timeout.Result, Is.EqualTo(9));
+    }
+
+    [Test]
+    public void ZeroTimeout_WorkAlreadyDone_GivesResult_R43()
+    {
+        var src = new FutureSource<int>(_loop);
+        src.SetResult(3);
+        Future<int> t = Co.Timeout<int>(src.Future, 0);
+        AdvanceAndTickUntil(t);
+        Assert.That(t.Result, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void NegativeTimeout_WorkAlreadyFailed_GivesThatFailure_R43()
+    {
+        var boom = new InvalidOperationException("boom");
+        var src = new FutureSource(_loop);
+        src.SetException(boom);
+        Future t = Co.Timeout(src.Future, -1);
+        AdvanceAndTickUntil(t);
+        Assert.That(t.Exception, Is.SameAs(boom));
+    }
+
+    [Test]
+    public void ZeroTimeout_PendingWork_CancelledAtOnce_TimeoutException_R43()
+    {
+        var src = new FutureSource(_loop);
+        Future t = Co.Timeout(src.Future, 0);
+        AdvanceAndTickUntil(t, 3);
+        Assert.That(src.Future.IsCancelled, Is.True);
+        Assert.That(t.Exception, Is.InstanceOf<TimeoutException>());
+    }
+
+    [Test]
+    public void NegativeTimeout_UnstartedCoroutine_NeverRuns_R43()
+    {
+        bool ran = false;
+        IEnumerator<IAwaitable> Body()
+        {
+            ran = true;
+            yield return Co.NextTick;
+        }
+
+        Future? t = null;
+        IEnumerator<IAwaitable> Main()
+        {
+            t = Co.Timeout(_loop, Body(), -5);
+            yield return Co.Settle(t);
+        }
+
+        var m = _loop.Start(Main());
+        AdvanceAndTickUntil(m);
+        Assert.That(ran, Is.False);
+        Assert.That(t!.Exception, Is.InstanceOf<TimeoutException>());
+    }
+
+    [Test]
+    public void ZeroTimeout_OfCoroutine_NeverRuns_R43()
+    {
+        bool ran = false;
+        IEnumerator<IAwaitable> Body()
+        {
+            ran = true;
+            yield return Co.Return(1);
+        }
+
+        Future<int>? t = null;
+        IEnumerator<IAwaitable> Main()
+        {
+            t = Co.Timeout<int>(_loop, Body(), 0);
+            yield return Co.Settle(t);
+        }
+
+        var m = _loop.Start(Main());
+        AdvanceAndTickUntil(m);
+        Assert.That(ran, Is.False);
+        Assert.That(t!.Exception, Is.InstanceOf<TimeoutException>());
+    }
+
+    [Test]
+    public void CancelFromOutside_IsNotATimeout_R43()
+    {
+        var work = _loop.Start(SleepForever(_log, "work"));
+        Future t = Co.Timeout(work, 5);
+        AdvanceAndTick(1);
+        work.Cancel();
+        AdvanceAndTickUntil(t);
+        Assert.That(t.IsCancelled, Is.True, $"expected cancelled, got {t.State}");
+        Assert.That(t.Exception, Is.Null);
+    }
+
+    [Test]
+    public void NestedEqualDeadlines_OnlyOuterTimesOut_InnerCancelled_R43()
+    {
+        Future? inner = null;
+        Future? outer = null;
+        IEnumerator<IAwaitable> Middle()
+        {
+            inner = Co.Timeout(_loop, SleepForever(_log, "work"), 2);
+            yield return inner;
+        }
+
+        IEnumerator<IAwaitable> Main()
+        {
+            outer = Co.Timeout(_loop, Middle(), 2);
+            yield return Co.Settle(outer);
+        }
+
+        var m = _loop.Start(Main());
+        AdvanceAndTickUntil(m);
+        Assert.That(outer!.Exception, Is.InstanceOf<TimeoutException>());
+        Assert.That(inner!.IsCancelled, Is.True, $"inner should be cancelled, was {inner.State} {inner.Exception}");
+        Assert.That(_log, Does.Contain("work finally"));
+        Assert.That(_unhandled, Is.Empty);
+    }
+
+    [Test]
+    public void NestedEqualDeadlines_InnerCreatedFirst_TaskWork_OnlyOuterTimesOut_R43()
+    {
+        var work = _loop.Start(SleepForever(_log, "work"));
+        _loop.Tick();
+        Future inner = Co.Timeout(work, 1);
+        Future outer = Co.Timeout(inner, 1);
+        AdvanceAndTickUntil(outer);
+        _loop.Tick();
+        Assert.That(outer.Exception, Is.InstanceOf<TimeoutException>());
+        Assert.That(inner.IsCancelled, Is.True, $"inner was {inner.State}");
+        Assert.That(work.IsCancelled, Is.True);
+        Assert.That(_log, Does.Contain("work finally"));
+    }
+
+    [Test]
+    public void NestedInnerShorter_InnerTimesOut_R43()
+    {
+        var src = new FutureSource(_loop);
+        Future inner = Co.Timeout(src.Future, 1);
+        Future outer = Co.Timeout(inner, 5);
+        AdvanceAndTickUntil(outer);
+        Assert.That(inner.Exception, Is.InstanceOf<TimeoutException>());
+        Assert.That(outer.Exception, Is.SameAs(inner.Exception));
+    }
+
+    [Test]
+    public void TimeoutOfWhenAll_CancelsAllChildren_WaitsForThem_R43()
+    {
+        IEnumerator<IAwaitable> Main()
+        {
+            var t = Co.Timeout(Co.WhenAll(_loop, SleepForever(_log, "a"), SleepForever(_log, "b")), 1);
+            yield return Co.Settle(t);
+            _log.Add("main " + t.Exception?.GetType().Name);
+        }
+
+        var m = _loop.Start(Main());
+        AdvanceAndTickUntil(m);
+        Assert.That(_log.Last(), Is.EqualTo("main TimeoutException"));
+        Assert.That(_log, Does.Contain("a finally").And.Contain("b finally"));
+    }
+
+    [Test]
+    public void ShieldedWork_TimeoutDoesNotCancelIt_R43()
+    {
+        var work = _loop.Start<int>(SleepReturn(3, 5, _log, "work"));
+        Future t = Co.Timeout(Co.Shield(work), 1);
+        AdvanceAndTickUntil(t);
+        Assert.That(t.Exception, Is.InstanceOf<TimeoutException>());
+        AdvanceAndTickUntil(work);
+        Assert.That(work.Result, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void TimeoutOfTypedCoroutine_PassesResult_R43()
+    {
+        int? got = null;
+        IEnumerator<IAwaitable> Main()
+        {
+            var t = Co.Timeout<int>(_loop, SleepReturn(1, 77, _log, "w"), 5);
+            yield return t;
+            got = t.Result;
+        }
+
+        var m = _loop.Start(Main());
+        AdvanceAndTickUntil(m);
+        Assert.That(got, Is.EqualTo(77));
     }
 }

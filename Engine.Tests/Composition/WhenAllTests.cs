@@ -7,8 +7,13 @@ namespace YieldLoop.Tests.Composition;
 
 /// <summary>Co.WhenAll: wait for all, first failure cancels the rest and waits for them (R40).</summary>
 [TestFixture]
-public class WhenAllTests
+public partial class WhenAllTests : LoopFixture
 {
+    public WhenAllTests()
+        : base("comp")
+    {
+    }
+
     // ---- of nothing -----------------------------------------------------------------------------------------------
 
     [Test]

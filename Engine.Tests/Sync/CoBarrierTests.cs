@@ -1,12 +1,18 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using NUnit.Framework;
 
 namespace YieldLoop.Tests.Sync;
 
 /// <summary>CoBarrier: phases, arrival indices, and withdrawn arrivals.</summary>
-public class CoBarrierTests
+public class CoBarrierTests : LoopFixture
 {
+    public CoBarrierTests()
+        : base("sync")
+    {
+    }
+
     [Test]
     public void TheLastArrival_TripsThePhase_AndEveryoneGetsItsArrivalIndex()
     {
@@ -105,5 +111,37 @@ public class CoBarrierTests
             yield return barrier.SignalAndWait();
             phases.Add(barrier.Phase);
         }
+    }
+
+    // ---- scenarios: FIFO fairness and cancel safety ---------------------------------------------------------------
+
+    [Test]
+    public void Barrier_CancelledArrivalWithdrawn_PhaseWaitsForAnother()
+    {
+        var bar = new CoBarrier(_loop, 3);
+        var indices = new Dictionary<string, int>();
+        IEnumerator<IAwaitable> Arrive(string n)
+        {
+            var f = bar.SignalAndWait();
+            yield return f;
+            indices[n] = f.Result;
+        }
+
+        var a = _loop.Start(Arrive("a"));
+        var b = _loop.Start(Arrive("b"));
+        Ticks(2);
+        b.Cancel();
+        Ticks(1);
+        Assert.That(bar.ArrivedCount, Is.EqualTo(1));
+        _loop.Start(Arrive("c"));
+        Ticks(2);
+        Assert.That(bar.Phase, Is.EqualTo(0), "tripped one participant short");
+        Assert.That(indices, Is.Empty);
+        _loop.Start(Arrive("d"));
+        Ticks(3);
+        Assert.That(bar.Phase, Is.EqualTo(1));
+        Assert.That(indices.Keys, Is.EquivalentTo(new[] { "a", "c", "d" }));
+        Assert.That(indices.Values.OrderBy(v => v), Is.EqualTo(new[] { 0, 1, 2 }));
+        Assert.That(a.IsSucceeded, Is.True);
     }
 }

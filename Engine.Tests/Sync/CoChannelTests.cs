@@ -6,8 +6,13 @@ using NUnit.Framework;
 namespace YieldLoop.Tests.Sync;
 
 /// <summary>CoChannel: FIFO items, parked producers and consumers, completion, and cancel-safe reads.</summary>
-public class CoChannelTests
+public class CoChannelTests : LoopFixture
 {
+    public CoChannelTests()
+        : base("sync")
+    {
+    }
+
     [Test]
     public void Items_AreReadInTheOrderTheyWereWritten()
     {
@@ -463,5 +468,192 @@ public class CoChannelTests
                 got.Add(x);
             }
         }
+    }
+
+    // ---- scenarios: FIFO fairness and cancel safety ---------------------------------------------------------------
+
+    [Test]
+    public void Channel_Bounded_WriterParksAtCapacity_ReaderGetsFifo()
+    {
+        var ch = CoChannel.Bounded<int>(_loop, 2);
+        int written = 0;
+        IEnumerator<IAwaitable> Producer()
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                yield return ch.Write(i);
+                written++;
+            }
+
+            ch.Complete();
+        }
+
+        _loop.Start(Producer());
+        Ticks(5);
+        Assert.That(ch.Count, Is.EqualTo(2));
+        Assert.That(written, Is.EqualTo(2), "the third write must park while the channel is full");
+        var got = new List<int>();
+        IEnumerator<IAwaitable> Consumer()
+        {
+            while (true)
+            {
+                var more = ch.WaitToRead();
+                yield return more;
+                if (!more.Result)
+                {
+                    yield break;
+                }
+
+                while (ch.TryRead(out int x))
+                {
+                    got.Add(x);
+                    Assert.That(ch.Count, Is.LessThanOrEqualTo(2));
+                }
+            }
+        }
+
+        var c = _loop.Start(Consumer());
+        Ticks(30);
+        Assert.That(c.IsSucceeded, Is.True, c.Exception?.ToString());
+        Assert.That(got, Is.EqualTo(new[] { 0, 1, 2, 3, 4, 5 }));
+    }
+
+    [Test]
+    public void Channel_TryWriteFalseWhenFull()
+    {
+        var ch = CoChannel.Bounded<int>(_loop, 1);
+        Assert.That(ch.TryWrite(1), Is.True);
+        Assert.That(ch.TryWrite(2), Is.False);
+        Assert.That(ch.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Channel_Complete_ParkedWriterFails_ReadersDrainThenFail()
+    {
+        var ch = CoChannel.Bounded<string>(_loop, 1);
+        Assert.That(ch.TryWrite("x"), Is.True);
+        Future? parked = null;
+        IEnumerator<IAwaitable> Writer()
+        {
+            parked = ch.Write("y");
+            yield return Co.Settle(parked);
+        }
+
+        _loop.Start(Writer());
+        Ticks(2);
+        ch.Complete();
+        Ticks(2);
+        Assert.That(parked!.Exception, Is.InstanceOf<InvalidOperationException>());
+        Assert.Throws<InvalidOperationException>(() => ch.Write("z"));
+        Assert.That(ch.TryWrite("z"), Is.False);
+        Assert.That(ch.TryRead(out string? first), Is.True);
+        Assert.That(first, Is.EqualTo("x"));
+        Future<string> r = ch.Read();
+        Ticks(1);
+        Assert.That(r.Exception, Is.InstanceOf<InvalidOperationException>());
+        Future<bool> w = ch.WaitToRead();
+        Ticks(1);
+        Assert.That(w.Result, Is.False);
+    }
+
+    [Test]
+    public void Channel_CompleteWithError_ReadersSeeSameObject_ParkedReaderToo()
+    {
+        var ch = CoChannel.Unbounded<int>(_loop);
+        var err = new FormatException("producer broke");
+        Future<int>? read = null;
+        IEnumerator<IAwaitable> Reader()
+        {
+            read = ch.Read();
+            yield return Co.Settle(read);
+        }
+
+        _loop.Start(Reader());
+        Ticks(2);
+        ch.Complete(err);
+        Ticks(2);
+        Assert.That(read!.Exception, Is.SameAs(err));
+        var wait = ch.WaitToRead();
+        Ticks(1);
+        Assert.That(wait.Exception, Is.SameAs(err));
+        Assert.That(ch.TryComplete(), Is.False);
+        Assert.Throws<InvalidOperationException>(() => ch.Complete());
+    }
+
+    [Test]
+    public void Channel_ReaderCancelledAfterDelivery_ItemGoesToNextReader_NoLossNoDuplicate()
+    {
+        var ch = CoChannel.Unbounded<int>(_loop);
+        var got = new List<string>();
+        IEnumerator<IAwaitable> Reader(string n)
+        {
+            var r = ch.Read();
+            yield return r;
+            got.Add(n + ":" + r.Result);
+        }
+
+        var a = _loop.Start(Reader("a"));
+        var b = _loop.Start(Reader("b"));
+        Ticks(2);
+        Assert.That(ch.TryWrite(1), Is.True);   // delivered to a
+        a.Cancel();                              // before a resumes
+        Ticks(3);
+        Assert.That(ch.TryWrite(2), Is.True);
+        Ticks(3);
+        Assert.That(got, Is.EqualTo(new[] { "b:1" }));
+        Assert.That(ch.TryRead(out int left), Is.True);
+        Assert.That(left, Is.EqualTo(2));
+        Assert.That(ch.Count, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void Channel_WriterCancelledWhileParked_ItemNotWritten()
+    {
+        var ch = CoChannel.Bounded<int>(_loop, 1);
+        Assert.That(ch.TryWrite(1), Is.True);
+        IEnumerator<IAwaitable> Writer(int v)
+        {
+            yield return ch.Write(v);
+        }
+
+        var w2 = _loop.Start(Writer(2));
+        var w3 = _loop.Start(Writer(3));
+        Ticks(2);
+        w2.Cancel();
+        Ticks(2);
+        var items = new List<int>();
+        while (ch.TryRead(out int x))
+        {
+            items.Add(x);
+            Ticks(2);
+        }
+
+        Assert.That(items, Is.EqualTo(new[] { 1, 3 }));
+        Assert.That(w3.IsSucceeded, Is.True);
+    }
+
+    [Test]
+    public void Channel_ReadersServedFifo()
+    {
+        var ch = CoChannel.Unbounded<int>(_loop);
+        var got = new List<string>();
+        IEnumerator<IAwaitable> Reader(string n)
+        {
+            var r = ch.Read();
+            yield return r;
+            got.Add(n + ":" + r.Result);
+        }
+
+        foreach (string n in new[] { "a", "b", "c" })
+        {
+            _loop.Start(Reader(n));
+        }
+
+        Ticks(2);
+        ch.TryWrite(10);
+        ch.TryWrite(20);
+        ch.TryWrite(30);
+        Ticks(3);
+        Assert.That(got, Is.EqualTo(new[] { "a:10", "b:20", "c:30" }));
     }
 }

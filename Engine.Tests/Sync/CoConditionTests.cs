@@ -5,8 +5,13 @@ using NUnit.Framework;
 namespace YieldLoop.Tests.Sync;
 
 /// <summary>CoCondition: notify order, re-acquiring the lock, and cancellation during a wait.</summary>
-public class CoConditionTests
+public class CoConditionTests : LoopFixture
 {
+    public CoConditionTests()
+        : base("sync")
+    {
+    }
+
     [Test]
     public void Notify_WakesTheFirstWaiter_WhichResumesHoldingTheLock()
     {
@@ -236,5 +241,85 @@ public class CoConditionTests
                 lck.Release();
             }
         }
+    }
+
+    // ---- scenarios: FIFO fairness and cancel safety ---------------------------------------------------------------
+
+    [Test]
+    public void Condition_NotifyWakesInOrder_CancelledAfterNotifyHandsItOn()
+    {
+        var lck = new CoLock(_loop);
+        var cond = new CoCondition(lck);
+        var tasks = new Dictionary<string, LoopTask>();
+        IEnumerator<IAwaitable> Waiter(string n)
+        {
+            yield return lck.Acquire();
+            try
+            {
+                yield return cond.Wait();
+                _log.Add(n + " notified");
+            }
+            finally
+            {
+                lck.Release();
+            }
+        }
+
+        foreach (string n in new[] { "a", "b", "c" })
+        {
+            tasks[n] = _loop.Start(Waiter(n));
+        }
+
+        Ticks(5);
+        Assert.That(lck.TryAcquire(), Is.True);
+        cond.Notify(1);   // a is notified
+        tasks["a"].Cancel();   // before it resumes: the notification goes to b
+        lck.Release();
+        Ticks(10);
+        Assert.That(_log, Is.EqualTo(new[] { "b notified" }));
+        Assert.That(tasks["a"].IsCancelled, Is.True);
+        Assert.That(tasks["c"].IsCompleted, Is.False);
+        Assert.That(lck.IsLocked, Is.False, "the lock leaked");
+        Assert.That(lck.TryAcquire(), Is.True);
+        cond.NotifyAll();
+        lck.Release();
+        Ticks(5);
+        Assert.That(_log, Is.EqualTo(new[] { "b notified", "c notified" }));
+        Assert.That(lck.IsLocked, Is.False);
+    }
+
+    [Test]
+    public void Condition_WaiterCancelledWhileAnotherHoldsTheLock_HolderUndisturbed_LockFreedAfter()
+    {
+        var lck = new CoLock(_loop);
+        var cond = new CoCondition(lck);
+        IEnumerator<IAwaitable> Waiter()
+        {
+            yield return lck.Acquire();
+            try
+            {
+                yield return cond.Wait();
+                _log.Add("waiter notified");
+            }
+            finally
+            {
+                lck.Release();
+                _log.Add("waiter finally");
+            }
+        }
+
+        var w = _loop.Start(Waiter());
+        Ticks(3);
+        Assert.That(lck.IsLocked, Is.False, "Wait must release the lock");
+        Assert.That(lck.TryAcquire(), Is.True);   // someone else holds it now
+        w.Cancel();
+        Ticks(2);
+        Assert.That(w.IsCancelled, Is.True, w.Exception?.ToString());
+        Assert.That(_log, Is.EqualTo(new[] { "waiter finally" }));
+        Assert.That(lck.IsLocked, Is.True, "the cancelled waiter's release took the lock from its holder");
+        lck.Release();
+        Assert.That(lck.IsLocked, Is.False);
+        Assert.That(lck.TryAcquire(), Is.True);
+        lck.Release();
     }
 }

@@ -5,8 +5,13 @@ using NUnit.Framework;
 namespace YieldLoop.Tests.Sync;
 
 /// <summary>CoEvent: set wakes every waiter in order; cancelled waiters affect nobody.</summary>
-public class CoEventTests
+public class CoEventTests : LoopFixture
 {
+    public CoEventTests()
+        : base("sync")
+    {
+    }
+
     [Test]
     public void Wait_OnASetEvent_CompletesAtOnce_AndOnAClearOneParks()
     {
@@ -96,5 +101,50 @@ public class CoEventTests
     {
         yield return ev.Wait();
         log.Add(name);
+    }
+
+    // ---- scenarios: FIFO fairness and cancel safety ---------------------------------------------------------------
+
+    [Test]
+    public void Event_SetWakesEveryWaiterInOrder_CancelledWaiterDoesNotAffectOthers()
+    {
+        var ev = new CoEvent(_loop);
+        var tasks = new List<LoopTask>();
+        IEnumerator<IAwaitable> Waiter(string n)
+        {
+            yield return ev.Wait();
+            _log.Add(n);
+        }
+
+        foreach (string n in new[] { "a", "b", "c", "d" })
+        {
+            tasks.Add(_loop.Start(Waiter(n)));
+        }
+
+        Ticks(2);
+        tasks[1].Cancel();
+        Ticks(1);
+        ev.Set();
+        Ticks(3);
+        Assert.That(_log, Is.EqualTo(new[] { "a", "c", "d" }));
+        Assert.That(tasks[1].IsCancelled, Is.True);
+    }
+
+    [Test]
+    public void Event_SetThenClearInSameTick_WakeUpNotTakenBack()
+    {
+        var ev = new CoEvent(_loop);
+        IEnumerator<IAwaitable> Waiter()
+        {
+            yield return ev.Wait();
+            _log.Add("woke");
+        }
+
+        _loop.Start(Waiter());
+        Ticks(1);
+        ev.Set();
+        ev.Clear();
+        Ticks(2);
+        Assert.That(_log, Is.EqualTo(new[] { "woke" }));
     }
 }

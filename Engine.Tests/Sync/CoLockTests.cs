@@ -1,12 +1,18 @@
 using System;
 using System.Collections.Generic;
 using NUnit.Framework;
+using static YieldLoop.Tests.Sync.SyncWork;
 
 namespace YieldLoop.Tests.Sync;
 
 /// <summary>CoLock: FIFO grants, ownership transfer, and cancel safety before and after a grant.</summary>
-public class CoLockTests
+public class CoLockTests : LoopFixture
 {
+    public CoLockTests()
+        : base("sync")
+    {
+    }
+
     private sealed class Probe
     {
         public List<string> Log { get; } = new();
@@ -237,5 +243,95 @@ public class CoLockTests
         yield return Co.NextTick;
         probe.Log.Add(lck.IsLocked && probe.Inside == 0 ? "granted, not resumed" : "unexpected");
         victim.Cancel();
+    }
+
+    // ---- scenarios: FIFO fairness and cancel safety ---------------------------------------------------------------
+
+    [Test]
+    public void Lock_GrantedInFifoOrder()
+    {
+        var lck = new CoLock(_loop);
+        foreach (string n in new[] { "a", "b", "c", "d", "e" })
+        {
+            _loop.Start(UseLock(lck, 2, _log, n));
+        }
+
+        Ticks(40);
+        Assert.That(_log, Is.EqualTo(new[] { "a in", "a out", "b in", "b out", "c in", "c out", "d in", "d out", "e in", "e out" }));
+        Assert.That(lck.IsLocked, Is.False);
+    }
+
+    [Test]
+    public void Lock_NoBarging_TryAcquireFailsWhileWaitersQueued()
+    {
+        var lck = new CoLock(_loop);
+        Assert.That(lck.TryAcquire(), Is.True);
+        _loop.Start(UseLock(lck, 0, _log, "w"));
+        Ticks(1);
+        lck.Release();
+        Assert.That(lck.TryAcquire(), Is.False, "a newcomer barged in ahead of a queued waiter");
+        Ticks(3);
+        Assert.That(_log, Is.EqualTo(new[] { "w in", "w out" }));
+        Assert.That(lck.IsLocked, Is.False);
+    }
+
+    [Test]
+    public void Lock_WaiterCancelledBeforeGrant_LeavesQueue_OthersInOrder()
+    {
+        var lck = new CoLock(_loop);
+        Assert.That(lck.TryAcquire(), Is.True);
+        var a = _loop.Start(UseLock(lck, 1, _log, "a"));
+        var b = _loop.Start(UseLock(lck, 1, _log, "b"));
+        var c = _loop.Start(UseLock(lck, 1, _log, "c"));
+        Ticks(2);
+        b.Cancel();
+        Ticks(1);
+        lck.Release();
+        Ticks(10);
+        Assert.That(_log, Is.EqualTo(new[] { "a in", "a out", "c in", "c out" }));
+        Assert.That(b.IsCancelled, Is.True);
+        Assert.That(lck.IsLocked, Is.False);
+        Assert.That(a.IsSucceeded && c.IsSucceeded, Is.True);
+    }
+
+    [Test]
+    public void Lock_WaiterCancelledAfterGrantBeforeResume_PassesTheLockOn()
+    {
+        var lck = new CoLock(_loop);
+        Assert.That(lck.TryAcquire(), Is.True);
+        var b = _loop.Start(UseLock(lck, 1, _log, "b"));
+        var c = _loop.Start(UseLock(lck, 1, _log, "c"));
+        Ticks(2);
+        lck.Release();   // granted to b, which resumes next tick
+        b.Cancel();      // before b resumes
+        Ticks(10);
+        Assert.That(b.IsCancelled, Is.True);
+        Assert.That(_log, Is.EqualTo(new[] { "c in", "c out" }));
+        Assert.That(lck.IsLocked, Is.False, "the lock leaked or was granted twice");
+        Assert.That(lck.TryAcquire(), Is.True);
+    }
+
+    [Test]
+    public void Lock_CancelledInsideStepAfterGrant_LockNotLost()
+    {
+        var lck = new CoLock(_loop);
+        LoopTask? b = null;
+        IEnumerator<IAwaitable> Holder()
+        {
+            yield return lck.Acquire();
+            yield return Co.NextTick;
+            yield return Co.NextTick;
+            lck.Release();   // grants to b
+            b!.Cancel();     // inside a step, before b resumes
+        }
+
+        _loop.Start(Holder());
+        Ticks(1);
+        b = _loop.Start(UseLock(lck, 1, _log, "b"));
+        var c = _loop.Start(UseLock(lck, 1, _log, "c"));
+        Ticks(12);
+        Assert.That(_log, Is.EqualTo(new[] { "c in", "c out" }));
+        Assert.That(lck.IsLocked, Is.False);
+        Assert.That(c.IsSucceeded, Is.True);
     }
 }

@@ -1,12 +1,19 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using NUnit.Framework;
+using static YieldLoop.Tests.Sync.SyncWork;
 
 namespace YieldLoop.Tests.Sync;
 
 /// <summary>CoSemaphore: FIFO permits, bounds, and conservation of permits under cancellation.</summary>
-public class CoSemaphoreTests
+public class CoSemaphoreTests : LoopFixture
 {
+    public CoSemaphoreTests()
+        : base("sync")
+    {
+    }
+
     [Test]
     public void Acquire_TakesFreePermitsAtOnce_ThenParks()
     {
@@ -198,5 +205,75 @@ public class CoSemaphoreTests
     {
         yield return sem.Acquire();
         log.Add(name);
+    }
+
+    // ---- scenarios: FIFO fairness and cancel safety ---------------------------------------------------------------
+
+    [Test]
+    public void Semaphore_FifoAndBounded()
+    {
+        var sem = new CoSemaphore(_loop, 2);
+        int inside = 0;
+        int maxInside = 0;
+        var order = new List<int>();
+        IEnumerator<IAwaitable> Worker(int i)
+        {
+            yield return sem.Acquire();
+            try
+            {
+                order.Add(i);
+                inside++;
+                maxInside = Math.Max(maxInside, inside);
+                yield return Co.NextTick;
+                yield return Co.NextTick;
+                inside--;
+            }
+            finally
+            {
+                sem.Release();
+            }
+        }
+
+        for (int i = 0; i < 8; i++)
+        {
+            _loop.Start(Worker(i));
+        }
+
+        Ticks(50);
+        Assert.That(order, Is.EqualTo(Enumerable.Range(0, 8)));
+        Assert.That(maxInside, Is.EqualTo(2));
+        Assert.That(sem.CurrentCount, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Semaphore_WaiterCancelledAfterGrant_GivesPermitBack_NoLossNoDuplicate()
+    {
+        var sem = new CoSemaphore(_loop, 0);
+        var a = _loop.Start(UseSemaphore(sem, 1, _log, "a"));
+        var b = _loop.Start(UseSemaphore(sem, 1, _log, "b"));
+        var c = _loop.Start(UseSemaphore(sem, 1, _log, "c"));
+        Ticks(2);
+        sem.Release(2);   // a and b granted
+        a.Cancel();       // before a resumes: its permit goes to c
+        Ticks(10);
+        Assert.That(a.IsCancelled, Is.True);
+        Assert.That(_log.Where(l => l.EndsWith(" in", StringComparison.Ordinal)), Is.EqualTo(new[] { "b in", "c in" }));
+        Assert.That(sem.CurrentCount, Is.EqualTo(2), "permits lost or duplicated");
+    }
+
+    [Test]
+    public void Semaphore_CancelledBeforeGrant_NewcomerStillBehindLiveWaiters()
+    {
+        var sem = new CoSemaphore(_loop, 0);
+        var a = _loop.Start(UseSemaphore(sem, 0, _log, "a"));
+        var b = _loop.Start(UseSemaphore(sem, 0, _log, "b"));
+        Ticks(2);
+        a.Cancel();
+        Ticks(1);
+        sem.Release();
+        Assert.That(sem.TryAcquire(), Is.False, "a newcomer overtook a live waiter");
+        Ticks(3);
+        Assert.That(_log, Is.EqualTo(new[] { "b in", "b out" }));
+        Assert.That(sem.CurrentCount, Is.EqualTo(1));
     }
 }
