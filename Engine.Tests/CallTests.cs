@@ -174,26 +174,112 @@ public class CallTests
     }
 
     [Test]
-    public void Start_TheSameFreshIteratorOnTwoLoops_TheLoopThatStepsSecondFaultsItsTaskWithoutTouchingTheIterator_R27()
+    public void Start_TheSameFreshIteratorOnTwoLoops_TheSecondStartThrowsAndTheFirstTaskOwnsTheIterator_R27()
     {
         var a = new TestLoop();
         var b = new TestLoop();
         var log = new List<string>();
         IEnumerator<IAwaitable> coroutine = Logged(log);
         LoopTask first = a.Loop.Start(coroutine);
+
 #pragma warning disable YL0005 // the test starts one iterator on two loops on purpose (R27)
-        LoopTask second = b.Loop.Start(coroutine);
+        var ex = Assert.Throws<InvalidOperationException>(() => b.Loop.Start(coroutine));
 #pragma warning restore YL0005
 
-        a.Tick();
-        b.Tick();
-
-        Assert.That(second.IsFaulted, Is.True);
-        Assert.That(second.Exception, Is.InstanceOf<InvalidOperationException>());
-        Assert.That(second.Exception!.Message, Does.Contain("has already been started; an iterator runs once."));
-        a.Tick(2);
-        Assert.That(first.IsSucceeded, Is.True, "the task that stepped it first still owns the iterator");
+        Assert.That(ex!.Message, Does.Contain("has already been started; an iterator runs once."));
+        Assert.That(b.Loop.PendingTaskCount, Is.Zero, "the refused start left nothing behind");
+        a.Tick(3);
+        Assert.That(first.IsSucceeded, Is.True, "the task that claimed it first still owns the iterator");
         Assert.That(log, Is.EqualTo(new[] { "start", "end", "finally" }), "the body and its finally ran once");
+    }
+
+    [Test]
+    public void Start_AnIteratorWhoseTaskWasCancelledBeforeItsFirstStep_Throws_R27()
+    {
+        var t = new TestLoop();
+        var log = new List<string>();
+        IEnumerator<IAwaitable> coroutine = Logged(log);
+        LoopTask task = t.Loop.Start(coroutine);
+        task.Cancel();
+        t.Tick();
+
+        Assert.That(task.IsCancelled, Is.True);
+        Assert.Throws<InvalidOperationException>(() => t.Loop.Start(coroutine));
+        Assert.That(log, Is.Empty, "the body never ran");
+    }
+
+    [Test]
+    public void Start_AHandWrittenIteratorTwiceBeforeItRan_ThrowsAndOnceStepped_ItRunsOnce_R27()
+    {
+        var t = new TestLoop();
+        var coroutine = new HandWrittenIterator(2);
+        LoopTask task = t.Loop.Start(coroutine);
+
+        Assert.Throws<InvalidOperationException>(() => t.Loop.Start(coroutine));
+        t.Tick(4);
+        Assert.That(task.IsSucceeded, Is.True);
+        Assert.That(coroutine.Moves, Is.EqualTo(3), "two yields and the end, in one task");
+    }
+
+    [Test]
+    public void Start_AnIteratorOfAFutureTypeTwiceBeforeItRan_ThrowsInvalidOperationException_R27()
+    {
+        // IEnumerator<T> is covariant: an iterator method of IEnumerator<Future> is an IEnumerator<IAwaitable> whose
+        // current field the loop cannot mark (it is not of type IAwaitable); the second start is refused all the same.
+        var t = new TestLoop();
+        var source = new FutureSource(t.Loop);
+        IEnumerator<IAwaitable> coroutine = FutureTyped(source.Future);
+        LoopTask task = t.Loop.Start(coroutine);
+
+        Assert.Throws<InvalidOperationException>(() => t.Loop.Start(coroutine));
+        t.Tick();
+        source.SetResult();
+        t.Tick(2);
+        Assert.That(task.IsSucceeded, Is.True);
+        Assert.Throws<InvalidOperationException>(() => t.Loop.Start(coroutine), "and after it ran");
+    }
+
+    [Test]
+    public void Call_OfAHandWrittenIteratorStartedAsATaskThatHasNotStepped_FaultsTheYieldingTask_R27()
+    {
+        var t = new TestLoop();
+        var coroutine = new HandWrittenIterator(1);
+        LoopTask caller = t.Loop.Start(CallChild(coroutine));
+        LoopTask owner = t.Loop.Start(coroutine);
+
+        t.Tick(3);
+
+        Assert.That(caller.IsFaulted, Is.True);
+        Assert.That(caller.Exception, Is.TypeOf<InvalidOperationException>());
+        Assert.That(owner.IsSucceeded, Is.True);
+        Assert.That(coroutine.Moves, Is.EqualTo(2), "it ran once, in the task that owns it");
+    }
+
+    private static IEnumerator<Future> FutureTyped(Future future)
+    {
+        yield return future;
+    }
+
+    /// <summary>An iterator class written by hand: no compiler fields for the loop to read or mark.</summary>
+    private sealed class HandWrittenIterator : IEnumerator<IAwaitable>
+    {
+        private readonly int _yields;
+
+        internal HandWrittenIterator(int yields) => _yields = yields;
+
+        internal int Moves { get; private set; }
+
+        public IAwaitable Current => null!;
+
+        object System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext() => ++Moves <= _yields;
+
+        public void Reset() => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+        }
     }
 
     private static IEnumerator<IAwaitable> Logged(List<string> log)

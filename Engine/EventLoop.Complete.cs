@@ -43,7 +43,11 @@ public sealed partial class EventLoop
         int st = task._state;
         if ((st & StateBits.Fresh) != 0)
         {
-            _unstarted.Remove(RootIterator(task)!);
+            if (_unstarted.Count != 0)
+            {
+                _unstarted.Remove(RootIterator(task)!);
+            }
+
             st &= ~StateBits.Fresh;
         }
 

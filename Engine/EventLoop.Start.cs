@@ -39,14 +39,14 @@ public sealed partial class EventLoop
     {
         object frame = PrepareStart(coroutine, name, scope, clock);
         int flags = StateBits.Fresh | (scope is null ? 0 : StateBits.Scoped) | (clock is null ? 0 : StateBits.Clocked);
-        return Launch(new LoopTask(this, frame, flags), coroutine);
+        return Launch(new LoopTask(this, frame, flags));
     }
 
     internal LoopTask<T> StartIn<T>(Scope? scope, GameClock? clock, IEnumerator<IAwaitable> coroutine, string? name)
     {
         object frame = PrepareStart(coroutine, name, scope, clock);
         int flags = StateBits.Fresh | StateBits.Typed | (scope is null ? 0 : StateBits.Scoped) | (clock is null ? 0 : StateBits.Clocked);
-        return Launch(new LoopTask<T>(this, frame, flags), coroutine);
+        return Launch(new LoopTask<T>(this, frame, flags));
     }
 
     /// <summary>Schedules <paramref name="callback"/> to run in the next tick.</summary>
@@ -105,7 +105,8 @@ public sealed partial class EventLoop
         }
 
         CheckAccess();
-        if (IteratorGuard.HasStarted(coroutine) || _unstarted.Contains(coroutine))
+        IteratorShape shape = ShapeOf(coroutine);
+        if (shape.IsTaken(coroutine) || (_unstarted.Count != 0 && _unstarted.Contains(coroutine)))
         {
             throw AlreadyStarted(coroutine);
         }
@@ -116,6 +117,21 @@ public sealed partial class EventLoop
                 $"Clock '{clock.Name}' belongs to loop '{clock.Loop.Name}', not to '{Name}'; bind tasks to clocks of their own loop.", nameof(clock));
         }
 
+        // Every check passed: from here the iterator is this loop's. A compiler iterator is marked in its own current
+        // field, any other kind goes into the set of pending starts (IteratorGuard).
+        if (shape.CanClaim)
+        {
+            shape.Claim(coroutine);
+        }
+        else
+        {
+            _unstarted.Add(coroutine);
+            if (_unstarted.Count > _unstartedPeak)
+            {
+                _unstartedPeak = _unstarted.Count;
+            }
+        }
+
         if (scope is not null || clock is not null)
         {
             return new FrameStack(coroutine, name) { Scope = scope, Clock = clock };
@@ -124,15 +140,9 @@ public sealed partial class EventLoop
         return name is null ? coroutine : new FrameStack(coroutine, name);
     }
 
-    private TTask Launch<TTask>(TTask task, IEnumerator<IAwaitable> coroutine)
+    private TTask Launch<TTask>(TTask task)
         where TTask : Future
     {
-        _unstarted.Add(coroutine);
-        if (_unstarted.Count > _unstartedPeak)
-        {
-            _unstartedPeak = _unstarted.Count;
-        }
-
         _registry.Add(task);
         Enqueue(task);
         _monitor?.TaskStarted(task);
@@ -165,3 +175,4 @@ public sealed partial class EventLoop
         return handle;
     }
 }
+

@@ -106,9 +106,13 @@ public sealed partial class EventLoop
         if ((st & StateBits.Fresh) != 0)
         {
             IEnumerator<IAwaitable> root = RootIterator(task)!;
-            _unstarted.Remove(root);
+            if (_unstarted.Count != 0)
+            {
+                _unstarted.Remove(root);
+            }
+
             task._state = st &= ~StateBits.Fresh;
-            if ((st & StateBits.CancelRequested) == 0 && IteratorGuard.HasStarted(root))
+            if ((st & StateBits.CancelRequested) == 0 && ShapeOf(root).HasStarted(root))
             {
                 // The same fresh iterator was also started on another loop, which stepped it first (R27). Fault this
                 // task without disposing the iterator: it belongs to the other task.
@@ -332,7 +336,7 @@ public sealed partial class EventLoop
 
                 IEnumerator<IAwaitable> child = request._coroutine!;
                 request._coroutine = null;
-                if (IteratorGuard.HasStarted(child) || (_unstarted.Count != 0 && _unstarted.Contains(child)))
+                if (ShapeOf(child).IsTaken(child) || (_unstarted.Count != 0 && _unstarted.Contains(child)))
                 {
                     request.Release();
                     Fault(task, AlreadyStarted(child), "yielded an iterator that already ran");

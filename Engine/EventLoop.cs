@@ -45,8 +45,13 @@ public sealed partial class EventLoop
 
     private readonly TaskRegistry _registry = new();
 
-    // Iterators of tasks started but not yet stepped: stops the same fresh iterator from being started twice (R27).
+    // Iterators of tasks started but not yet stepped whose type the loop cannot mark (IteratorGuard: hand-written
+    // iterators): stops the same fresh iterator from being started twice (R27). Compiler iterators never enter it.
     private readonly HashSet<object> _unstarted = new(ReferenceComparer.Instance);
+
+    // The accessors of the iterator type this loop read last (IteratorGuard.ShapeOf, without its thread-static cache).
+    private Type? _lastIteratorType;
+    private IteratorShape? _lastIteratorShape;
 
     private int _unstartedPeak;
 
@@ -245,6 +250,20 @@ public sealed partial class EventLoop
 
     private static InvalidOperationException StoppedEarly() => new(
         "The loop was stopped before the task completed; the task is still pending and can be cancelled or run again.");
+
+    private IteratorShape ShapeOf(IEnumerator<IAwaitable> iterator)
+    {
+        Type type = iterator.GetType();
+        if (ReferenceEquals(type, _lastIteratorType))
+        {
+            return _lastIteratorShape!;
+        }
+
+        IteratorShape shape = IteratorGuard.ShapeOf(type);
+        _lastIteratorType = type;
+        _lastIteratorShape = shape;
+        return shape;
+    }
 
     private static InvalidOperationException AlreadyStarted(IEnumerator<IAwaitable> iterator) => new(
         $"The coroutine iterator {Names.Full(iterator.GetType())} has already been started; an iterator runs once. Call the coroutine method again to get a fresh iterator.");

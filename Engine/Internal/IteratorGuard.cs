@@ -7,65 +7,157 @@ using System.Reflection;
 namespace YieldLoop.Internal;
 
 /// <summary>
-/// Tells whether an iterator object has ever been started, so the loop can refuse to run one twice (R27).
+/// Tells whether an iterator object has ever been started or handed to a loop, so the loop can refuse to run one twice
+/// (R27), without a table entry per pending start.
 /// </summary>
 /// <remarks>
-/// A C# iterator has no public "started" flag. The compiler-generated class keeps its position in a field named
-/// <c>&lt;&gt;1__state</c>, which is 0 until the first <c>MoveNext</c> of an <c>IEnumerator</c>-returning iterator
-/// and never 0 again. The guard reads that field through an accessor compiled once per iterator type. An
-/// iterator class written by hand has no such field: the guard then cannot tell and lets it run (the loop's set of
-/// started-but-not-yet-stepped iterators still stops the same object from being started twice in a row).
-/// Rejected: a table of every iterator ever run (it would grow forever or need weak references, an allocation per
-/// call on the hot path of nested calls).
+/// <para>A C# iterator has no public "started" flag. The compiler-generated class keeps its position in a field named
+/// <c>&lt;&gt;1__state</c>, which is 0 until the first <c>MoveNext</c> of an <c>IEnumerator</c>-returning iterator and
+/// never 0 again, and the value it yielded last in <c>&lt;&gt;2__current</c>, which is null until the first
+/// <c>MoveNext</c> sets it.</para>
+/// <para>Claiming: when a loop accepts a fresh iterator (<c>Start</c>), it writes <see cref="Mark"/> into
+/// <c>&lt;&gt;2__current</c>. An iterator is taken when its state is not 0 (it ran) or its current value is not null
+/// (a loop claimed it and has not stepped it yet). The first <c>MoveNext</c> overwrites the mark, and the state then
+/// tells. So a second <c>Start</c> of the same iterator, on this loop or on another, and a <c>Co.Call</c> of an
+/// iterator started as a task, are refused at once, at the cost of two field reads and one write through accessors
+/// compiled once per iterator type. Nothing needs removing when the task steps, completes or is cancelled: an iterator
+/// whose task was cancelled before its first step stays claimed, and starting it again is refused like any other
+/// started iterator.</para>
+/// <para>The mark is written only where the field's type is <see cref="IAwaitable"/> (an iterator method declared to
+/// return <c>IEnumerator&lt;IAwaitable&gt;</c>). Iterators written by hand have neither field, and a method returning
+/// <c>IEnumerator&lt;SomeFuture&gt;</c> has a current field the mark does not fit: for those
+/// <see cref="IteratorShape.CanClaim"/> is false and the loop keeps such a pending iterator in a set instead
+/// (EventLoop._unstarted), as it did for every iterator before.</para>
+/// <para>Rejected: a set entry per pending start for every iterator (a hash, about 40 bytes of amortised array growth per
+/// start and a removal at the first step: it was a quarter of a start's cost); a table of every iterator ever run (it
+/// would grow forever or need weak references); reading the state alone (a fresh iterator started twice before its
+/// first step would run in two tasks).</para>
 /// </remarks>
 internal static class IteratorGuard
 {
-    private static readonly ConcurrentDictionary<Type, Func<object, int>?> s_accessors = new();
+    private static readonly ConcurrentDictionary<Type, IteratorShape> s_shapes = new();
 
     [ThreadStatic]
     private static Type? t_lastType;
 
     [ThreadStatic]
-    private static Func<object, int>? t_lastAccessor;
+    private static IteratorShape? t_lastShape;
 
-    internal static bool HasStarted(IEnumerator<IAwaitable> iterator)
-    {
-        Func<object, int>? accessor = StateAccessor(iterator.GetType());
-        return accessor is not null && accessor(iterator) != 0;
-    }
+    /// <summary>What a claimed iterator holds as its current value until its first step. Never yielded, never awaited.</summary>
+    internal static readonly IAwaitable Mark = new ClaimMark();
+
+    internal static bool HasStarted(IEnumerator<IAwaitable> iterator) => ShapeOf(iterator.GetType()).HasStarted(iterator);
 
     /// <summary>The compiled reader of <paramref name="type"/>'s <c>&lt;&gt;1__state</c> field, or null when it has none
     /// (also used by <see cref="YieldLocator"/> to find where a frame is parked).</summary>
-    internal static Func<object, int>? StateAccessor(Type type)
+    internal static Func<object, int>? StateAccessor(Type type) => ShapeOf(type).State;
+
+    /// <summary>The accessors of <paramref name="type"/>, built once per type (a loop also caches the last one it used).</summary>
+    internal static IteratorShape ShapeOf(Type type)
     {
         if (ReferenceEquals(type, t_lastType))
         {
-            return t_lastAccessor;
+            return t_lastShape!;
         }
 
-        Func<object, int>? accessor = s_accessors.GetOrAdd(type, Build);
+        IteratorShape shape = s_shapes.GetOrAdd(type, Build);
         t_lastType = type;
-        t_lastAccessor = accessor;
-        return accessor;
+        t_lastShape = shape;
+        return shape;
     }
 
-    private static Func<object, int>? Build(Type type)
+    private static IteratorShape Build(Type type)
     {
-        FieldInfo? field = type.GetField("<>1__state", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
-        if (field is null || field.FieldType != typeof(int))
+        const BindingFlags Fields = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
+        FieldInfo? state = type.GetField("<>1__state", Fields);
+        if (state is null || state.FieldType != typeof(int) || state.IsInitOnly)
         {
-            return null;
+            return IteratorShape.Untracked;
+        }
+
+        FieldInfo? current = type.GetField("<>2__current", Fields);
+        if (current is null || current.FieldType != typeof(IAwaitable) || current.IsInitOnly)
+        {
+            current = null;
         }
 
         try
         {
-            ParameterExpression parameter = Expression.Parameter(typeof(object), "iterator");
-            Expression body = Expression.Field(Expression.Convert(parameter, type), field);
-            return Expression.Lambda<Func<object, int>>(body, parameter).Compile();
+            return Compile(type, state, current);
         }
         catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or MemberAccessException)
         {
-            return it => (int)field.GetValue(it)!;
+            // No code generation (an ahead-of-time runtime): reflection, slower but the same answers.
+            return new IteratorShape(
+                it => (int)state.GetValue(it)!,
+                current is null ? null : it => (int)state.GetValue(it)! != 0 || current.GetValue(it) is not null,
+                current is null ? null : it => current.SetValue(it, Mark));
         }
     }
+
+    private static IteratorShape Compile(Type type, FieldInfo state, FieldInfo? current)
+    {
+        ParameterExpression parameter = Expression.Parameter(typeof(object), "iterator");
+        Expression typed = Expression.Convert(parameter, type);
+        Expression stateField = Expression.Field(typed, state);
+        Func<object, int> readState = Expression.Lambda<Func<object, int>>(stateField, parameter).Compile();
+        if (current is null)
+        {
+            return new IteratorShape(readState, null, null);
+        }
+
+        Expression currentField = Expression.Field(typed, current);
+        Func<object, bool> taken = Expression.Lambda<Func<object, bool>>(
+            Expression.OrElse(
+                Expression.NotEqual(stateField, Expression.Constant(0)),
+                Expression.NotEqual(currentField, Expression.Constant(null, typeof(IAwaitable)))),
+            parameter).Compile();
+        Action<object> claim = Expression.Lambda<Action<object>>(
+            Expression.Assign(currentField, Expression.Constant(Mark, typeof(IAwaitable))), parameter).Compile();
+        return new IteratorShape(readState, taken, claim);
+    }
+
+    private sealed class ClaimMark : IAwaitable
+    {
+        public bool IsCompleted => false;
+
+        public void OnCompleted(Action continuation) => throw new InvalidOperationException(
+            "This value marks a coroutine iterator that a loop has accepted and not stepped yet; it is not an awaitable. Do not read Current of an iterator before MoveNext.");
+
+        public override string ToString() => "(claimed by a loop, not started yet)";
+    }
+}
+
+/// <summary>How the loop reads and claims one iterator type (see <see cref="IteratorGuard"/>).</summary>
+internal sealed class IteratorShape
+{
+    /// <summary>A type without the compiler's fields (a hand-written iterator): the loop cannot read or mark it.</summary>
+    internal static readonly IteratorShape Untracked = new(null, null, null);
+
+    private readonly Func<object, bool>? _taken;
+    private readonly Action<object>? _claim;
+
+    internal IteratorShape(Func<object, int>? state, Func<object, bool>? taken, Action<object>? claim)
+    {
+        State = state;
+        _taken = taken;
+        _claim = claim;
+    }
+
+    /// <summary>The reader of the compiler's <c>&lt;&gt;1__state</c> field, or null.</summary>
+    internal Func<object, int>? State { get; }
+
+    /// <summary>Whether <see cref="Claim"/> can mark iterators of this type; when false the loop tracks them in a set.</summary>
+    internal bool CanClaim => _claim is not null;
+
+    /// <summary>Whether the iterator ran (its state moved); false when the type has no state field.</summary>
+    internal bool HasStarted(object iterator) => State is { } state && state(iterator) != 0;
+
+    /// <summary>Whether the iterator ran or was claimed by a loop; for an untracked type, whether it ran as far as
+    /// this type can tell (false).</summary>
+    internal bool IsTaken(object iterator) => _taken is { } taken ? taken(iterator) : HasStarted(iterator);
+
+    /// <summary>Marks a fresh iterator as accepted by a loop. Only when <see cref="CanClaim"/>, after
+    /// <see cref="IsTaken"/> said false.</summary>
+    internal void Claim(object iterator) => _claim!(iterator);
 }
