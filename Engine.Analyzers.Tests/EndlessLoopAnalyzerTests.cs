@@ -114,6 +114,127 @@ public class EndlessLoopAnalyzerTests
     }
 
     [Test]
+    public void Endless_loops_in_methods_that_return_a_coroutine_but_never_yield_are_reported()
+    {
+        // docs/analyzers.md's own YL0003 example: no yield at all, so Regenerate is not an iterator and the loop runs
+        // (forever) at the call, inside the caller's tick.
+        Check("""
+            public static class Game
+            {
+                private static int s_health;
+
+                public static IEnumerator<IAwaitable> Regenerate()
+                {
+                    [|while|] (true) { s_health++; }
+                }
+
+                public static IEnumerable<IAwaitable> Drain()
+                {
+                    [|for|] (;;) { s_health--; }
+                }
+
+                public static IEnumerator<IAwaitable> Heal
+                {
+                    get { [|do|] { s_health++; } while (true); }
+                }
+
+                public static void Host(EventLoop loop)
+                {
+                    loop.Start(Spin());
+
+                    IEnumerator<IAwaitable> Spin()
+                    {
+                        [|while|] (true) { s_health++; }
+                    }
+                }
+            }
+            """);
+    }
+
+    [Test]
+    public void Methods_that_return_a_coroutine_without_yielding_and_whose_loops_leave_are_not_reported()
+    {
+        Check("""
+            public static class Game
+            {
+                private static int s_health;
+
+                private static IEnumerator<IAwaitable> Patrol()
+                {
+                    while (true) { yield return Co.Sleep(1); }
+                }
+
+                // Not an iterator: it hands back another method's coroutine, which runs when the loop advances it.
+                public static IEnumerator<IAwaitable> Start() => Patrol();
+
+                public static IEnumerator<IAwaitable> StartLater()
+                {
+                    s_health = 100;
+                    return Patrol();
+                }
+
+                public static IEnumerator<IAwaitable> Pick()
+                {
+                    while (true)
+                    {
+                        if (++s_health > 10) return Patrol();
+                    }
+                }
+
+                public static IEnumerator<IAwaitable> WaitForFullHealth()
+                {
+                    while (true)
+                    {
+                        if (++s_health >= 100) break;
+                    }
+
+                    return Patrol();
+                }
+
+                public static IEnumerator<IAwaitable> Fail()
+                {
+                    while (true) { if (++s_health > 10) throw new InvalidOperationException(); }
+                }
+
+                public static IEnumerator<IAwaitable> Bounded()
+                {
+                    while (s_health < 10) { s_health++; }
+                    return Patrol();
+                }
+
+                public static IEnumerator<int> NotACoroutineType()
+                {
+                    while (true) { s_health++; }
+                }
+
+                public static Func<IEnumerator<IAwaitable>> Factory()
+                {
+                    // The lambda's loop runs when the factory's result is called, and a lambda is never an iterator:
+                    // out of this rule's reach, like any lambda.
+                    return () => { while (true) { s_health++; } };
+                }
+            }
+            """);
+    }
+
+    [Test]
+    public void The_message_for_a_method_without_yield_says_it_is_not_an_iterator()
+    {
+        ImmutableArray<Diagnostic> diagnostics = Verify.Analyze(new EndlessLoopAnalyzer(), Verify.WithUsings("""
+            public static class Game
+            {
+                private static int s_health;
+                public static IEnumerator<IAwaitable> Regenerate() { while (true) { s_health++; } }
+            }
+            """));
+
+        Assert.That(diagnostics, Has.Length.EqualTo(1));
+        Assert.That(diagnostics[0].Id, Is.EqualTo("YL0003"));
+        Assert.That(diagnostics[0].GetMessage(CultureInfo.InvariantCulture), Is.EqualTo(
+            "'Regenerate' returns a coroutine but has no 'yield', so it is not an iterator: this endless loop runs as soon as 'Regenerate' is called, never leaves, and holds the caller's thread forever. Yield inside it (for example 'yield return Co.NextTick;') or give it a way out."));
+    }
+
+    [Test]
     public void The_message_names_the_coroutine()
     {
         ImmutableArray<Diagnostic> diagnostics = Verify.Analyze(new EndlessLoopAnalyzer(), Verify.WithUsings("""

@@ -22,7 +22,7 @@ namespace YieldLoop.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingCallAnalyzer : CoroutineAnalyzer
 {
-    /// <summary>The diagnostic property naming the code fix that applies (see <see cref="BlockingCallCodeFixProvider"/>).</summary>
+    /// <summary>The diagnostic property naming the code fix that applies (see <c>BlockingCallCodeFixProvider</c> in Engine.CodeFixes).</summary>
     internal const string FixKey = "Fix";
 
     /// <summary>Fix: <c>Thread.Sleep(ms)</c> becomes <c>yield return Co.Sleep(ms / 1000.0)</c>.</summary>

@@ -41,6 +41,20 @@ internal static class Descriptors
         description: "The event loop runs a coroutine until its next yield. A loop that never yields and never ends keeps the loop's thread forever: no other task, timer or frame runs again.",
         helpLinkUri: DocsBase + "yl0003");
 
+    /// <summary>YL0003, second shape: an endless loop in a method that returns a coroutine but has no yield, so it is
+    /// not an iterator and the loop runs (forever) when the method is called.</summary>
+    /// <remarks>Same ID, title and severity as <see cref="EndlessLoop"/>: one rule, one way to turn it off; only the
+    /// message says why this loop runs at the call.</remarks>
+    public static readonly DiagnosticDescriptor EndlessLoopNotIterator = new(
+        id: "YL0003",
+        title: "Endless loop without a yield inside a coroutine",
+        messageFormat: "'{0}' returns a coroutine but has no 'yield', so it is not an iterator: this endless loop runs as soon as '{0}' is called, never leaves, and holds the caller's thread forever. Yield inside it (for example 'yield return Co.NextTick;') or give it a way out.",
+        category: "Reliability",
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A method without 'yield' is not an iterator: its body runs when it is called, not when an event loop advances it. An endless loop there never returns the coroutine at all, and the caller (often the event loop's own tick) hangs.",
+        helpLinkUri: DocsBase + "yl0003");
+
     /// <summary>YL0004: a YieldLoop awaitable or coroutine yielded by an iterator that no YieldLoop loop runs.</summary>
     public static readonly DiagnosticDescriptor ForeignYield = new(
         id: "YL0004",

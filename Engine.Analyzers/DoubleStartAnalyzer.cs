@@ -197,8 +197,9 @@ public sealed class DoubleStartAnalyzer : CoroutineAnalyzer
                     break;
             }
 
-            // Children in reverse so they pop in source order.
-            var children = new List<IOperation>(operation.ChildOperations);
+            // Children in reverse so they pop in source order. IOperation.Children, not the newer ChildOperations: the
+            // analyzer builds against Roslyn 3.7 so that Unity can load it (Engine.Analyzers.csproj).
+            var children = new List<IOperation>(operation.Children);
             for (int i = children.Count - 1; i >= 0; i--)
             {
                 stack.Push(children[i]);

@@ -4,8 +4,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace YieldLoop.Analyzers;
 
 /// <summary>Syntax helpers about the function (method, local function, accessor, lambda) a node belongs to.</summary>
-/// <remarks>Roslyn 4.8 has no <c>IMethodSymbol.IsIterator</c>, so "is an iterator" is read from the syntax: a function
-/// is an iterator when a <c>yield</c> statement belongs to it rather than to a nested lambda or local function.</remarks>
+/// <remarks>Roslyn 3.7 (the analyzers' floor, for Unity) has no <c>IMethodSymbol.IsIterator</c>, so "is an iterator" is
+/// read from the syntax: a function is an iterator when a <c>yield</c> statement belongs to it rather than to a nested
+/// lambda or local function.</remarks>
 internal static class Functions
 {
     /// <summary>Whether <paramref name="node"/> starts a new function body (code inside it runs at another time).</summary>

@@ -22,6 +22,7 @@ internal sealed class FakeUnityPlayer
         UnityEngine.Time.timeScale = 1f;
         UnityEngine.Time.fixedDeltaTime = 0.02f;
         UnityEngine.Debug.FakeLoggedExceptions.Clear();
+        UnityEngine.Debug.FakeLoggedMessages.Clear();
     }
 
     public int Frames { get; private set; }

@@ -206,6 +206,45 @@ public class UnitySnippetTests
         }
     }
 
+    [Test]
+    public void TheSmallestDriver_CountsDownOncePerSecondOfGameTime_AndLogsToTheConsole()
+    {
+        var player = new FakeUnityPlayer();
+        player.Add(new CoroutineHost());
+
+        player.Frame();
+        Assert.That(UnityEngine.Debug.FakeLoggedMessages, Is.EqualTo(new[] { "3" }), "the first step runs in the first frame's tick");
+
+        player.Frames60(59);
+        Assert.That(UnityEngine.Debug.FakeLoggedMessages, Is.EqualTo(new[] { "3" }), "59 frames later, less than a second has passed");
+        player.Frame();
+        Assert.That(UnityEngine.Debug.FakeLoggedMessages, Is.EqualTo(new[] { "3", "2" }));
+
+        player.Frames60(120);
+        Assert.That(UnityEngine.Debug.FakeLoggedMessages, Is.EqualTo(new[] { "3", "2", "1", "Go!" }));
+        Assert.That(UnityEngine.Debug.FakeLoggedExceptions, Is.Empty);
+    }
+
+    [Test]
+    public void TheSmallestDriver_StopsCountingWhenDestroyed()
+    {
+        var player = new FakeUnityPlayer();
+        CoroutineHost host = player.Add(new CoroutineHost());
+        player.Frames60(61);
+
+        var loop = (EventLoop)typeof(CoroutineHost)
+            .GetField("_loop", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .GetValue(host)!;
+        Assert.That(loop.IsClosed, Is.False);
+
+        player.Destroy(host);
+        player.Frames60(300);
+
+        Assert.That(loop.IsClosed, Is.True, "OnDestroy closes the loop");
+        Assert.That(UnityEngine.Debug.FakeLoggedMessages, Is.EqualTo(new[] { "3", "2" }));
+        Assert.That(UnityEngine.Debug.FakeLoggedExceptions, Is.Empty, "closing the loop cancels the countdown quietly");
+    }
+
     private static long[] Range(long start, long count)
     {
         var values = new long[count];

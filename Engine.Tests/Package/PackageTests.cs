@@ -185,6 +185,27 @@ public sealed class PackageTests
             Has.None.Contains("Analyzers"), "The analyzer must not be a library that consumers compile against.");
     }
 
+    [Test]
+    public void Package_CarriesTheCodeFixesBesideTheAnalyzers_WhenTheCodeFixProjectExists()
+    {
+        if (!File.Exists(Path.Combine(_repositoryRoot, "Engine.CodeFixes", "Engine.CodeFixes.csproj")))
+        {
+            Assert.Ignore("Engine.CodeFixes/Engine.CodeFixes.csproj does not exist, so the package has no code fixes.");
+        }
+
+        // Both DLLs in the one analyzer folder: an IDE loads the fixes from there; a compiler without Workspaces loads
+        // the fixes' DLL too and finds no analyzer in it. Nothing else rides along (no Roslyn, no Workspaces).
+        string[] analyzerFiles = _entries.Keys.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal))
+            .OrderBy(e => e, StringComparer.Ordinal).ToArray();
+        Assert.That(analyzerFiles, Is.EqualTo(new[]
+        {
+            "analyzers/dotnet/cs/YieldLoop.Analyzers.dll",
+            "analyzers/dotnet/cs/YieldLoop.CodeFixes.dll",
+        }));
+        Assert.That(_entries.Keys.Where(e => e.StartsWith("lib/", StringComparison.Ordinal)),
+            Has.None.Contains("CodeFixes"), "The code fixes must not be a library that consumers compile against.");
+    }
+
     [TestCaseSource(nameof(Frameworks))]
     public void SymbolPackage_HoldsAPortablePdbWithSourceLinkToTheCommit(string framework)
     {
@@ -384,11 +405,12 @@ public sealed class PackageTests
         return element.Value;
     }
 
-    private static ProcessResult Run(string step, string directory, string fileName, params string[] arguments)
+    internal static ProcessResult Run(string step, string directory, string fileName, params string[] arguments)
         => Run(step, directory, fileName, new Dictionary<string, string?>(), arguments);
 
     /// <summary>Runs a child process to its end within <see cref="ProcessTimeout"/>; fails the test if it fails.</summary>
-    private static ProcessResult Run(
+    /// <remarks>Also used by <see cref="UnityPackageTests"/>.</remarks>
+    internal static ProcessResult Run(
         string step, string directory, string fileName, Dictionary<string, string?> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo(fileName)
@@ -483,5 +505,5 @@ public sealed class PackageTests
         }
     }
 
-    private sealed record ProcessResult(int ExitCode, string Output);
+    internal sealed record ProcessResult(int ExitCode, string Output);
 }

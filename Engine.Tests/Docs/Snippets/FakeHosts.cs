@@ -63,10 +63,14 @@ namespace UnityEngine
         public int order { get; }
     }
 
-    /// <summary>FAKE of UnityEngine.Debug: logged exceptions are kept for the tests.</summary>
+    /// <summary>FAKE of UnityEngine.Debug: logged exceptions and messages are kept for the tests.</summary>
     public static class Debug
     {
         internal static readonly List<Exception> FakeLoggedExceptions = new();
+
+        internal static readonly List<string> FakeLoggedMessages = new();
+
+        public static void Log(object message) => FakeLoggedMessages.Add(message?.ToString() ?? "Null");
 
         public static void LogException(Exception exception) => FakeLoggedExceptions.Add(exception);
     }
