@@ -61,8 +61,10 @@ public sealed partial class EventLoop
             _diagnostics?.OnLoopClosed();
             _driversInWheel = 0;
             ClockTimerCount = 0;
-            Array.Clear(_ready, 0, _readyCount);
+            Array.Clear(_ready, 0, _ready.Length);
+            _readyHead = 0;
             _readyCount = 0;
+            _readyLimit = _ready.Length;
             _unstarted.Clear();
         }
 
@@ -86,7 +88,7 @@ public sealed partial class EventLoop
         // _readyCount are read again each time round; what they enqueue is not a post and is cancelled below.
         for (int i = 0; i < _readyCount; i++)
         {
-            LoopNode node = _ready[i].Node;
+            LoopNode node = _ready[SliceSlot(_ready, _readyHead, i)].Node;
             int st = node._state;
             if ((st & (StateBits.Posted | StateBits.HandOver)) != 0 && (st & StateBits.StateMask) == 0)
             {
@@ -134,10 +136,10 @@ public sealed partial class EventLoop
     /// <summary>Runs the queued turns once, like a tick's slice, but only cancelled turns and callbacks (R36).</summary>
     private void RunCloseTurns()
     {
-        ReadyEntry[] run = TakeReady(out int count);
+        ReadyEntry[] run = TakeReady(out int head, out int count);
         for (int i = 0; i < count; i++)
         {
-            LoopNode node = run[i].Node;
+            LoopNode node = run[SliceSlot(run, head, i)].Node;
             int st = node._state;
             if ((st & StateBits.StateMask) != 0)
             {
@@ -154,6 +156,6 @@ public sealed partial class EventLoop
             }
         }
 
-        Array.Clear(run, 0, count);
+        ReleaseSlice(run, head, count);
     }
 }

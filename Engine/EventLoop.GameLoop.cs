@@ -176,11 +176,13 @@ public sealed partial class EventLoop
             return;
         }
 
+        ReadyEntry[] ring = _ready;
+        int head = _readyHead;
         var due = new long[n];
         bool sorted = true;
         for (int i = 0; i < n; i++)
         {
-            due[i] = RealDue(_ready[from + i].Node);
+            due[i] = RealDue(ring[SliceSlot(ring, head, from + i)].Node);
             sorted &= i == 0 || due[i] >= due[i - 1];
         }
 
@@ -190,17 +192,17 @@ public sealed partial class EventLoop
         }
 
         var order = new int[n];
+        var copy = new ReadyEntry[n];
         for (int i = 0; i < n; i++)
         {
             order[i] = i;
+            copy[i] = ring[SliceSlot(ring, head, from + i)];
         }
 
         Array.Sort(order, (a, b) => due[a] != due[b] ? due[a].CompareTo(due[b]) : a.CompareTo(b));
-        var copy = new ReadyEntry[n];
-        Array.Copy(_ready, from, copy, 0, n);
         for (int i = 0; i < n; i++)
         {
-            _ready[from + i] = copy[order[i]];
+            ring[SliceSlot(ring, head, from + i)] = copy[order[i]];
         }
     }
 
@@ -273,7 +275,7 @@ public sealed partial class EventLoop
 
     /// <summary>Runs entries in order until the budget is spent; the rest go back to the front of the ready queue.</summary>
     /// <returns>How many entries ran.</returns>
-    private int RunBudgeted(ReadyEntry[] run, int count, long budget)
+    private int RunBudgeted(ReadyEntry[] run, int head, int count, long budget)
     {
         IClock? timer = _budgetTimer;
         _budgetTimer = null;
@@ -284,13 +286,14 @@ public sealed partial class EventLoop
         int i = 0;
         while (i < count)
         {
+            int slot = SliceSlot(run, head, i);
             if (monitor is null)
             {
-                RunOne(run, i);
+                RunOne(run, slot);
             }
             else
             {
-                RunOneMonitored(run, i, monitor);
+                RunOneMonitored(run, slot, monitor);
             }
 
             i++;
@@ -304,29 +307,51 @@ public sealed partial class EventLoop
         int deferred = count - i;
         if (deferred == 0)
         {
-            Array.Clear(run, 0, count);
+            ReleaseSlice(run, head, count);
             return count;
         }
 
         // The deferred entries go first, then what was made ready during this tick: FIFO by when each became ready.
+        if (ReferenceEquals(run, _ready))
+        {
+            // They sit right before the queue's head: move the head back over them, and free the slots that ran.
+            int ran = i;
+            int first = Math.Min(ran, run.Length - head);
+            Array.Clear(run, head, first);
+            if (first < ran)
+            {
+                Array.Clear(run, 0, ran - first);
+            }
+
+            _readyHead = SliceSlot(run, head, ran);
+            _readyCount += deferred;
+            _readyLimit = run.Length;
+            return ran;
+        }
+
+        // The ring grew while the slice ran: the deferred entries are in the old array. A new ring: them, then the rest.
         int fresh = _readyCount;
-        int total = deferred + fresh;
-        if (run.Length < total)
+        int length = _ready.Length;
+        while (length < deferred + fresh)
         {
-            Array.Resize(ref run, Math.Max(total, run.Length * 2));
+            length *= 2;
         }
 
-        Array.Copy(run, i, run, 0, deferred);
-        Array.Copy(_ready, 0, run, deferred, fresh);
-        if (count > total)
+        var ring = new ReadyEntry[length];
+        for (int k = 0; k < deferred; k++)
         {
-            Array.Clear(run, total, count - total);
+            ring[k] = run[SliceSlot(run, head, i + k)];
         }
 
-        Array.Clear(_ready, 0, fresh);
-        _spare = _ready;
-        _ready = run;
-        _readyCount = total;
+        for (int k = 0; k < fresh; k++)
+        {
+            ring[deferred + k] = _ready[SliceSlot(_ready, _readyHead, k)];
+        }
+
+        _ready = ring;
+        _readyHead = 0;
+        _readyCount = deferred + fresh;
+        _readyLimit = length;
         return i;
     }
 
@@ -351,7 +376,7 @@ public sealed partial class EventLoop
         t_current = this;
         try
         {
-            RunEntries(run, count);
+            RunEntries(run, 0, count);
             Array.Clear(run, 0, count);
             EndTick();
         }

@@ -89,13 +89,13 @@ public sealed partial class EventLoop
     /// <summary>Gets whether a monitor is attached (for tests of the monitor's cost).</summary>
     internal bool IsMonitored => _monitor is not null;
 
-    private void RunEntriesMonitored(ReadyEntry[] run, int count, LoopMonitor monitor)
+    private void RunEntriesMonitored(ReadyEntry[] run, int head, int count, LoopMonitor monitor)
     {
         monitor.TickStarting(_tickCount, count);
         _runArray = run;
         for (int i = 0; i < count; i++)
         {
-            RunOneMonitored(run, i, monitor);
+            RunOneMonitored(run, SliceSlot(run, head, i), monitor);
         }
 
         _runArray = null;

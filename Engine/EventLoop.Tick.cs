@@ -32,50 +32,89 @@ public sealed partial class EventLoop
             DrainInbox();
         }
 
-        ReadyEntry[] run = TakeReady(out int count);
+        ReadyEntry[] run = TakeReady(out int head, out int count);
         if (budget >= 0)
         {
-            int ran = RunBudgeted(run, count, budget);
+            int ran = RunBudgeted(run, head, count, budget);
             EndTick();
             return ran;
         }
 
-        RunEntries(run, count);
-        Array.Clear(run, 0, count);
+        RunEntries(run, head, count);
+        ReleaseSlice(run, head, count);
         EndTick();
         return count;   // every entry taken ran: a step that throws faults its task and the loop carries on
     }
 
     /// <summary>
-    /// Takes the ready queue for running: exactly the work that is ready now (R1). The two arrays swap, so what becomes
-    /// ready while the taken entries run goes into the other one, for the next slice.
+    /// Takes the ready queue's entries for running: exactly the work that is ready now (R1), the slice
+    /// [<paramref name="head"/>, <paramref name="head"/> + <paramref name="count"/>) of the returned ring (it may wrap).
+    /// The queue's head moves past them; what becomes ready while they run is queued behind them, and their slots are
+    /// not reused until <see cref="ReleaseSlice"/>.
     /// </summary>
-    private ReadyEntry[] TakeReady(out int count)
+    private ReadyEntry[] TakeReady(out int head, out int count)
     {
         ReadyEntry[] run = _ready;
+        head = _readyHead;
         count = _readyCount;
         System.Diagnostics.Debug.Assert(_runArray is null, "the ready queue is taken only between slices (no nested ticks, R4)");
-        _ready = _spare;
-        _spare = run;
+        System.Diagnostics.Debug.Assert(_readyLimit == run.Length, "no slice is outstanding when the next is taken");
+        _readyHead = (head + count) & (run.Length - 1);
         _readyCount = 0;
+        _readyLimit = run.Length - count;
         return run;
     }
 
     /// <summary>
-    /// Runs the entries [0, count) of <paramref name="run"/> in order: the ready queue of a tick, or a phase's. The plain
-    /// path is one run slice over them all; a monitor (diagnostics) or a frame budget takes them one slice per entry,
-    /// so their checks stay off the plain path.
+    /// Ends a slice taken by <see cref="TakeReady"/>: clears its slots (no task stays referenced) and gives them back.
+    /// When the ring grew while the slice ran, the slice was in the old array, which is dropped as it is.
     /// </summary>
-    private void RunEntries(ReadyEntry[] run, int count)
+    private void ReleaseSlice(ReadyEntry[] run, int head, int count)
+    {
+        if (!ReferenceEquals(run, _ready))
+        {
+            return;
+        }
+
+        int first = Math.Min(count, run.Length - head);
+        Array.Clear(run, head, first);
+        if (first < count)
+        {
+            Array.Clear(run, 0, count - first);
+        }
+
+        _readyLimit = run.Length;
+    }
+
+    /// <summary>The slot of the <paramref name="k"/>-th entry of a slice that starts at <paramref name="head"/>.</summary>
+    private static int SliceSlot(ReadyEntry[] run, int head, int k)
+    {
+        int slot = head + k;
+        return slot < run.Length ? slot : slot - run.Length;
+    }
+
+    /// <summary>
+    /// Runs the <paramref name="count"/> entries of <paramref name="run"/> from <paramref name="head"/> in order (wrapping
+    /// at its end): the ready queue's slice of a tick, or a phase's entries (from 0). The plain path is one run slice per
+    /// contiguous part; a monitor (diagnostics) or a frame budget takes them one slice per entry, so their checks stay
+    /// off the plain path.
+    /// </summary>
+    private void RunEntries(ReadyEntry[] run, int head, int count)
     {
         if (_monitor is not null)
         {
-            RunEntriesMonitored(run, count, _monitor);
+            RunEntriesMonitored(run, head, count, _monitor);
             return;
         }
 
         _runArray = run;
-        RunSlice(run, 0, count);
+        int first = Math.Min(count, run.Length - head);
+        RunSlice(run, head, head + first);
+        if (first < count)
+        {
+            RunSlice(run, 0, count - first);
+        }
+
         _runArray = null;
     }
 
@@ -150,12 +189,12 @@ public sealed partial class EventLoop
     internal void Enqueue(LoopNode task)
     {
         System.Diagnostics.Debug.Assert(ReferenceEquals(task._loop, this), "a node is queued only on its own loop (R61)");
-        System.Diagnostics.Debug.Assert(_readyCount <= _ready.Length, "the ready count never passes the queue's length");
+        System.Diagnostics.Debug.Assert(_readyCount <= _readyLimit, "the ready count never passes the queue's limit");
         ReadyEntry[] ready = _ready;
         int count = _readyCount;
-        if ((uint)count < (uint)ready.Length)
+        if (count < _readyLimit)
         {
-            ready[count].Node = task;
+            ready[(_readyHead + count) & (ready.Length - 1)].Node = task;
             _readyCount = count + 1;
             return;
         }
@@ -165,7 +204,25 @@ public sealed partial class EventLoop
 
     private void EnqueueGrow(LoopNode task)
     {
-        Array.Resize(ref _ready, _readyCount * 2);
+        ResizeReady(_ready.Length * 2);
         _ready[_readyCount++].Node = task;
+    }
+
+    /// <summary>
+    /// Moves the queued entries, in order, to a new ring of <paramref name="length"/> slots (a power of two) from slot 0.
+    /// A slice running now keeps running in the old array (its loop holds it), so the new ring has no slots held back.
+    /// </summary>
+    private void ResizeReady(int length)
+    {
+        System.Diagnostics.Debug.Assert(length >= _readyCount && (length & (length - 1)) == 0, "a ring holds its entries and has a power-of-two length");
+        ReadyEntry[] old = _ready;
+        var ring = new ReadyEntry[length];
+        int count = _readyCount;
+        int first = Math.Min(count, old.Length - _readyHead);
+        Array.Copy(old, _readyHead, ring, 0, first);
+        Array.Copy(old, 0, ring, first, count - first);
+        _ready = ring;
+        _readyHead = 0;
+        _readyLimit = length;
     }
 }

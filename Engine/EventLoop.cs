@@ -76,16 +76,23 @@ public sealed partial class EventLoop
 
     private int _sleeping;
 
-    // The ready queue: two arrays swapped at each tick. The tick runs the array it swapped out, exactly the work
-    // that was ready when it began (R1); work made ready meanwhile goes into _ready for the next tick. Entries of
-    // tasks that completed while queued (cancelled) are skipped, which also makes a double entry harmless.
-    // Entries are a struct wrapping the reference: storing into a LoopNode[] would pay an array-covariance type
-    // check on every enqueue; a struct element is a plain store.
-    private ReadyEntry[] _ready = new ReadyEntry[256];
+    // The ready queue: one ring of entries (its length a power of two), FIFO. A tick takes the entries queued when it
+    // began (R1) as its slice: they stay in their slots while they run, and the queue's head moves past them, so work
+    // made ready meanwhile is queued behind them for the next tick. _readyLimit keeps those slots from being reused
+    // before the slice ends (the ring's length minus the slice's entries); past it the ring grows, and a slice that is
+    // running goes on in the old array. One array, not two swapped at each tick: a burst of a million starts grows one
+    // array once (docs/design.md, "The ready queue"). Entries of tasks that completed while queued (cancelled) are
+    // skipped, which also makes a double entry harmless. Entries are a struct wrapping the reference: storing into a
+    // LoopNode[] would pay an array-covariance type check on every enqueue; a struct element is a plain store.
+    private ReadyEntry[] _ready = new ReadyEntry[MinReady];
 
-    private ReadyEntry[] _spare = new ReadyEntry[256];
+    private int _readyHead;
 
     private int _readyCount;
+
+    private int _readyLimit = MinReady;
+
+    private const int MinReady = 256;
 
     // While the tick runs its ready entries: the array being run and the entry being run. Together they say which task
     // is on the call stack (R33), without a store per resume (a reference store would cost a GC write barrier).
@@ -289,12 +296,9 @@ public sealed partial class EventLoop
             throw Reentrant(nameof(TrimExcess));
         }
 
-        _spare = new ReadyEntry[256];
-        if (_ready.Length > 256 && _readyCount <= 128)
+        if (_ready.Length > MinReady && _readyCount <= MinReady / 2)
         {
-            var ready = new ReadyEntry[256];
-            Array.Copy(_ready, ready, _readyCount);
-            _ready = ready;
+            ResizeReady(MinReady);
         }
 
         _registry.TrimExcess();
