@@ -8,7 +8,7 @@ namespace YieldLoop;
 /// What a coroutine yields. Each member means one documented thing to the loop (the yield table in the README).
 /// </summary>
 /// <remarks>
-/// <para>The waits returned by <see cref="Sleep"/>, <see cref="Call(IEnumerator{IAwaitable})"/>,
+/// <para>The waits returned by <see cref="Sleep(Duration)"/>, <see cref="Call(IEnumerator{IAwaitable})"/>,
 /// <see cref="Return{T}(T)"/> and <see cref="Settle"/> are one-shot objects taken from a per-thread pool and given
 /// back as soon as the loop has read them, so yielding them allocates nothing in steady state. Yield each one once,
 /// straight away (<c>yield return Co.Sleep(0.5);</c>); yielding the same object twice faults the task with a message

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 using YieldLoop.Internal;
 
 namespace YieldLoop;
@@ -34,6 +35,41 @@ public sealed partial class EventLoop
         SynchronizationContext.SetSynchronizationContext(context);
         return new SynchronizationContextRestorer(previous, context);
     }
+
+    /// <summary>
+    /// Runs a coroutine on this loop from any thread and returns a .NET <see cref="Task{TResult}"/> of its result
+    /// (asyncio's <c>run_coroutine_threadsafe</c>). The coroutine is made and started as a task on the loop thread, in
+    /// the tick that takes the hand-over (R51); the returned task completes with its result, faults with its exception
+    /// (the same object), or ends cancelled.
+    /// </summary>
+    /// <typeparam name="T">The type of the result the coroutine gives with <see cref="Co.Return{T}(T)"/>.</typeparam>
+    /// <param name="coroutine">Makes the coroutine: called once, on the loop thread (<c>() =&gt; Work(args)</c>), so the
+    /// iterator is created where it runs. If it throws, the returned task faults with that exception.</param>
+    /// <param name="token">Cancels the run from any thread: the loop task is cancelled (its <c>finally</c> blocks run at
+    /// its next turn, R30), and the returned task then ends cancelled with this token. Already cancelled: the returned
+    /// task is cancelled at once and nothing is posted.</param>
+    /// <returns>The .NET task. Its continuations never run inline on the loop thread
+    /// (<see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>). Do not block the loop's own thread on it: the
+    /// loop must tick for it to complete.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="coroutine"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed or closing (as for <see cref="Post"/>).</exception>
+    /// <remarks>A run accepted before <see cref="Close"/> is not lost: Close runs the hand-over, then cancels the task
+    /// it started, so the returned task ends cancelled (R36, R51).</remarks>
+    public Task<T> RunCoroutineThreadsafeAsync<T>(Func<IEnumerator<IAwaitable>> coroutine, CancellationToken token = default) =>
+        ThreadsafeRun<T>.Post(this, coroutine ?? throw new ArgumentNullException(nameof(coroutine)), typed: true, token);
+
+    /// <summary>
+    /// Runs a coroutine on this loop from any thread and returns a .NET <see cref="Task"/> that completes when it ends
+    /// (asyncio's <c>run_coroutine_threadsafe</c>); see
+    /// <see cref="RunCoroutineThreadsafeAsync{T}(Func{IEnumerator{IAwaitable}}, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="coroutine">Makes the coroutine: called once, on the loop thread.</param>
+    /// <param name="token">Cancels the run from any thread (the loop task, then the returned task).</param>
+    /// <returns>The .NET task.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="coroutine"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed or closing.</exception>
+    public Task RunCoroutineThreadsafeAsync(Func<IEnumerator<IAwaitable>> coroutine, CancellationToken token = default) =>
+        ThreadsafeRun<NoResult>.Post(this, coroutine ?? throw new ArgumentNullException(nameof(coroutine)), typed: false, token);
 
     /// <summary>Gets the managed id of the loop's thread (for messages of the interop types).</summary>
     internal int OwnerThreadId => _threadId;

@@ -143,7 +143,7 @@ public sealed partial class EventLoop
     /// (<c>TimeSpan.FromTicks(4611686018427387903)</c>, 5,337,599.56 days: about 14,600 years), the end shared by
     /// <see cref="ManualClock"/> and every <see cref="GameClock"/>: a clock that reads later (a custom
     /// <see cref="IClock"/>) reads as the end of time. The rule for deadlines there (docs/design.md, "Time at its
-    /// limits"): a deadline computed from a delay (<see cref="Co.Sleep"/>, <see cref="CallLater(Duration, Action)"/>,
+    /// limits"): a deadline computed from a delay (<see cref="Co.Sleep(Duration)"/>, <see cref="CallLater(Duration, Action)"/>,
     /// <see cref="Co.Timeout(Future, Duration)"/>, the timeouts of condition waits) saturates at the end of time, so it
     /// comes due in the first tick whose time is the end of time, never earlier (R7): a 10 s sleep begun one second
     /// before the end comes due one second later, and one begun at the end comes due in the next tick. A time past the

@@ -8,7 +8,7 @@ namespace YieldLoop;
 /// <remarks>
 /// <para>
 /// The engine's own awaitables (<see cref="Future"/>, <see cref="LoopTask"/>, <see cref="Co.NextTick"/>,
-/// <see cref="Co.Sleep"/>, <see cref="Co.Call(System.Collections.Generic.IEnumerator{IAwaitable})"/>, ...)
+/// <see cref="Co.Sleep(Duration)"/>, <see cref="Co.Call(System.Collections.Generic.IEnumerator{IAwaitable})"/>, ...)
 /// are recognised by the loop directly and never go through these members. A user type that implements this
 /// interface is a <em>custom awaitable</em> and must keep this contract:
 /// </para>

@@ -50,7 +50,7 @@ public sealed partial class Scope : IDisposable
     /// <summary>Creates a scope on <paramref name="loop"/>, optionally bound to a clock.</summary>
     /// <param name="loop">The loop the scope's tasks run on.</param>
     /// <param name="name">A name for diagnostics.</param>
-    /// <param name="clock">The clock the scope's tasks sleep in (their <see cref="Co.Sleep"/> follows its scale
+    /// <param name="clock">The clock the scope's tasks sleep in (their <see cref="Co.Sleep(Duration)"/> follows its scale
     /// and pause), or null for the loop's real time.</param>
     /// <exception cref="ArgumentNullException"><paramref name="loop"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="clock"/> belongs to another loop.</exception>

@@ -32,7 +32,7 @@ public class TypedTaskIsAFutureTests
         source.SetResult(1);
         LoopTask<int> task = t.Loop.Start<int>(SleepReturn(0, 2, log, "task"));
 
-        Future<int[]> all = Co.WhenAll(source.Future, task);
+        Future<int[]> all = Co.WhenAll<int>(source.Future, task);
         t.Tick(3);
 
         Assert.That(all.Result, Is.EqualTo(new[] { 1, 2 }));

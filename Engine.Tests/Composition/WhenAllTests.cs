@@ -90,7 +90,7 @@ public partial class WhenAllTests : LoopFixture
         LoopTask<int> slow = t.Loop.Start<int>(SleepReturn(3, 1, log, "slow"));
         var source = new FutureSource<int>(t.Loop);
         LoopTask<int> fast = t.Loop.Start<int>(SleepReturn(1, 3, log, "fast"));
-        Future<int[]> all = Co.WhenAll(slow, source.Future, fast);   // tasks and futures mix; the typed overload is chosen
+        Future<int[]> all = Co.WhenAll<int>(slow, source.Future, fast);   // tasks and futures mix in the typed array form
         t.Tick();
 
         t.AdvanceAndTick(1);
@@ -105,7 +105,7 @@ public partial class WhenAllTests : LoopFixture
     {
         var t = new TestLoop();
         var source = new FutureSource<string>(t.Loop);
-        Future<string[]> all = Co.WhenAll(source.Future, source.Future);
+        Future<string[]> all = Co.WhenAll<string>(source.Future, source.Future);
 
         source.SetResult("x");
 
@@ -119,7 +119,7 @@ public partial class WhenAllTests : LoopFixture
         var a = new FutureSource<int>(t.Loop);
         a.SetResult(7);
 
-        Assert.That(Co.WhenAll(a.Future, a.Future).Result, Is.EqualTo(new[] { 7, 7 }));
+        Assert.That(Co.WhenAll<int>(a.Future, a.Future).Result, Is.EqualTo(new[] { 7, 7 }));
     }
 
     // ---- first failure -------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using DocExamples.FromAsyncio;
 using NUnit.Framework;
 
@@ -89,11 +91,54 @@ public class FromAsyncioSnippetTests
     }
 
     [Test]
-    public void RepeatedWhenAny_GivesTheTasksInTheOrderTheyComplete()
+    public void AsCompleted_GivesTheTasksInTheOrderTheyComplete()
     {
         Run(FromAsyncioSnippets.AsCompleted(_loop, _log));
 
         Assert.That(Printed, Is.EqualTo(new[] { "water after 1 min", "coffee after 2 min", "tea after 3 min" }));
+    }
+
+    [Test]
+    public void Wait_WithATimeout_GivesDoneAndPending_AndCancelsNothing()
+    {
+        Run(FromAsyncioSnippets.WaitSets(_loop, _log));
+
+        Assert.That(Printed, Is.EqualTo(new[] { "done: coffee after 2 min; pending: 1", "tea after 3 min" }));
+    }
+
+    [Test]
+    public void TimeoutScope_RescheduledBeforeItsDeadline_LetsTheWorkFinish()
+    {
+        Run(FromAsyncioSnippets.Stew(_loop, _log));
+
+        Assert.That(Printed, Is.EqualTo(new[] { "stew: stove off", "stew: Succeeded, expired: False" }));
+        Assert.That(_clock.Now, Is.EqualTo(TimeSpan.FromMinutes(40)));
+    }
+
+    [Test]
+    public void ConditionWaitFor_WakesWhenThePredicateHolds()
+    {
+        Run(FromAsyncioSnippets.Toast(_loop, _log));
+
+        Assert.That(Printed, Is.EqualTo(new[] { "2 slices" }));
+    }
+
+    [Test]
+    public void QueueJoin_WaitsUntilEveryOrderWasHandled()
+    {
+        Run(FromAsyncioSnippets.Kitchen(_loop, _log));
+
+        Assert.That(Printed, Is.EqualTo(new[] { "served tea", "served toast", "all orders served" }));
+    }
+
+    [Test]
+    public void RunCoroutineThreadsafe_GivesTheResultToAsyncCode()
+    {
+        Task<string> order = FromAsyncioSnippets.OrderFromAWorker(_loop, CancellationToken.None);
+        _loop.RunUntilIdle();
+
+        Assert.That(order.Wait(HangGuard.Limit), Is.True, "the awaiting method did not finish");
+        Assert.That(order.Result, Is.EqualTo("tea after 3 min"));
     }
 
     [Test]

@@ -238,6 +238,25 @@ public class FromUnitySnippetTests
     }
 
     [Test]
+    public void UniTaskShapes_ATupleOfResults_TheWinnersValue_AndAWaitThatATokenCancels()
+    {
+        _clock.AutoJump = true;
+        _loop.RunUntilComplete(FromUnitySnippets.LoadScene(_loop, Say));
+        Assert.That(_said, Is.EqualTo(new[] { "2.0 level 3 with theme", "3.0 first: wind (#1)" }));
+
+        _said.Clear();
+        _clock.AutoJump = false;
+        using var cts = new System.Threading.CancellationTokenSource();
+        LoopTask patrol = _loop.Start(FromUnitySnippets.Patrol(Say, cts.Token));
+        Frames(12);
+        cts.Cancel();
+        Frames(1);
+
+        Assert.That(patrol.IsCancelled, Is.True);
+        Assert.That(_said, Is.EqualTo(new[] { "3.1 step", "4.2 step", "4.3 patrol over" }));
+    }
+
+    [Test]
     public void DebugMode_ReportsACoCallThatWasNeverYielded()
     {
         var errors = new List<Exception>();

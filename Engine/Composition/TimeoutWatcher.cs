@@ -84,7 +84,7 @@ internal class TimeoutWatcher : CompositeWatcher
 
     /// <summary>Whether a timeout enclosing <paramref name="future"/> (directly, or through other combinators) is armed
     /// with a deadline at or before <paramref name="now"/>.</summary>
-    private static bool EnclosingTimeoutIsDue(Future future, long now, int depth)
+    internal static bool EnclosingTimeoutIsDue(Future future, long now, int depth)
     {
         if (depth > 64)
         {
@@ -113,6 +113,7 @@ internal class TimeoutWatcher : CompositeWatcher
     {
         CompositeWatcher self when ReferenceEquals(self.Result, future) => false,
         TimeoutWatcher outer when outer._armed && outer._due <= now && !outer.Result.IsCompleted => true,
+        TimeoutScopeWatcher scope when scope.IsDueAt(now) => true,
         CompositeWatcher other when !other.Result.IsCompleted => EnclosingTimeoutIsDue(other.Result, now, depth + 1),
         _ => false,
     };

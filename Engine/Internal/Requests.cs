@@ -13,7 +13,7 @@ internal sealed class NextTickAwaitable : IAwaitable
     public override string ToString() => "Co.NextTick";
 }
 
-/// <summary>A one-shot sleep (see <see cref="Co.Sleep"/>), from <see cref="Pool{T}"/>.</summary>
+/// <summary>A one-shot sleep (see <see cref="Co.Sleep(Duration)"/>), from <see cref="Pool{T}"/>.</summary>
 internal sealed class SleepRequest : IAwaitable
 {
     internal long _ticks;

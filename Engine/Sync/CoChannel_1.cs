@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using YieldLoop.Internal;
 
@@ -97,6 +98,12 @@ public sealed class CoChannel<T>
     // The sequence number of the next accepted item.
     private long _nextSeq;
 
+    // Items accepted and not yet marked done with TaskDone (asyncio's unfinished tasks); Join waits for zero.
+    private int _unfinished;
+
+    // Join() futures waiting for _unfinished to reach zero; null while there are none. Cancelled ones are skipped.
+    private List<Future>? _joiners;
+
     private bool _completed;
     private Exception? _error;
 
@@ -118,6 +125,66 @@ public sealed class CoChannel<T>
 
     /// <summary>Gets whether <see cref="Complete"/> was called (items may still be left to read).</summary>
     public bool IsCompleted => _completed;
+
+    /// <summary>
+    /// Gets how many items were written and not yet marked done with <see cref="TaskDone"/> (asyncio's unfinished
+    /// tasks): every accepted write adds one, every <see cref="TaskDone"/> takes one away.
+    /// </summary>
+    public int UnfinishedCount => _unfinished;
+
+    /// <summary>
+    /// Marks one item as processed (asyncio's <c>Queue.task_done</c>): a consumer calls it once per item it read, when
+    /// it has finished with it. When the count of unfinished items reaches zero, every <see cref="Join"/> completes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Every written item was already marked done (more calls than
+    /// items), or the call is made from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public void TaskDone()
+    {
+        _loop.CheckAccess();
+        if (_unfinished == 0)
+        {
+            throw new InvalidOperationException(
+                "CoChannel.TaskDone() was called more times than items were written: every written item is already marked done. Call it once per item read, after handling it.");
+        }
+
+        if (--_unfinished == 0 && _joiners is not null)
+        {
+            List<Future> joiners = _joiners;
+            _joiners = null;
+            foreach (Future joiner in joiners)
+            {
+                joiner.TryComplete(FutureState.Succeeded, null);   // a cancelled one stays cancelled
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until every item written so far, and every item written while it waits, has been marked done with
+    /// <see cref="TaskDone"/> (asyncio's <c>Queue.join</c>). Yield the returned future.
+    /// </summary>
+    /// <returns>A future that completes when the count of unfinished items is zero: already complete when it is zero
+    /// now. Completing the channel does not complete it; only <see cref="TaskDone"/> does.</returns>
+    /// <exception cref="InvalidOperationException">Called from a thread other than the loop's.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    public Future Join()
+    {
+        _loop.CheckAccess();
+        if (_unfinished == 0)
+        {
+            return _written;   // a shared completed future: nothing to wait for
+        }
+
+        var joiners = _joiners ??= new List<Future>();
+        if (joiners.Count >= 16)
+        {
+            joiners.RemoveAll(static j => j.IsCompleted);   // cancelled joins do not pile up
+        }
+
+        var join = new JoinWait(_loop);
+        joiners.Add(join);
+        return join;
+    }
 
     /// <summary>
     /// Writes an item. Yield the returned future: a writer to a full bounded channel parks until there is room.
@@ -293,12 +360,14 @@ public sealed class CoChannel<T>
         if (reader is not null)
         {
             Debug.Assert(_items.Count == 0, "readers park only on an empty channel");
+            _unfinished++;
             reader.Deliver(item, _nextSeq++);
             return true;
         }
 
         if (_items.Count < _capacity)
         {
+            _unfinished++;
             Append(item, _nextSeq++);
             return true;
         }
@@ -330,6 +399,7 @@ public sealed class CoChannel<T>
                 break;
             }
 
+            _unfinished++;
             Append(writer.Item, _nextSeq++);
             writer.Accept();
         }
@@ -477,6 +547,17 @@ public sealed class CoChannel<T>
         }
 
         internal override string Describe() => "channel write";
+    }
+
+    /// <summary>A pending <see cref="Join"/>; its own type only so a waiting task names the channel.</summary>
+    private sealed class JoinWait : Future
+    {
+        internal JoinWait(EventLoop loop)
+            : base(loop)
+        {
+        }
+
+        internal override string Describe() => "channel join";
     }
 
     /// <summary>A parked <see cref="WaitToRead"/>; its own type only so a waiting task names the channel.</summary>

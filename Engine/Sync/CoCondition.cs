@@ -85,6 +85,34 @@ public sealed class CoCondition : ITurnOwner
         return Co.Call(WaitCore());
     }
 
+    /// <summary>
+    /// Waits until <paramref name="predicate"/> is true (asyncio's <c>Condition.wait_for</c>): checks it first, and while
+    /// it is false waits as <see cref="Wait"/> does (releases the lock, parks until notified, re-acquires the lock) and
+    /// checks it again. Yield the result at once; the lock must be held, and it is held again when the wait ends.
+    /// </summary>
+    /// <param name="predicate">The condition, about the state the lock guards. It runs on the loop's thread, with the
+    /// lock held, as part of the waiting task's step: at the yield, and after each notification. If it throws, the
+    /// waiting task faults with that exception (the lock is still held: the caller's <c>finally</c> releases it).</param>
+    /// <returns>An inline child coroutine (<see cref="Co.Call(IEnumerator{IAwaitable})"/>) to yield once. When the
+    /// predicate already holds at the yield, the coroutine continues at once, in the same step, without releasing the
+    /// lock.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="predicate"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The lock is not held, or the call is made from another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The loop is closed.</exception>
+    /// <remarks>The wake-ups come only from <see cref="Notify"/> and <see cref="NotifyAll"/>: a change to the state
+    /// that nobody notifies is not seen. Cancellation while waiting behaves as for <see cref="Wait"/>.</remarks>
+    public IAwaitable WaitFor(Func<bool> predicate)
+    {
+        if (predicate is null)
+        {
+            throw new ArgumentNullException(nameof(predicate));
+        }
+
+        _lock._loop.CheckAccess();
+        ThrowIfNotLocked(nameof(WaitFor));
+        return Co.Call(WaitForCore(predicate));
+    }
+
     /// <summary>Wakes the first <paramref name="n"/> waiters (fewer if fewer wait), in the order they began waiting.
     /// The lock must be held.</summary>
     /// <param name="n">How many waiters to wake (0 or more).</param>
@@ -141,6 +169,15 @@ public sealed class CoCondition : ITurnOwner
         {
             throw new InvalidOperationException(
                 $"CoCondition.{member}() needs the condition's lock to be held: acquire it first (yield return lck.Acquire();).");
+        }
+    }
+
+    private IEnumerator<IAwaitable> WaitForCore(Func<bool> predicate)
+    {
+        ThrowIfNotLocked(nameof(WaitFor));
+        while (!predicate())
+        {
+            yield return Co.Call(WaitCore());   // releases, waits for a notification, re-acquires
         }
     }
 

@@ -17,7 +17,7 @@ namespace YieldLoop;
 /// separate root keeps running.</para>
 /// <para><b>Waits.</b> <see cref="Sleep"/> waits in this clock's time. A task bound to a clock — started with
 /// <see cref="Start(IEnumerator{IAwaitable}, string)"/> or by a <see cref="Scope"/> created with a clock — sleeps in
-/// that clock when it yields <see cref="Co.Sleep"/>; <see cref="Co.SleepRealtime"/> always waits in real
+/// that clock when it yields <see cref="Co.Sleep(Duration)"/>; <see cref="Co.SleepRealtime(Duration)"/> always waits in real
 /// time. A wait ends in the first tick at which the clock's time is at or past its deadline (R7), and waits of one clock
 /// with equal deadlines end in the order they began (R8). Zero or negative delays mean "next tick", paused or not
 /// (R9). An <see cref="Interval"/> (<see cref="Co.Every"/>) yielded by a bound task keeps its grid in the
@@ -191,7 +191,7 @@ public sealed class GameClock
     public IAwaitable Sleep(Duration duration) => SleepRequest.Rent(duration.ToDelayTicks(nameof(duration)), this, realtime: false);
 
     /// <summary>
-    /// Starts <paramref name="coroutine"/> as a task bound to this clock: its <see cref="Co.Sleep"/> waits
+    /// Starts <paramref name="coroutine"/> as a task bound to this clock: its <see cref="Co.Sleep(Duration)"/> waits
     /// count this clock's time (see <see cref="EventLoop.Start"/> for the rest).
     /// </summary>
     /// <param name="coroutine">A fresh coroutine iterator.</param>

@@ -4,6 +4,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using YieldLoop;
 
@@ -123,21 +124,110 @@ public static class FromAsyncioSnippets
     // <snippet:from-asyncio-as-completed>
     public static IEnumerator<IAwaitable> AsCompleted(EventLoop loop, TextWriter log)
     {
-        var pending = new List<LoopTask<string>>
-        {
+        CompletionOrder<LoopTask<string>> each = Co.AsCompleted(
             loop.Start<string>(Brew("tea", 3)),
             loop.Start<string>(Brew("coffee", 2)),
-            loop.Start<string>(Brew("water", 1)),
-        };
-        while (pending.Count > 0)                          // for drink in asyncio.as_completed(...):
+            loop.Start<string>(Brew("water", 1)));
+        while (each.HasNext)                               // for drink in asyncio.as_completed(...):
         {
-            Future<int> next = Co.WhenAny(pending.ToArray());
-            yield return next;
-            log.WriteLine(pending[next.Result].Result);
-            pending.RemoveAt(next.Result);
+            yield return each.Next();                      //     await drink
+            log.WriteLine(each.Current.Result);            // the task that completed, as it was passed
         }
     }
     // </snippet:from-asyncio-as-completed>
+
+    // <snippet:from-asyncio-wait-sets>
+    public static IEnumerator<IAwaitable> WaitSets(EventLoop loop, TextWriter log)
+    {
+        LoopTask<string> tea = loop.Start<string>(Brew("tea", 3));
+        LoopTask<string> coffee = loop.Start<string>(Brew("coffee", 2));
+        // done, pending = await asyncio.wait({tea, coffee}, timeout=150)
+        Future<WaitResult<LoopTask<string>>> wait = Co.Wait(new[] { tea, coffee }, WaitMode.AllCompleted, timeout: 150);
+        yield return wait;
+        log.WriteLine($"done: {wait.Result.Done[0].Result}; pending: {wait.Result.Pending.Count}");
+        yield return tea;                                  // the timeout cancelled nothing: the tea is still brewing
+        log.WriteLine(tea.Result);
+    }
+    // </snippet:from-asyncio-wait-sets>
+
+    // <snippet:from-asyncio-timeout-scope>
+    public static IEnumerator<IAwaitable> Stew(EventLoop loop, TextWriter log)
+    {
+        TimeoutScope scope = Co.TimeoutScope(loop, Cook("stew", 40, log), 30 * 60);   // async with asyncio.timeout(1800) as cm:
+        yield return Co.Sleep(20 * 60);
+        scope.Reschedule(scope.When + TimeSpan.FromMinutes(30));                      // cm.reschedule(cm.when() + 1800)
+        yield return Co.Settle(scope.Future);
+        log.WriteLine($"stew: {scope.Future.State}, expired: {scope.Expired}");         // cm.expired()
+    }
+    // </snippet:from-asyncio-timeout-scope>
+
+    // <snippet:from-asyncio-wait-for>
+    public static IEnumerator<IAwaitable> Toast(EventLoop loop, TextWriter log)
+    {
+        var lck = new CoLock(loop);
+        var ready = new CoCondition(lck);
+        int slices = 0;
+        loop.Start(Toaster());
+        yield return lck.Acquire();                        // async with cond:
+        try
+        {
+            yield return ready.WaitFor(() => slices >= 2); //     await cond.wait_for(lambda: slices >= 2)
+            log.WriteLine($"{slices} slices");
+        }
+        finally
+        {
+            lck.Release();
+        }
+
+        IEnumerator<IAwaitable> Toaster()
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                yield return Co.Sleep(60);
+                yield return lck.Acquire();
+                slices++;
+                ready.NotifyAll();                         // cond.notify_all()
+                lck.Release();
+            }
+        }
+    }
+    // </snippet:from-asyncio-wait-for>
+
+    // <snippet:from-asyncio-join>
+    public static IEnumerator<IAwaitable> Kitchen(EventLoop loop, TextWriter log)
+    {
+        var queue = CoChannel.Unbounded<string>(loop);
+        loop.Start(Cooks(queue, log));
+        foreach (string order in new[] { "tea", "toast" })
+        {
+            yield return queue.Write(order);               // await queue.put(order)
+        }
+
+        yield return queue.Join();                         // await queue.join(): every order was handled
+        log.WriteLine("all orders served");
+    }
+
+    static IEnumerator<IAwaitable> Cooks(CoChannel<string> queue, TextWriter log)
+    {
+        while (true)
+        {
+            Future<string> order = queue.Read();
+            yield return order;
+            yield return Co.Sleep(60);
+            log.WriteLine($"served {order.Result}");
+            queue.TaskDone();                              // queue.task_done()
+        }
+    }
+    // </snippet:from-asyncio-join>
+
+    // <snippet:from-asyncio-threadsafe>
+    public static async Task<string> OrderFromAWorker(EventLoop loop, CancellationToken token)
+    {
+        // asyncio.run_coroutine_threadsafe(brew("tea", 3), loop): from any thread, while the loop runs on its own
+        Task<string> tea = loop.RunCoroutineThreadsafeAsync<string>(() => Brew("tea", 3), token);
+        return await tea.ConfigureAwait(false);           // cancelling the token cancels the loop task (its finally runs)
+    }
+    // </snippet:from-asyncio-threadsafe>
 
     // <snippet:from-asyncio-taskgroup>
     public static IEnumerator<IAwaitable> TeaAndToast(EventLoop loop, TextWriter log)

@@ -3,6 +3,7 @@
 // can drive them on a ManualClock.
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using YieldLoop;
 
 namespace DocExamples.FromUnity;
@@ -194,6 +195,46 @@ public static class FromUnitySnippets
 
 #pragma warning disable YL0001 // the snippet shows the bug (a Co.Call never yielded); outside the region so the doc is unchanged
 #pragma warning disable YL0001 // the snippet shows the bug that YL0001 reports
+    // <snippet:from-unity-unitask>
+    public static IEnumerator<IAwaitable> LoadScene(EventLoop loop, Action<string> say)
+    {
+        LoopTask<int> level = loop.Start<int>(Load(3, 2));
+        LoopTask<string> music = loop.Start<string>(Load("theme", 1));
+        Future<(int, string)> both = Co.WhenAll(level, music);   // var (lvl, clip) = await UniTask.WhenAll(level, music)
+        yield return both;
+        (int number, string clip) = both.Result;
+        say($"level {number} with {clip}");
+
+        Future<(int Index, string Value)> first = Co.WhenAnyValue(  // var (i, v) = await UniTask.WhenAny(rain, wind)
+            loop.Start<string>(Load("rain", 2)), loop.Start<string>(Load("wind", 1)));
+        yield return first;
+        say($"first: {first.Result.Value} (#{first.Result.Index})");
+    }
+
+    public static IEnumerator<IAwaitable> Patrol(Action<string> say, CancellationToken token)
+    {
+        try
+        {
+            while (true)
+            {
+                say("step");
+                yield return Co.Sleep(1, token);            // await UniTask.Delay(1000, cancellationToken: token)
+                yield return Co.WaitTicks(1, token);        // await UniTask.NextFrame(token)
+            }
+        }
+        finally
+        {
+            say("patrol over");                             // the token cancelled the task: its finally ran
+        }
+    }
+
+    private static IEnumerator<IAwaitable> Load<T>(T value, double seconds)
+    {
+        yield return Co.Sleep(seconds);
+        yield return Co.Return(value);
+    }
+    // </snippet:from-unity-unitask>
+
     // <snippet:from-unity-forgotten>
     public static IEnumerator<IAwaitable> Fire(List<string> log)
     {
