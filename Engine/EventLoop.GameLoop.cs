@@ -316,12 +316,7 @@ public sealed partial class EventLoop
         {
             // They sit right before the queue's head: move the head back over them, and free the slots that ran.
             int ran = i;
-            int first = Math.Min(ran, run.Length - head);
-            Array.Clear(run, head, first);
-            if (first < ran)
-            {
-                Array.Clear(run, 0, ran - first);
-            }
+            ClearSlots(run, SliceSlot(run, head, _sliceFreed), ran - _sliceFreed);
 
             _readyHead = SliceSlot(run, head, ran);
             _readyCount += deferred;

@@ -105,26 +105,29 @@ public sealed partial class EventLoop
         }
 
         CheckAccess();
-        IteratorShape shape = ShapeOf(coroutine);
-        if (shape.IsTaken(coroutine) || (_unstarted.Count != 0 && _unstarted.Contains(coroutine)))
-        {
-            throw AlreadyStarted(coroutine);
-        }
-
         if (clock is not null && !ReferenceEquals(clock.Loop, this))
         {
             throw new ArgumentException(
                 $"Clock '{clock.Name}' belongs to loop '{clock.Loop.Name}', not to '{Name}'; bind tasks to clocks of their own loop.", nameof(clock));
         }
 
-        // Every check passed: from here the iterator is this loop's. A compiler iterator is marked in its own current
-        // field, any other kind goes into the set of pending starts (IteratorGuard).
+        // The last check: a compiler iterator is checked and marked as this loop's in one step, in its own current
+        // field; any other kind is checked against, and goes into, the set of pending starts (IteratorGuard).
+        IteratorShape shape = ShapeOf(coroutine);
         if (shape.CanClaim)
         {
-            shape.Claim(coroutine);
+            if (!shape.TryClaim(coroutine))
+            {
+                throw AlreadyStarted(coroutine);
+            }
         }
         else
         {
+            if (shape.HasStarted(coroutine) || _unstarted.Contains(coroutine))
+            {
+                throw AlreadyStarted(coroutine);
+            }
+
             _unstarted.Add(coroutine);
             if (_unstarted.Count > _unstartedPeak)
             {

@@ -62,6 +62,8 @@ public sealed partial class EventLoop
         _readyHead = (head + count) & (run.Length - 1);
         _readyCount = 0;
         _readyLimit = run.Length - count;
+        _sliceHead = head;
+        _sliceFreed = 0;
         return run;
     }
 
@@ -76,14 +78,19 @@ public sealed partial class EventLoop
             return;
         }
 
-        int first = Math.Min(count, run.Length - head);
-        Array.Clear(run, head, first);
+        ClearSlots(run, SliceSlot(run, head, _sliceFreed), count - _sliceFreed);
+        _readyLimit = run.Length;
+    }
+
+    /// <summary>Clears <paramref name="count"/> slots of the ring from <paramref name="from"/>, wrapping at its end.</summary>
+    private static void ClearSlots(ReadyEntry[] ring, int from, int count)
+    {
+        int first = Math.Min(count, ring.Length - from);
+        Array.Clear(ring, from, first);
         if (first < count)
         {
-            Array.Clear(run, 0, count - first);
+            Array.Clear(ring, 0, count - first);
         }
-
-        _readyLimit = run.Length;
     }
 
     /// <summary>The slot of the <paramref name="k"/>-th entry of a slice that starts at <paramref name="head"/>.</summary>
@@ -204,7 +211,25 @@ public sealed partial class EventLoop
 
     private void EnqueueGrow(LoopNode task)
     {
-        ResizeReady(_ready.Length * 2);
+        ReadyEntry[] ready = _ready;
+        if (ReferenceEquals(_runArray, ready))
+        {
+            // A slice of this ring is running: the slots of its entries that ran already (those before the running one)
+            // are free. Give them back rather than grow: a tick that requeues all it runs needs no second array.
+            int ran = (_runIndex - _sliceHead) & (ready.Length - 1);
+            int freed = ran - _sliceFreed;
+            if (freed > 0)
+            {
+                ClearSlots(ready, SliceSlot(ready, _sliceHead, _sliceFreed), freed);
+                _sliceFreed = ran;
+                _readyLimit += freed;
+                ready[(_readyHead + _readyCount) & (ready.Length - 1)].Node = task;
+                _readyCount++;
+                return;
+            }
+        }
+
+        ResizeReady(ready.Length * 2);
         _ready[_readyCount++].Node = task;
     }
 

@@ -78,12 +78,14 @@ public sealed partial class EventLoop
 
     // The ready queue: one ring of entries (its length a power of two), FIFO. A tick takes the entries queued when it
     // began (R1) as its slice: they stay in their slots while they run, and the queue's head moves past them, so work
-    // made ready meanwhile is queued behind them for the next tick. _readyLimit keeps those slots from being reused
-    // before the slice ends (the ring's length minus the slice's entries); past it the ring grows, and a slice that is
-    // running goes on in the old array. One array, not two swapped at each tick: a burst of a million starts grows one
-    // array once (docs/design.md, "The ready queue"). Entries of tasks that completed while queued (cancelled) are
-    // skipped, which also makes a double entry harmless. Entries are a struct wrapping the reference: storing into a
-    // LoopNode[] would pay an array-covariance type check on every enqueue; a struct element is a plain store.
+    // made ready meanwhile is queued behind them for the next tick. _readyLimit keeps the slice's slots from being reused
+    // while they may still run (the ring's length minus the slice's entries); when the queue reaches it, the slots of
+    // the entries that already ran are given back (_sliceFreed) before the ring grows, and a slice that is running when
+    // the ring grows goes on in the old array. One array, not two swapped at each tick: a burst of a million starts
+    // grows one array once and its first tick none (docs/design.md, "The ready queue"). Entries of tasks that completed
+    // while queued (cancelled) are skipped, which also makes a double entry harmless. Entries are a struct wrapping the
+    // reference: storing into a LoopNode[] would pay an array-covariance type check on every enqueue; a struct element is
+    // a plain store.
     private ReadyEntry[] _ready = new ReadyEntry[MinReady];
 
     private int _readyHead;
@@ -91,6 +93,10 @@ public sealed partial class EventLoop
     private int _readyCount;
 
     private int _readyLimit = MinReady;
+
+    private int _sliceHead;        // the slot of the running slice's first entry (TakeReady)
+
+    private int _sliceFreed;       // how many of the slice's leading slots were given back while it ran (EnqueueGrow)
 
     private const int MinReady = 256;
 

@@ -91,7 +91,16 @@ internal static class IteratorGuard
             return new IteratorShape(
                 it => (int)state.GetValue(it)!,
                 current is null ? null : it => (int)state.GetValue(it)! != 0 || current.GetValue(it) is not null,
-                current is null ? null : it => current.SetValue(it, Mark));
+                current is null ? null : it =>
+                {
+                    if ((int)state.GetValue(it)! != 0 || current.GetValue(it) is not null)
+                    {
+                        return false;
+                    }
+
+                    current.SetValue(it, Mark);
+                    return true;
+                });
         }
     }
 
@@ -107,14 +116,20 @@ internal static class IteratorGuard
         }
 
         Expression currentField = Expression.Field(typed, current);
-        Func<object, bool> taken = Expression.Lambda<Func<object, bool>>(
+        Expression<Func<object, bool>> taken = Expression.Lambda<Func<object, bool>>(
             Expression.OrElse(
                 Expression.NotEqual(stateField, Expression.Constant(0)),
                 Expression.NotEqual(currentField, Expression.Constant(null, typeof(IAwaitable)))),
+            parameter);
+        Func<object, bool> claim = Expression.Lambda<Func<object, bool>>(
+            Expression.Condition(
+                taken.Body,
+                Expression.Constant(false),
+                Expression.Block(
+                    Expression.Assign(currentField, Expression.Constant(Mark, typeof(IAwaitable))),
+                    Expression.Constant(true))),
             parameter).Compile();
-        Action<object> claim = Expression.Lambda<Action<object>>(
-            Expression.Assign(currentField, Expression.Constant(Mark, typeof(IAwaitable))), parameter).Compile();
-        return new IteratorShape(readState, taken, claim);
+        return new IteratorShape(readState, taken.Compile(), claim);
     }
 
     private sealed class ClaimMark : IAwaitable
@@ -135,9 +150,9 @@ internal sealed class IteratorShape
     internal static readonly IteratorShape Untracked = new(null, null, null);
 
     private readonly Func<object, bool>? _taken;
-    private readonly Action<object>? _claim;
+    private readonly Func<object, bool>? _claim;
 
-    internal IteratorShape(Func<object, int>? state, Func<object, bool>? taken, Action<object>? claim)
+    internal IteratorShape(Func<object, int>? state, Func<object, bool>? taken, Func<object, bool>? claim)
     {
         State = state;
         _taken = taken;
@@ -147,7 +162,7 @@ internal sealed class IteratorShape
     /// <summary>The reader of the compiler's <c>&lt;&gt;1__state</c> field, or null.</summary>
     internal Func<object, int>? State { get; }
 
-    /// <summary>Whether <see cref="Claim"/> can mark iterators of this type; when false the loop tracks them in a set.</summary>
+    /// <summary>Whether <see cref="TryClaim"/> can mark iterators of this type; when false the loop tracks them in a set.</summary>
     internal bool CanClaim => _claim is not null;
 
     /// <summary>Whether the iterator ran (its state moved); false when the type has no state field.</summary>
@@ -157,7 +172,7 @@ internal sealed class IteratorShape
     /// this type can tell (false).</summary>
     internal bool IsTaken(object iterator) => _taken is { } taken ? taken(iterator) : HasStarted(iterator);
 
-    /// <summary>Marks a fresh iterator as accepted by a loop. Only when <see cref="CanClaim"/>, after
-    /// <see cref="IsTaken"/> said false.</summary>
-    internal void Claim(object iterator) => _claim!(iterator);
+    /// <summary>Marks the iterator as accepted by a loop when it is fresh and unclaimed (one accessor call); false when
+    /// it was taken. Only when <see cref="CanClaim"/>.</summary>
+    internal bool TryClaim(object iterator) => _claim!(iterator);
 }

@@ -13,7 +13,8 @@ namespace YieldLoop.Internal;
 internal sealed class TaskRegistry
 {
     private const int MinCapacity = 64;
-    private Future?[] _items = new Future?[MinCapacity];
+    // A struct element (as the ready queue's): storing a Future into a Future[] would pay an array-covariance check.
+    private Slot[] _items = new Slot[MinCapacity];
 
     internal int Count { get; private set; }
 
@@ -26,7 +27,7 @@ internal sealed class TaskRegistry
 
         System.Diagnostics.Debug.Assert(task._liveIndex < 0, "a task is registered once");
         task._liveIndex = Count;
-        _items[Count++] = task;
+        _items[Count++].Task = task;
     }
 
     internal void Remove(Future task)
@@ -37,12 +38,12 @@ internal sealed class TaskRegistry
             return;
         }
 
-        System.Diagnostics.Debug.Assert(ReferenceEquals(_items[index], task), "a registered task sits at its own index");
+        System.Diagnostics.Debug.Assert(ReferenceEquals(_items[index].Task, task), "a registered task sits at its own index");
         int last = --Count;
-        Future moved = _items[last]!;
-        _items[index] = moved;
+        Future moved = _items[last].Task!;
+        _items[index].Task = moved;
         moved._liveIndex = index;
-        _items[last] = null;
+        _items[last].Task = null;
         task._liveIndex = -1;
     }
 
@@ -60,9 +61,14 @@ internal sealed class TaskRegistry
         var list = new List<Future>(Count);
         for (int i = 0; i < Count; i++)
         {
-            list.Add(_items[i]!);
+            list.Add(_items[i].Task!);
         }
 
         return list;
+    }
+
+    private struct Slot
+    {
+        internal Future? Task;
     }
 }
