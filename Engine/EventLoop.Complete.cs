@@ -163,7 +163,7 @@ public sealed partial class EventLoop
     {
         if ((waiter._state & StateBits.KindWatcher) == 0)
         {
-            Enqueue(waiter);
+            EnqueueWoken(waiter);   // the next tick, or later in this one with same-tick wake-ups (R1b)
             return;
         }
 

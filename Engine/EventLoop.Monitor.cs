@@ -89,9 +89,13 @@ public sealed partial class EventLoop
     /// <summary>Gets whether a monitor is attached (for tests of the monitor's cost).</summary>
     internal bool IsMonitored => _monitor is not null;
 
-    private void RunEntriesMonitored(ReadyEntry[] run, int head, int count, LoopMonitor monitor)
+    private void RunEntriesMonitored(ReadyEntry[] run, int head, int count, LoopMonitor monitor, bool wave = false)
     {
-        monitor.TickStarting(_tickCount, count);
+        if (!wave)
+        {
+            monitor.TickStarting(_tickCount, count);   // a wave of same-tick wake-ups (R1b) is part of the same tick
+        }
+
         _runArray = run;
         for (int i = 0; i < count; i++)
         {

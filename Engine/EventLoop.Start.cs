@@ -147,7 +147,7 @@ public sealed partial class EventLoop
         where TTask : Future
     {
         _registry.Add(task);
-        Enqueue(task);
+        EnqueueWoken(task);   // the first step: the next tick, or later in this one with same-tick wake-ups (R1b)
         _monitor?.TaskStarted(task);
         if (_diagnostics is { DebugMode: true })
         {

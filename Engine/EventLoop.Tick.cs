@@ -40,10 +40,12 @@ public sealed partial class EventLoop
             return ran;
         }
 
+        _wavesOpen = _sameTickWakeUps;
         RunEntries(run, head, count);
         ReleaseSlice(run, head, count);
+        int waves = _wavesOpen ? RunWaves() : 0;   // same-tick wake-ups (R1b), when the option is on
         EndTick();
-        return count;   // every entry taken ran: a step that throws faults its task and the loop carries on
+        return count + waves;   // every entry taken ran: a step that throws faults its task and the loop carries on
     }
 
     /// <summary>
@@ -106,11 +108,11 @@ public sealed partial class EventLoop
     /// contiguous part; a monitor (diagnostics) or a frame budget takes them one slice per entry, so their checks stay
     /// off the plain path.
     /// </summary>
-    private void RunEntries(ReadyEntry[] run, int head, int count)
+    private void RunEntries(ReadyEntry[] run, int head, int count, bool wave = false)
     {
         if (_monitor is not null)
         {
-            RunEntriesMonitored(run, head, count, _monitor);
+            RunEntriesMonitored(run, head, count, _monitor, wave);
             return;
         }
 

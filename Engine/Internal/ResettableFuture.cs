@@ -60,7 +60,7 @@ internal sealed class ResettableFuture<T> : Future<T>
         _state = st | (int)FutureState.Succeeded;
         if (waiters is not null)
         {
-            _loop.Enqueue(_armedBy!);   // R17: queued, never run inline
+            _loop.EnqueueWoken(_armedBy!);   // R17: queued, never run inline (R1b: maybe later in this tick)
         }
 
         return true;
