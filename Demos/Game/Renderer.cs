@@ -4,11 +4,17 @@ using static System.FormattableString;
 
 namespace YieldLoop.Demos.Game;
 
-/// <summary>Draws a frame of the game as text: the bordered playfield, a status line, the keys, the HUD message.</summary>
+/// <summary>
+/// Draws a frame of the game as text: the bordered playfield, a status line, the legend of the symbols, the keys, the
+/// HUD message.
+/// </summary>
 /// <remarks>The whole frame is built in one string, so a screen writes it at once and nothing flickers.</remarks>
 internal static class Renderer
 {
     private const string Keys = " P pause world   S slow-mo enemies   Q quit";
+
+    /// <summary>The line under the status line that says what the symbols on the playfield are.</summary>
+    public const string Legend = " a-z enemies (enemies clock)   * comet (world clock)   PAUSED banner (ui clock)";
     private const string Banner = "  P A U S E D  ";
 
     /// <summary>Draws <paramref name="world"/> as it is now.</summary>
@@ -43,7 +49,7 @@ internal static class Renderer
             }
         }
 
-        var frame = new StringBuilder((World.Width + 3) * (World.Height + 5));
+        var frame = new StringBuilder((World.Width + 3) * (World.Height + 6));
         string border = "+" + new string('-', World.Width) + "+";
         frame.Append(border).Append('\n');
         for (int y = 0; y < World.Height; y++)
@@ -59,6 +65,7 @@ internal static class Renderer
 
         frame.Append(border).Append('\n');
         frame.Append(Status(world, stepsThisFrame)).Append('\n');
+        frame.Append(Legend).Append('\n');
         frame.Append(Keys).Append('\n');
         frame.Append(world.Message is null ? string.Empty : " > " + world.Message).Append('\n');
         return frame.ToString();

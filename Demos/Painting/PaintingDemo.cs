@@ -6,8 +6,11 @@ using Spectre.Console;
 namespace YieldLoop.Demos.Painting;
 
 /// <summary>
-/// Blocking vs non-blocking, with paint: the same job runs twice on an <see cref="EventLoop"/>, once waiting for
-/// every coat to dry, once painting another wall meanwhile, and the timelines show why the second wins.
+/// Blocking vs non-blocking, with paint and a radio: the same job runs three times on an <see cref="EventLoop"/>
+/// beside a radio that plays a beat every minute. Blocking, the painter's step waits for the paint to dry without
+/// yielding, and the radio falls silent; sequential, he yields while paint dries, the radio plays on, but the walls are
+/// still done one after another; concurrent, a task per wall lets him paint another wall meanwhile. The timelines
+/// show all three.
 /// </summary>
 /// <remarks>
 /// In an interactive ANSI terminal the timelines are drawn as colored charts with Spectre.Console
@@ -16,6 +19,15 @@ namespace YieldLoop.Demos.Painting;
 /// </remarks>
 internal sealed class PaintingDemo : IDemo
 {
+    /// <summary>The title of the blocking run, and its line in the summary.</summary>
+    public const string BlockingTitle = "(a) Blocking";
+
+    /// <summary>The title of the non-blocking, sequential run, and its line in the summary.</summary>
+    public const string SequentialTitle = "(b) Sequential";
+
+    /// <summary>The title of the concurrent run, and its line in the summary.</summary>
+    public const string ConcurrentTitle = "(c) Concurrent";
+
     private readonly IAnsiConsole? _chartConsole;
 
     /// <summary>Creates the demo.</summary>
@@ -40,65 +52,92 @@ internal sealed class PaintingDemo : IDemo
         PaintingJob job = PaintingJob.Default;
         IAnsiConsole? chart = _chartConsole ?? ChartConsoleFor(output);
 
-        output.WriteLine("Painting walls: blocking vs non-blocking");
+        output.WriteLine("Painting walls: blocking vs non-blocking, sequential vs concurrent");
         output.WriteLine();
         output.WriteLine($"{job.WallCount} walls need {job.CoatCount} coats each. The one painter paints a coat in {Minutes(job.PaintTime)};");
-        output.WriteLine($"then it must dry for {Minutes(job.DryTime)} before the next coat goes on. The same job runs");
-        output.WriteLine("twice on a YieldLoop EventLoop, on a simulated clock.");
+        output.WriteLine($"then it must dry for {Minutes(job.DryTime)} before the next coat goes on. On the same YieldLoop");
+        output.WriteLine("EventLoop, a radio (a coroutine of its own) plays a beat every minute. The job");
+        output.WriteLine("runs three times, on a simulated clock that ticks the loop once a minute.");
         output.WriteLine();
 
-        output.WriteLine("Blocking: one task paints the walls in turn, and waits for each coat to dry");
-        output.WriteLine("before doing anything else:  yield return Co.Call(PaintWall(wall));");
+        output.WriteLine(BlockingTitle + ": the step waits for paint to dry, without yielding.");
+        output.WriteLine("    Thread.Sleep(dryTime);   The loop is stuck: the radio falls silent.");
         output.WriteLine();
         PaintingRun blocking = job.RunBlocking();
-        WriteRun(output, chart, blocking, "Blocking");
+        WriteRun(output, chart, blocking, BlockingTitle);
 
-        output.WriteLine("Non-blocking: one task per wall:  loop.Start(PaintWall(wall));");
-        output.WriteLine("While a wall dries, its task sleeps, and the loop runs another wall's task.");
+        output.WriteLine(SequentialTitle + ": one task yields while paint dries; walls go one by one.");
+        output.WriteLine("    yield return Co.Sleep(dryTime);   The radio plays on; the painter waits.");
         output.WriteLine();
-        PaintingRun nonBlocking = job.RunNonBlocking();
-        WriteRun(output, chart, nonBlocking, "Non-blocking");
+        PaintingRun sequential = job.RunSequential();
+        WriteRun(output, chart, sequential, SequentialTitle);
+
+        output.WriteLine(ConcurrentTitle + ": a task per wall; while one dries, he paints another.");
+        output.WriteLine("    loop.Start(PaintWall(wall));   The radio plays on; the walls overlap.");
+        output.WriteLine();
+        PaintingRun concurrent = job.RunConcurrent();
+        WriteRun(output, chart, concurrent, ConcurrentTitle);
 
         if (chart is null)
         {
-            output.WriteLine($"P = painting, d = drying, . = idle or waiting; one column = {Minutes(PaintingJob.Step)}.");
+            output.WriteLine(TimelineLegend);
         }
         else
         {
             output.Flush();
-            chart.Write(TimelineChart.Legend(PaintingJob.Step, chart.Profile.Capabilities.Unicode));
+            chart.Write(TimelineChart.Legend(PaintingJob.ColumnTime, chart.Profile.Capabilities.Unicode));
         }
 
         output.WriteLine("The Painter row shows which wall he is painting.");
         output.WriteLine();
 
-        double speedUp = blocking.Total / nonBlocking.Total;
-        output.WriteLine($"Blocking      {Minutes(blocking.Total),8}");
-        output.WriteLine($"Non-blocking  {Minutes(nonBlocking.Total),8}   {speedUp.ToString("0.00", CultureInfo.InvariantCulture)} times as fast");
+        output.WriteLine($"{string.Empty,-15}{"total",9}{"radio played",15}{"while paint dried",18}");
+        WriteSummary(output, BlockingTitle, blocking, speedUp: null);
+        WriteSummary(output, SequentialTitle, sequential, speedUp: null);
+        WriteSummary(output, ConcurrentTitle, concurrent, speedUp: blocking.Total / concurrent.Total);
         output.WriteLine();
-        output.WriteLine($"The painting takes {Minutes(nonBlocking.PainterBusy)} either way. Blocking adds every wait for paint to");
-        output.WriteLine("dry on top; non-blocking waits for one wall while it paints the others.");
+        output.WriteLine("Blocking and sequential take as long: one task waits for every coat either way.");
+        output.WriteLine("But only blocking stops the loop: while paint dries, nothing else runs.");
+        output.WriteLine($"Concurrent is faster: the painting takes {Minutes(concurrent.PainterBusy)} in every run, and here the");
+        output.WriteLine("painter paints one wall while the others dry.");
         return 0;
     }
+
+    /// <summary>Gets the legend of the plain timelines (a chart has its own, <see cref="TimelineChart.Legend"/>).</summary>
+    public static string TimelineLegend { get; } =
+        $"P painting  d drying  r radio playing  . idle or silent; a column = {Minutes(PaintingJob.ColumnTime)}.";
 
     private static void WriteRun(TextWriter output, IAnsiConsole? chart, PaintingRun run, string title)
     {
         if (chart is null)
         {
-            run.Timeline.WriteTo(output, PaintingJob.Step);
+            run.Timeline.WriteTo(output, PaintingJob.ColumnTime);
         }
         else
         {
             // The chart console and output are one stream in a terminal: flush the text first to keep the order.
             output.Flush();
-            chart.Write(TimelineChart.Create(run.Timeline, PaintingJob.Step, title, chart.Profile.Capabilities.Unicode));
+            chart.Write(TimelineChart.Create(run.Timeline, PaintingJob.ColumnTime, title, chart.Profile.Capabilities.Unicode));
         }
 
         int busy = (int)Math.Round(100 * (run.PainterBusy / run.Total));
+        Timeline timeline = run.Timeline;
         output.WriteLine($"  Done after {Minutes(run.Total)}; the painter was busy {Minutes(run.PainterBusy)} of it ({busy}%).");
+        output.WriteLine($"  The radio played in {timeline.RadioSteps} of {timeline.Steps} minutes, "
+            + $"in {timeline.RadioStepsWhileDrying} of the {timeline.DryingSteps} while paint dried.");
         output.WriteLine();
     }
 
+    private static void WriteSummary(TextWriter output, string title, PaintingRun run, double? speedUp)
+    {
+        Timeline timeline = run.Timeline;
+        string radio = $"{timeline.RadioSteps} min";
+        string whileDrying = $"{timeline.RadioStepsWhileDrying} of {timeline.DryingSteps} min";
+        string faster = speedUp is { } times
+            ? $"   {times.ToString("0.00", CultureInfo.InvariantCulture)} times as fast"
+            : string.Empty;
+        output.WriteLine($"{title,-15}{Minutes(run.Total),9}{radio,15}{whileDrying,18}{faster}");
+    }
     // The console draws the chart only when this demo prints to the console itself, the terminal is interactive
     // (no pipe or file on either end) and understands ANSI colors: a chart in a log file would be escape codes.
     private static IAnsiConsole? ChartConsoleFor(TextWriter output)

@@ -7,37 +7,40 @@ using Spectre.Console.Rendering;
 namespace YieldLoop.Demos.Painting;
 
 /// <summary>
-/// Draws a <see cref="Timeline"/> for an ANSI console as a Gantt-like chart: a colored block per wall and step
-/// (painting, drying, idle), the painter's row in the color of painting, and the time scale above, in a panel.
+/// Draws a <see cref="Timeline"/> for an ANSI console as a Gantt-like chart: a colored block per wall and column
+/// (painting, drying, idle), the painter's row in the color of painting, the radio's row (playing or silent), and the
+/// time scale above, in a panel.
 /// </summary>
 /// <remarks>
 /// Each activity has a glyph of its own as well as a color, so the chart still reads on a terminal without color
-/// (and the glyphs fall back to the plain chart's P, d and . where the terminal lacks Unicode). The columns are the
-/// plain chart's columns, one per <see cref="PaintingJob.Step"/>, so both show the same picture.
+/// (and the glyphs fall back to the plain chart's P, d, r and . where the terminal lacks Unicode). The columns are the
+/// plain chart's columns, one per <see cref="PaintingJob.ColumnTime"/>, so both show the same picture.
 /// </remarks>
 internal static class TimelineChart
 {
     private const string PaintingColor = "darkorange";
     private const string DryingColor = "deepskyblue1";
     private const string IdleColor = "grey";
+    private const string RadioColor = "green";
 
     /// <summary>Creates the chart of one run.</summary>
     /// <param name="timeline">What the walls and the painter did.</param>
-    /// <param name="step">The simulated time of one column, for the scale.</param>
+    /// <param name="column">The simulated time of one column, for the scale.</param>
     /// <param name="title">The panel's header, for example "Blocking".</param>
     /// <param name="unicode">Whether the console shows Unicode blocks; otherwise the plain chart's letters.</param>
     /// <returns>The chart, ready for <see cref="IAnsiConsole.Write(IRenderable)"/>.</returns>
-    public static IRenderable Create(Timeline timeline, TimeSpan step, string title, bool unicode)
+    public static IRenderable Create(Timeline timeline, TimeSpan column, string title, bool unicode)
     {
         ArgumentNullException.ThrowIfNull(timeline);
-        var rows = new IRenderable[timeline.Walls.Count + 2];
-        rows[0] = new Markup($"[{IdleColor}]minutes  {Markup.Escape(timeline.Scale(step))}[/]");
+        var rows = new IRenderable[timeline.Walls.Count + 3];
+        rows[0] = new Markup($"[{IdleColor}]minutes  {Markup.Escape(timeline.Scale(column))}[/]");
         for (int i = 0; i < timeline.Walls.Count; i++)
         {
             rows[i + 1] = new Markup($"Wall {timeline.Walls[i].Name}   {WallCells(timeline.WallRow(i), unicode)}");
         }
 
-        rows[^1] = new Markup($"Painter  {PainterCells(timeline.PainterRow, unicode)}");
+        rows[^2] = new Markup($"Painter  {PainterCells(timeline.PainterRow, unicode)}");
+        rows[^1] = new Markup($"Radio    {WallCells(timeline.RadioRow, unicode)}");
         return new Panel(new Rows(rows))
             .Header($"[bold]{Markup.Escape(title)}[/]")
             .RoundedBorder()
@@ -45,19 +48,20 @@ internal static class TimelineChart
     }
 
     /// <summary>Creates the legend under the charts: what each glyph means, and the time of one column.</summary>
-    /// <param name="step">The simulated time of one column.</param>
+    /// <param name="column">The simulated time of one column.</param>
     /// <param name="unicode">Whether the console shows Unicode blocks; as for <see cref="Create"/>.</param>
     /// <returns>The legend, one line.</returns>
-    public static IRenderable Legend(TimeSpan step, bool unicode)
+    public static IRenderable Legend(TimeSpan column, bool unicode)
     {
-        string minutes = step.TotalMinutes.ToString(CultureInfo.InvariantCulture);
+        string minutes = column.TotalMinutes.ToString(CultureInfo.InvariantCulture);
         return new Markup(
-            $"[{PaintingColor}]{Glyph('P', unicode)}[/] painting   [{DryingColor}]{Glyph('d', unicode)}[/] drying   "
-            + $"[{IdleColor}]{Glyph('.', unicode)}[/] idle or waiting; one column = {minutes} min.\n");
+            $"[{PaintingColor}]{Glyph('P', unicode)}[/] painting  [{DryingColor}]{Glyph('d', unicode)}[/] drying  "
+            + $"[{RadioColor}]{Glyph('r', unicode)}[/] radio playing  [{IdleColor}]{Glyph('.', unicode)}[/] idle or silent; "
+            + $"a column = {minutes} min.\n");
     }
 
-    // A wall's row: P, d and . of the plain chart, one markup tag per stretch of the same activity rather than per
-    // column, so the chart is a few escape sequences per row, not one per cell.
+    // A wall's row, or the radio's: P, d, r and . of the plain chart, one markup tag per stretch of the same activity
+    // rather than per column, so the chart is a few escape sequences per row, not one per cell.
     private static string WallCells(string row, bool unicode)
     {
         var cells = new StringBuilder();
@@ -99,6 +103,7 @@ internal static class TimelineChart
     {
         'P' => PaintingColor,
         'd' => DryingColor,
+        'r' => RadioColor,
         _ => IdleColor,
     };
 
@@ -107,6 +112,7 @@ internal static class TimelineChart
         ('P', true) => '█',
         ('d', true) => '▒',
         ('.', true) => '·',
+        ('r', true) => '♪',
         _ => activity,
     };
 }

@@ -32,7 +32,11 @@ internal static class TuiApp
     // neither reads the keyboard nor writes to the controlling terminal (it draws into its buffer only).
     private const string DisableRealDriverIO = "DisableRealDriverIO";
 
-    /// <summary>Runs the app until the model finishes, the user quits (Q, Esc), or a coroutine fails.</summary>
+    /// <summary>
+    /// Runs the app until the user quits (Q, Esc), a coroutine fails, or the model finishes if it
+    /// <see cref="TuiDemoModel.ClosesWhenFinished"/>; a model that does not stays on screen, finished, until the user
+    /// quits.
+    /// </summary>
     /// <param name="model">The model; created on this thread, not yet ticked.</param>
     /// <param name="options">How to run: in the terminal, or headless on a fixed step of simulated time.</param>
     /// <returns>What the widgets showed at the end.</returns>
@@ -73,15 +77,22 @@ internal static class TuiApp
                 }
             };
 
-            // The timer hook: the only place the loop is ticked, on the UI thread (see the remarks above).
+            // The timer hook: the only place the loop is ticked, on the UI thread (see the remarks above). Once a show
+            // that waits for the user is over, the hook stops ticking (nothing is left to run, and the summary's
+            // figures stay those of the show) but keeps running, so that a test's AfterTick can still press Q.
+            long calls = 0;
             app.AddTimeout(options.TickPeriod, () =>
             {
-                options.BeforeTick?.Invoke();
-                model.Tick();
-                window.Refresh();
+                if (!model.IsFinished)
+                {
+                    options.BeforeTick?.Invoke();
+                    model.Tick();
+                    window.Refresh();
+                }
+
                 options.AfterTick?.Invoke(app, window);
-                bool timedOut = options.MaxTicks > 0 && model.TickCount >= options.MaxTicks;
-                if (model.IsFinished || model.Failure is not null || timedOut)
+                bool timedOut = options.MaxTicks > 0 && ++calls >= options.MaxTicks;
+                if ((model.IsFinished && model.ClosesWhenFinished) || model.Failure is not null || timedOut)
                 {
                     app.LayoutAndDraw(forceRedraw: true);
                     screen = app.Driver?.ToString() ?? string.Empty;

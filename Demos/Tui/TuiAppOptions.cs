@@ -25,6 +25,7 @@ internal sealed class TuiAppOptions
     /// <summary>Gets what runs in the timeout after each tick and redraw of the widgets (tests inject keys here).</summary>
     public Action<IApplication, TuiWindow>? AfterTick { get; init; }
 
-    /// <summary>Gets a guard against a run that never ends: the app stops after this many ticks; 0 means no limit.</summary>
+    /// <summary>Gets a guard against a run that never ends: the app stops after this many calls of the timeout (one
+    /// tick each until the show is over); 0 means no limit.</summary>
     public long MaxTicks { get; init; }
 }

@@ -6,12 +6,14 @@ namespace YieldLoop.Demos.Tui;
 /// <summary>
 /// YieldLoop inside a host that owns the main loop: a Terminal.Gui application ticks an <see cref="EventLoop"/> from
 /// a timeout, and four coroutines animate its widgets (a loading bar, a spinner, a sliding marker, a log) on the one
-/// UI thread. P pauses and resumes them all through a <see cref="Scope"/>; Q or Esc quits; the show ends by itself.
+/// UI thread. P pauses and resumes them all through a <see cref="Scope"/>; Q or Esc quits. In a terminal the window
+/// stays open once the show is over, until the user quits.
 /// </summary>
 /// <remarks>
 /// Without a terminal (input or output redirected, or <c>output</c> is not the console, as in tests) the same app runs
 /// headless: Terminal.Gui's ANSI driver draws into a buffer only, and the loop runs on simulated time, one
-/// <see cref="SimulatedStep"/> per tick, so the run takes a fraction of a second and prints the same every time.
+/// <see cref="SimulatedStep"/> per tick, so the run takes a fraction of a second, prints the same every time and
+/// closes by itself when the show is over: nobody is there to press Q.
 /// </remarks>
 internal sealed class TuiDemo : IDemo
 {
@@ -41,10 +43,11 @@ internal sealed class TuiDemo : IDemo
         return terminal ? RunInTerminal(output) : RunHeadless(output);
     }
 
-    /// <summary>Runs the app in the terminal, in real time, and prints the summary once the screen is restored.</summary>
+    /// <summary>Runs the app in the terminal, in real time, until the user quits; then prints the summary once the
+    /// screen is restored.</summary>
     private static int RunInTerminal(TextWriter output)
     {
-        using var model = new TuiDemoModel(new RealClock());
+        using var model = new TuiDemoModel(new RealClock(), closesWhenFinished: false);
         TuiApp.Run(model, new TuiAppOptions());
         return Report(output, model);
     }

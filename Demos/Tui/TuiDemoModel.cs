@@ -17,7 +17,9 @@ namespace YieldLoop.Demos.Tui;
 /// <para>The timeline, in unpaused time from the first tick: the loader adds <see cref="ProgressStep"/> % every
 /// <see cref="LoadStep"/> and finishes an asset every second (5 s in all); the spinner turns every
 /// <see cref="SpinnerPeriod"/> and the marker moves one cell every <see cref="MarkerPeriod"/>, bouncing at the ends,
-/// until the loader is done; then the show counts down <see cref="ClosingPause"/> and the model is finished.</para>
+/// until the loader is done; then the show counts down <see cref="ClosingPause"/> and the model is finished. A model
+/// that does not close when finished (<see cref="ClosesWhenFinished"/>, for a person at a terminal) skips the
+/// countdown: it is finished when the others are, and the app stays open until the person quits.</para>
 /// </remarks>
 internal sealed class TuiDemoModel : IDisposable
 {
@@ -63,11 +65,14 @@ internal sealed class TuiDemoModel : IDisposable
 
     /// <summary>Creates the model and starts its coroutines; they take their first step in the first <see cref="Tick"/>.</summary>
     /// <param name="clock">The clock of the loop: a <see cref="RealClock"/> in the app, a <see cref="ManualClock"/> in tests.</param>
+    /// <param name="closesWhenFinished">Whether the host closes the app when the show is over (headless runs, which
+    /// nobody watches); false for a person at a terminal, who quits with Q or Esc.</param>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> is null.</exception>
     /// <remarks>The loop belongs to the calling thread (R50): create the model on the thread that will tick it.</remarks>
-    public TuiDemoModel(IClock clock)
+    public TuiDemoModel(IClock clock, bool closesWhenFinished = true)
     {
         ArgumentNullException.ThrowIfNull(clock);
+        ClosesWhenFinished = closesWhenFinished;
         _clock = clock;
         _start = clock.Now;
         _loop = new EventLoop(clock, "tui");
@@ -107,8 +112,13 @@ internal sealed class TuiDemoModel : IDisposable
     /// <summary>Gets whether the animations are paused (see <see cref="TogglePause"/>).</summary>
     public bool IsPaused => _animations.IsPaused;
 
-    /// <summary>Gets whether the show has ended: loaded, counted down, done. The host stops when it turns true.</summary>
+    /// <summary>Gets whether the show has ended: loaded, counted down (if the app closes by itself), done. A host
+    /// whose model <see cref="ClosesWhenFinished"/> stops when it turns true.</summary>
     public bool IsFinished { get; private set; }
+
+    /// <summary>Gets whether the host closes the app when the show is over; otherwise it stays open until the user
+    /// quits.</summary>
+    public bool ClosesWhenFinished { get; }
 
     /// <summary>Gets the first failure of a coroutine, if one failed; the host stops and reports it.</summary>
     public Exception? Failure => _failures.Count > 0 ? _failures[0] : null;
@@ -124,7 +134,7 @@ internal sealed class TuiDemoModel : IDisposable
 
     /// <summary>Gets one line that says what the demo is doing now.</summary>
     public string StatusText =>
-        IsFinished ? "done" :
+        IsFinished ? (ClosesWhenFinished ? "done" : "done: press Q or Esc to quit") :
         IsPaused ? "paused: press P to resume" :
         ClosingIn > 0 ? $"all done: closing in {ClosingIn} s" :
         $"{CoroutineCount} coroutines on one thread, tick {TickCount}";
@@ -242,6 +252,13 @@ internal sealed class TuiDemoModel : IDisposable
     {
         yield return loader;
         yield return Co.WhenAll(spinner, marker);
+        if (!ClosesWhenFinished)
+        {
+            Append("show: all coroutines finished; Q or Esc quits");
+            IsFinished = true;
+            yield break;
+        }
+
         Append($"show: all coroutines finished; closing in {ClosingPause.TotalSeconds:0} s");
         for (ClosingIn = (int)ClosingPause.TotalSeconds; ClosingIn > 0; ClosingIn--)
         {

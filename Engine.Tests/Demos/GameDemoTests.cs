@@ -121,6 +121,16 @@ public class GameDemoTests
     }
 
     [Test]
+    public void EveryFrame_ExplainsItsSymbols_InALegendLine()
+    {
+        (_, string output, _) = RunDemo();
+
+        Assert.That(Regex.Matches(output, "(?m)^" + Regex.Escape(Renderer.Legend) + @"\r?$"), Has.Count.EqualTo(3),
+            "one legend line under each of the three frames shown");
+        Assert.That(Renderer.Legend, Does.Contain("a-z enemies").And.Contain("* comet").And.Contain("PAUSED"));
+    }
+
+    [Test]
     public void EveryLine_FitsAn80ColumnTerminal()
     {
         (_, string output, _) = RunDemo();

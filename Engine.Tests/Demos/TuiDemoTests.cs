@@ -259,10 +259,11 @@ public class TuiDemoTests
     // ---- the Terminal.Gui app, headless -------------------------------------------------------------------------
 
     /// <summary>Runs the real Terminal.Gui app headless, one 50 ms step of simulated time per timeout.</summary>
-    private static (TuiScreen Screen, TuiDemoModel Model) RunApp(Action<Terminal.Gui.App.IApplication, TuiWindow, TuiDemoModel>? afterTick = null)
+    private static (TuiScreen Screen, TuiDemoModel Model) RunApp(
+        Action<Terminal.Gui.App.IApplication, TuiWindow, TuiDemoModel>? afterTick = null, bool closesWhenFinished = true)
     {
         var clock = new ManualClock();
-        var model = new TuiDemoModel(clock);
+        var model = new TuiDemoModel(clock, closesWhenFinished);
         TuiScreen screen = TuiApp.Run(model, new TuiAppOptions
         {
             Headless = true,
@@ -350,6 +351,32 @@ public class TuiDemoTests
             Assert.That(model.IsFinished, Is.False);
             Assert.That(model.TickCount, Is.LessThan(40));
             Assert.That(model.Summary, Does.StartWith("tui: stopped at 25%, 4 coroutines"));
+        }
+    }
+
+    [Test]
+    public void AShowThatWaitsForTheUser_StaysOpenAfterItEnds_UntilQ()
+    {
+        int callsAfterTheEnd = 0;
+        string status = string.Empty;
+        (TuiScreen _, TuiDemoModel model) = RunApp((app, _, m) =>
+        {
+            if (m.IsFinished && ++callsAfterTheEnd == 50)
+            {
+                status = m.StatusText;
+                app.InjectKey(Key.Q);
+            }
+        }, closesWhenFinished: false);
+        using (model)
+        {
+            Assert.That(callsAfterTheEnd, Is.EqualTo(50), "the app stayed open after the show, until Q");
+            Assert.That(model.IsFinished, Is.True);
+            Assert.That(status, Is.EqualTo("done: press Q or Esc to quit"));
+
+            // No countdown: the show is over at 5.05 s, and the loop is not ticked while the app waits for Q.
+            Assert.That(model.TickCount, Is.EqualTo(102));
+            Assert.That(model.Log[^1], Is.EqualTo(" 5.05 s  show: all coroutines finished; Q or Esc quits"));
+            Assert.That(model.Summary, Is.EqualTo("tui: loaded 100%, 4 coroutines, 102 ticks, 5.05 s"));
         }
     }
 

@@ -391,7 +391,7 @@ public sealed class PackageTests
     /// <c>.ci/run</c> has just built in Release, so the pack only compiles what changed; a developer who builds into a
     /// folder of their own keeps the pack there too, out of the work tree that others may be building in.
     /// </remarks>
-    private static string? ArtifactsRoot(string testDirectory)
+    internal static string? ArtifactsRoot(string testDirectory)
     {
         DirectoryInfo? project = Directory.GetParent(testDirectory);
         DirectoryInfo? bin = project?.Parent;
