@@ -8,6 +8,14 @@ namespace YieldLoop;
 // re-entrancy (R5); the run methods tick, then sleep until there is work (R53).
 public sealed partial class EventLoop
 {
+    // True while RunForever, RunUntilIdle or RunUntilComplete drives the loop: it ticks as soon as work arrives, so
+    // debug mode's stale-loop check (LoopDiagnostics.NoteInteropWait, any thread) does not count its sleep as a
+    // loop nobody ticks. Written on the loop thread once per run, not per tick.
+    private volatile bool _inRun;
+
+    /// <summary>Gets whether a run method drives the loop now (any thread; a racy read for debug-mode checks).</summary>
+    internal bool IsInRun => _inRun;
+
     /// <summary>Runs one tick (see the class remarks): due timers and hand-overs, then the work that was ready.</summary>
     /// <returns>The number of steps the tick ran: the turns it took from the ready queue. A step is one step of a
     /// coroutine task (its first step, a resumption up to its next yield or its end, or the turn in which a cancelled
@@ -139,26 +147,34 @@ public sealed partial class EventLoop
         // stopped early gives that back: the future is still pending, and a later failure must still be reported.
         bool observedBefore = (future._state & StateBits.Observed) != 0;
         future._state |= StateBits.Observed;
-        while (!future.IsCompleted)
+        _inRun = true;
+        try
         {
-            Tick();
-            if (future.IsCompleted)
+            while (!future.IsCompleted)
             {
-                break;
-            }
-
-            if (_stopRequested)
-            {
-                _stopRequested = false;
-                if (!observedBefore)
+                Tick();
+                if (future.IsCompleted)
                 {
-                    future._state &= ~StateBits.Observed;
+                    break;
                 }
 
-                return false;
-            }
+                if (_stopRequested)
+                {
+                    _stopRequested = false;
+                    if (!observedBefore)
+                    {
+                        future._state &= ~StateBits.Observed;
+                    }
 
-            WaitForWork();
+                    return false;
+                }
+
+                WaitForWork();
+            }
+        }
+        finally
+        {
+            _inRun = false;
         }
 
         _stopRequested = false;   // a Stop asked for during this run ends with it; it does not stop the next run
@@ -180,21 +196,29 @@ public sealed partial class EventLoop
             throw Reentrant(member);
         }
 
-        while (true)
+        _inRun = true;
+        try
         {
-            Tick();
-            if (_stopRequested)
+            while (true)
             {
-                _stopRequested = false;
-                return;
-            }
+                Tick();
+                if (_stopRequested)
+                {
+                    _stopRequested = false;
+                    return;
+                }
 
-            if (untilIdle && IsIdle())
-            {
-                return;
-            }
+                if (untilIdle && IsIdle())
+                {
+                    return;
+                }
 
-            WaitForWork();
+                WaitForWork();
+            }
+        }
+        finally
+        {
+            _inRun = false;
         }
     }
 

@@ -126,4 +126,56 @@ public class SemanticsDocTests
 
         Assert.That(found, Is.EqualTo(new[] { "R30", "R1b", "R25", "R21" }));
     }
+
+    [Test]
+    public void EveryRule_HasAnAnchorNamedAfterIt_SoUserDocsCanLinkToIt()
+    {
+        string text = File.ReadAllText(ContractPath);
+        foreach (string rule in Definitions().Keys)
+        {
+            Assert.That(text, Does.Contain($"**{rule}.**<a id=\"{rule.ToLowerInvariant()}\"></a>"),
+                $"Rule {rule} has no anchor; user docs link to it as semantics.md#{rule.ToLowerInvariant()}.");
+        }
+    }
+
+    /// <summary>User docs speak to users: a rule number appears only as a link to its rule (<c>[R30](semantics.md#r30)</c>),
+    /// never bare, and never inside code; an issue number never. design.md and performance.md are for contributors.</summary>
+    [Test]
+    public void UserDocs_CiteRulesOnlyAsLinksToTheirRule_AndNoIssueNumbers()
+    {
+        var files = new List<string> { Path.Combine(Root, "README.md") };
+        files.AddRange(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md").Where(f =>
+            Path.GetFileName(f) is not ("semantics.md" or "design.md" or "performance.md")));
+        var link = new Regex(@"\[(R\d{1,3}b?)\]\((?:docs/)?semantics\.md#(r\d{1,3}b?)\)", RegexOptions.CultureInvariant);
+        var issue = new Regex(@"\b[Ii]ssues? #?\d+|\(#\d+\)", RegexOptions.CultureInvariant);
+        var problems = new List<string>();
+        foreach (string file in files)
+        {
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string line = lines[i];
+                foreach (Match m in link.Matches(line))
+                {
+                    if (!string.Equals(m.Groups[1].Value.ToLowerInvariant(), m.Groups[2].Value, StringComparison.Ordinal))
+                    {
+                        problems.Add($"{Path.GetFileName(file)}:{i + 1}: {m.Value} links to another rule");
+                    }
+                }
+
+                string rest = link.Replace(line, string.Empty);
+                if (Citation.IsMatch(rest))
+                {
+                    problems.Add($"{Path.GetFileName(file)}:{i + 1}: a bare rule number: {line.Trim()}");
+                }
+
+                if (issue.IsMatch(line))
+                {
+                    problems.Add($"{Path.GetFileName(file)}:{i + 1}: an issue number: {line.Trim()}");
+                }
+            }
+        }
+
+        Assert.That(problems, Is.Empty);
+    }
 }

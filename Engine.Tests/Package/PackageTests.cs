@@ -15,9 +15,10 @@ using YieldLoop.Tests.Docs;
 namespace YieldLoop.Tests.Package;
 
 /// <summary>
-/// The NuGet package as a user gets it (issue 8): packs Engine/ exactly as <c>dotnet pack -c Release Engine</c> does,
-/// looks inside the .nupkg and the .snupkg, then installs the package into a fresh console project that restores from
-/// a local feed into an empty package folder, builds, and runs a coroutine.
+/// The NuGet package as a user gets it: packs Engine/ with the README's own pack command (its "install: pack" block),
+/// looks inside the .nupkg and the .snupkg, then follows the README's "install: add" commands in a fresh console
+/// project (<c>dotnet new console</c>) that restores into an empty package folder, and runs the README's first example.
+/// A change to those README blocks changes what this test runs.
 /// </summary>
 /// <remarks>
 /// The pack runs once for the fixture and builds the real three-framework package (and the analyzers). Every child
@@ -60,10 +61,13 @@ public sealed class PackageTests
         _commit = Run("git rev-parse", _repositoryRoot, "git", "rev-parse", "HEAD").Output.Trim();
         Assert.That(_commit, Does.Match("^[0-9a-f]{40}$"), "The tests need the repository's git history.");
 
-        var pack = new List<string>
-        {
-            "pack", Path.Combine(_repositoryRoot, "Engine"), "-c", "Release", "-o", _feed, "-nodeReuse:false",
-        };
+        // The README's command, run from the repository root as the README says, with the package folder it names
+        // moved to this test's own (the work tree stays untouched) and no build node left behind.
+        string[][] readmePack = ReadmeCommands("pack");
+        Assert.That(readmePack, Has.Length.EqualTo(1), "The README's 'install: pack' block should hold one command.");
+        Assert.That(readmePack[0].Take(3), Is.EqualTo(new[] { "dotnet", "pack", "Engine" }));
+        var pack = readmePack[0].Skip(1).Select(MapPackageFolder).ToList();
+        pack.Add("-nodeReuse:false");
         string? artifacts = ArtifactsRoot(TestContext.CurrentContext.TestDirectory);
         if (artifacts is not null)
         {
@@ -138,11 +142,12 @@ public sealed class PackageTests
     }
 
     [Test]
-    public void Package_CarriesTheReadmeAndTheMitLicense()
+    public void Package_CarriesThePackageReadmeAndTheMitLicense()
     {
         Assert.That(Meta("readme"), Is.EqualTo("README.md"));
         Assert.That(_entries.Keys, Does.Contain("README.md"));
-        Assert.That(_entries["README.md"], Is.EqualTo(new FileInfo(Path.Combine(_repositoryRoot, "README.md")).Length));
+        Assert.That(_entries["README.md"],
+            Is.EqualTo(new FileInfo(Path.Combine(_repositoryRoot, "Engine", "PackageReadme.md")).Length));
 
         XElement license = _metadata.Element(Ns(_metadata) + "license")
             ?? throw new AssertionException("The .nuspec has no <license> element.");
@@ -269,79 +274,56 @@ public sealed class PackageTests
     }
 
     [Test]
-    public void Package_InstallsIntoAFreshConsoleProject_AndRunsACoroutine()
+    public void PackageReadme_LinksOnlyToAbsoluteAddresses_SoNoLinkBreaksOnAPackagePage()
     {
-        string app = Path.Combine(_work, "consumer");
+        string text = File.ReadAllText(Path.Combine(_repositoryRoot, "Engine", "PackageReadme.md"));
+        string[] targets = System.Text.RegularExpressions.Regex.Matches(text, @"\]\(([^)\s]+)\)")
+            .Select(m => m.Groups[1].Value).ToArray();
+
+        Assert.That(targets, Is.Not.Empty);
+        Assert.That(targets, Has.All.StartWith("https://"));
+    }
+
+    [Test]
+    public void PackageReadme_ShowsTheReadmesFirstExample_WhichTheReadmeTestsRun()
+    {
+        string package = File.ReadAllText(Path.Combine(_repositoryRoot, "Engine", "PackageReadme.md"));
+        Assert.That(FirstCsharpBlock(package), Is.EqualTo(FirstExample()));
+    }
+
+    [Test]
+    public void ReadmeInstallCommands_InstallThePackageIntoAFreshConsoleProject_AndItsFirstExampleRuns()
+    {
+        string app = Path.Combine(_work, "MyGame");
         string packages = Path.Combine(_work, "nuget-packages");
         Directory.CreateDirectory(app);
+        var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = packages };
 
-        // The files a user would write; none of the repository's build settings reach this folder: the empty
-        // Directory.Build.* files stop MSBuild's search upwards, and the nuget.config clears the inherited sources.
+        // The user's new project. The empty Directory.Build.* files only keep any build settings of the folders above
+        // the temp folder out of it (a user's project has none of YieldLoop's).
         File.WriteAllText(Path.Combine(app, "Directory.Build.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(app, "Directory.Build.targets"), "<Project />\n");
-        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <!-- The package's analyzers run here; a warning of theirs must not fail this install test. -->
-                <TreatWarningsAsErrors>false</TreatWarningsAsErrors>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="{PackageId}" Version="[{_version}]" />
-              </ItemGroup>
-            </Project>
-            """);
-        // The local feed is the only source for YieldLoop (package source mapping), so a YieldLoop of the same version
-        // on nuget.org can never be taken instead; anything else would come from nuget.org.
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{_feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local">
-                  <package pattern="{PackageId}" />
-                </packageSource>
-                <packageSource key="nuget.org">
-                  <package pattern="*" />
-                </packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(app, "Program.cs"), """
-            using System;
-            using System.Collections.Generic;
-            using System.Reflection;
-            using YieldLoop;
+        Run("dotnet new console", app, "dotnet", environment, "new", "console");
 
-            var clock = new ManualClock();
-            var loop = new EventLoop(clock);
-            LoopTask<int> task = loop.Start<int>(Answer(after: 1.5));
-            int ticks = 0;
-            while (!task.IsCompleted && ticks < 100)
-            {
-                clock.Advance(0.25);
-                loop.Tick();
-                ticks++;
-            }
+        string[][] commands = ReadmeCommands("add");
+        Assert.That(commands.Select(c => string.Join(' ', c.Take(3))), Is.EqualTo(new[]
+        {
+            "dotnet new nugetconfig", "dotnet nuget add", "dotnet add package",
+        }), "The README's 'install: add' block changed: check that this test still says what a user does.");
+        foreach (string[] command in commands)
+        {
+            Run(string.Join(' ', command), app, command[0], environment, command.Skip(1).Select(MapPackageFolder).ToArray());
+        }
 
-            // The first step runs in the first tick (0.25 s), so the 1.5 s sleep ends at 1.75 s, in the 7th tick.
-            Console.WriteLine(FormattableString.Invariant($"answer {task.Result} after {ticks} ticks at {clock.Now.TotalSeconds} s"));
-            Console.WriteLine("engine " + typeof(EventLoop).Assembly
-                .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
-            return 0;
+        // The version the README's commands chose, taken from the local folder (not from nuget.org).
+        XElement project = XElement.Load(Path.Combine(app, "MyGame.csproj"));
+        XElement reference = project.Descendants("PackageReference").Single(e => (string?)e.Attribute("Include") == PackageId);
+        Assert.That((string?)reference.Attribute("Version"), Is.EqualTo(_version));
+        string restored = Path.Combine(packages, "yieldloop", _version.ToLowerInvariant());
+        Assert.That(File.ReadAllText(Path.Combine(restored, ".nupkg.metadata")), Does.Contain(_feed.Replace("\\", "\\\\")),
+            "The package should come from the folder the README's commands added.");
 
-            static IEnumerator<IAwaitable> Answer(double after)
-            {
-                yield return Co.Sleep(after);
-                yield return Co.Return(42);
-            }
-            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), FirstExample());
 
         // A user's mistake, for the package's analyzers to catch: a coroutine called and dropped never runs (YL0001).
         File.WriteAllText(Path.Combine(app, "Mistake.cs"), """
@@ -362,11 +344,8 @@ public sealed class PackageTests
             }
             """);
 
-        var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = packages };
-        ProcessResult build = Run("build the consumer", app, "dotnet", environment,
-            "build", Path.Combine(app, "Consumer.csproj"), "-c", "Release", "-nodeReuse:false");
-        Assert.That(Directory.Exists(Path.Combine(packages, "yieldloop", _version.ToLowerInvariant())), Is.True,
-            "The package was not restored into the test's own package folder.");
+        ProcessResult build = Run("build the console project", app, "dotnet", environment,
+            "build", "-c", "Release", "-nodeReuse:false");
         if (File.Exists(Path.Combine(_repositoryRoot, "Engine.Analyzers", "Engine.Analyzers.csproj")))
         {
             // CS8032: an analyzer that cannot be loaded; AD0001: an analyzer that threw.
@@ -374,12 +353,57 @@ public sealed class PackageTests
             Assert.That(build.Output, Does.Not.Contain("CS8032").And.Not.Contain("AD0001"), build.Output);
         }
 
-        string dll = Path.Combine(app, "bin", "Release", "net10.0", "Consumer.dll");
-        ProcessResult run = Run("run the consumer", app, "dotnet", environment, dll);
+        string output = Path.Combine(app, "bin", "Release", "net10.0");
+        ProcessResult run = Run("run the first example", app, "dotnet", environment, Path.Combine(output, "MyGame.dll"));
 
         Assert.That(run.ExitCode, Is.Zero);
-        Assert.That(run.Output, Does.Contain("answer 42 after 7 ticks at 1.75 s"));
-        Assert.That(run.Output, Does.Contain($"engine {_version}+{_commit}"));
+        Assert.That(run.Output.Trim(), Is.EqualTo("The answer is 42."));
+        Assert.That(FileVersionInfo.GetVersionInfo(Path.Combine(output, "YieldLoop.dll")).ProductVersion,
+            Is.EqualTo($"{_version}+{_commit}"), "The engine that ran should be the one just packed.");
+    }
+
+    /// <summary>The commands of the README's <c>&lt;!-- install: name --&gt;</c> block, each split into its words (the
+    /// README's commands need no quoting).</summary>
+    private static string[][] ReadmeCommands(string name)
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(DocSnippets.RepositoryRoot(), "README.md"));
+        int marker = Array.IndexOf(lines, $"<!-- install: {name} -->");
+        Assert.That(marker, Is.GreaterThanOrEqualTo(0), $"README.md has no '<!-- install: {name} -->' block.");
+        Assert.That(lines[marker + 1], Is.EqualTo("```sh"), $"The '<!-- install: {name} -->' marker should precede a ```sh block.");
+        var commands = new List<string[]>();
+        for (int i = marker + 2; lines[i] != "```"; i++)
+        {
+            if (lines[i].Trim().Length > 0 && !lines[i].TrimStart().StartsWith('#'))
+            {
+                commands.Add(lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            }
+        }
+
+        return commands.ToArray();
+    }
+
+    /// <summary>The README's package folder (<c>artifacts/packages</c> in the clone) is this test's own folder.</summary>
+    private string MapPackageFolder(string argument) =>
+        argument == "artifacts/packages" || argument.EndsWith("/YieldLoop/artifacts/packages", StringComparison.Ordinal)
+            ? _feed
+            : argument;
+
+    /// <summary>The README's first example (its "A first example" section), a complete Program.cs.</summary>
+    private static string FirstExample()
+    {
+        string readme = File.ReadAllText(Path.Combine(DocSnippets.RepositoryRoot(), "README.md"));
+        int section = readme.IndexOf("\n## A first example\n", StringComparison.Ordinal);
+        Assert.That(section, Is.GreaterThanOrEqualTo(0), "README.md has no 'A first example' section.");
+        return FirstCsharpBlock(readme.Substring(section));
+    }
+
+    private static string FirstCsharpBlock(string markdown)
+    {
+        int open = markdown.IndexOf("```csharp\n", StringComparison.Ordinal);
+        Assert.That(open, Is.GreaterThanOrEqualTo(0), "No ```csharp block.");
+        int start = open + "```csharp\n".Length;
+        int close = markdown.IndexOf("\n```", start, StringComparison.Ordinal);
+        return markdown.Substring(start, close - start + 1);
     }
 
     /// <summary>

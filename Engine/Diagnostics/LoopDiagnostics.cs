@@ -32,7 +32,14 @@ public sealed partial class LoopDiagnostics
     /// <see cref="SlowStepThreshold"/> while it is still running, and again when it ends (see
     /// <see cref="SlowStepHandler"/>); and a <c>Co.Call(child)</c> made in a step but not yielded by the end of that step
     /// (its child would never run) is reported to <see cref="EventLoop.UnhandledExceptionHandler"/> at the end of that
-    /// step. Off by default; it costs a timestamp per step while on.
+    /// step; and .NET code that begins to wait on the loop's work (<see cref="FutureInteropExtensions.AsTask(Future)"/>,
+    /// <see cref="EventLoop.RunCoroutineThreadsafeAsync(System.Func{System.Collections.Generic.IEnumerator{IAwaitable}}, System.Threading.CancellationToken)"/>)
+    /// while the loop has not ticked for 2 seconds (real time, outside <see cref="EventLoop.RunForever"/> and
+    /// <see cref="EventLoop.RunUntilComplete(Future)"/>) is reported once per loop, naming the loop and what is awaited:
+    /// through <see cref="Trace"/> and <see cref="EventLoop.UnhandledExceptionHandler"/> (an
+    /// <see cref="InvalidOperationException"/>; standard error without a handler), on the waiting thread, or on a
+    /// thread-pool thread when the loop stops ticking after the wait began. Off by default; it costs a timestamp per
+    /// step and per tick while on.
     /// </summary>
     /// <remarks>A task that faults with nobody waiting is reported at the end of its tick in every mode (R23).</remarks>
     /// <exception cref="InvalidOperationException">Set from another thread.</exception>
@@ -51,6 +58,7 @@ public sealed partial class LoopDiagnostics
             if (value)
             {
                 _loop.CheckAccess();   // no watchdog thread for a closed loop: nothing would stop it
+                ResetStaleCheck();
                 _watchdog = new Watchdog(this);
                 _loop.AddMonitor(_watchdog);
                 _watchdog.Start();
@@ -184,6 +192,8 @@ internal sealed class Watchdog : LoopMonitor
         _stopping = true;
         _stop.Set();
     }
+
+    internal override void TickStarting(long tick, int ready) => _owner.NoteTickStart();
 
     internal override void StepStarting(Future task, long timestamp)
     {

@@ -15,7 +15,7 @@ internal static class Names
         Type type => Short(type),
         FrameStack stack => stack.Name ?? (stack.Frames[0] is { } root ? Short(root.GetType()) : "coroutine"),
         IEnumerator<IAwaitable> it => Short(it.GetType()),
-        Delegate d => d.Method.Name,
+        Delegate d => OfDelegate(d),
         _ => "task",
     };
 
@@ -30,12 +30,71 @@ internal static class Names
     {
         FrameStack stack => (object?)stack.Name ?? stack.Frames[0]?.GetType() ?? (object)"coroutine",
         IEnumerator<IAwaitable> it => it.GetType(),
-        Delegate d => d.Method.Name,
+        Delegate d => OfDelegate(d),
         { } other => other,
         null => "task",
     };
 
     private static (string Short, string Full) Get(Type type) => s_cache.GetOrAdd(type, Compute);
+
+    /// <summary>
+    /// The name a user wrote for a compiler-generated method name: <c>Worker</c> for a local function
+    /// (<c>&lt;Main&gt;g__Worker|0_0</c>, also in a top-level program: <c>&lt;&lt;Main&gt;$&gt;g__Worker|0_0</c>),
+    /// <c>lambda in Main</c> for a lambda (<c>&lt;Main&gt;b__0_0</c>); any other name as it is.
+    /// </summary>
+    internal static string OfMethod(string name)
+    {
+        if (name.Length == 0 || name[0] != '<')
+        {
+            return name;
+        }
+
+        int local = name.LastIndexOf(">g__", StringComparison.Ordinal);
+        if (local >= 0)
+        {
+            int bar = name.IndexOf('|', local);
+            return bar > local + 4 ? name.Substring(local + 4, bar - local - 4) : name;
+        }
+
+        int lambda = name.LastIndexOf(">b__", StringComparison.Ordinal);
+        if (lambda > 0)
+        {
+            return "lambda in " + Enclosing(name.Substring(0, lambda + 1));
+        }
+
+        return name;
+    }
+
+    /// <summary>The enclosing member of <c>&lt;Main&gt;</c> or <c>&lt;&lt;Main&gt;$&gt;</c>: <c>Main</c>.</summary>
+    private static string Enclosing(string bracketed)
+    {
+        string inner = bracketed;
+        while (inner.Length > 2 && inner[0] == '<' && inner[inner.Length - 1] == '>')
+        {
+            inner = inner.Substring(1, inner.Length - 2);
+        }
+
+        return inner.EndsWith(">$", StringComparison.Ordinal) ? Enclosing(inner.Substring(0, inner.Length - 1)) : inner;
+    }
+
+    /// <summary>A delegate's readable name (see <see cref="OfMethod"/>), cached per method so that reading it again
+    /// allocates nothing.</summary>
+    internal static string OfDelegate(Delegate d) => s_methods.GetOrAdd(d.Method, static m => OfMethod(m.Name));
+
+    private static readonly ConcurrentDictionary<System.Reflection.MethodInfo, string> s_methods = new();
+
+    /// <summary>The user's type that owns a compiler-generated one: closure and display classes (<c>&lt;&gt;c</c>,
+    /// <c>&lt;&gt;c__DisplayClass0_0</c>) and iterator classes belong to the type the user wrote.</summary>
+    internal static Type? UserOwner(Type type)
+    {
+        Type? owner = type.DeclaringType;
+        while (owner is not null && owner.Name.Length > 0 && owner.Name[0] == '<' && owner.DeclaringType is not null)
+        {
+            owner = owner.DeclaringType;
+        }
+
+        return owner;
+    }
 
     private static (string Short, string Full) Compute(Type type)
     {
@@ -43,20 +102,13 @@ internal static class Names
         string method = name;
         if (name.Length > 0 && name[0] == '<')
         {
-            // <Paint>d__3 for a method; <<Main>g__Paint|0_0>d for a local function.
-            int localStart = name.IndexOf(">g__", StringComparison.Ordinal);
-            if (localStart >= 0)
-            {
-                int end = name.IndexOf('|', localStart);
-                method = end > localStart ? name.Substring(localStart + 4, end - localStart - 4) : name;
-            }
-            else
-            {
-                int end = name.IndexOf('>', 1);
-                method = end > 1 ? name.Substring(1, end - 1) : name;
-            }
+            // <Paint>d__3 for a method; <<Main>g__Paint|0_0>d for a local function (in a display class
+            // <>c__DisplayClass0_0 when it captures variables that a lambda captures too).
+            int end = name.LastIndexOf(">d", StringComparison.Ordinal);
+            string inner = end > 1 ? name.Substring(1, end - 1) : name;
+            method = inner.Length > 0 && inner[0] == '<' ? OfMethod(inner) : inner;
 
-            Type? owner = type.DeclaringType;
+            Type? owner = UserOwner(type);
             string prefix = owner is null ? string.Empty : (owner.FullName ?? owner.Name).Replace('+', '.') + ".";
             return (method, prefix + method);
         }

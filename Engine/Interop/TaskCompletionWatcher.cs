@@ -24,6 +24,11 @@ internal sealed class TaskCompletionWatcher<T> : InteropWatcher
     {
         var source = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         new TaskCompletionWatcher<T>(future._loop, source).Attach(future);
+        if (future._loop.IsDebugMode)
+        {
+            future._loop.Diagnostics.NoteInteropWait(source.Task, LoopDiagnostics.DescribeFromAnyThread(future), "AsTask");
+        }
+
         return source.Task;
     }
 

@@ -47,6 +47,11 @@ internal sealed class ThreadsafeRun<T> : InteropWatcher
         }
 
         loop.Post(run.StartOnLoop);   // throws ObjectDisposedException when the loop is closed or closing
+        if (loop.IsDebugMode)
+        {
+            loop.Diagnostics.NoteInteropWait(run._source.Task, $"the coroutine made by '{YieldLoop.Internal.Names.OfDelegate(coroutine)}'", "RunCoroutineThreadsafeAsync");
+        }
+
         return run._source.Task;
     }
 

@@ -70,7 +70,7 @@ public static class ClockSnippet
         GameClock hero = world.CreateChild("hero");   // runs at hero.Scale x the world's time
         var level = new Scope(loop, "level", world);  // Co.Sleep in the level's tasks counts world time
 
-        world.Scale = 0.5;                            // slow motion from now on (R13)
+        world.Scale = 0.5;                            // slow motion from now on
         hero.Scale = 2;                               // the hero alone keeps real speed
         // world.Pause() stops every wait of the world and the hero; a separate root clock (menus) keeps running.
         // Co.SleepRealtime(1) waits one real second whatever clock the task is bound to.

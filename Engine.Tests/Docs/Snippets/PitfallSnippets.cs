@@ -16,7 +16,7 @@ public static class PitfallSnippets
     // <snippet:pitfall-wait>
     public static IEnumerator<IAwaitable> EnterWhenOpen(Door door, Action enter)
     {
-        // Not loop.Tick() in a loop here: this code runs inside a Tick, and the loop throws (R5).
+        // Not loop.Tick() in a loop here: this code runs inside a Tick, and the loop throws.
         yield return Co.WaitUntil(() => door.IsOpen);   // checked once per tick; the frame goes on meanwhile
         enter();
     }
