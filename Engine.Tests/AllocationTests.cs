@@ -263,26 +263,35 @@ public class AllocationTests
     {
         // 100,000 starts fill the ready queue's ring to the brim (it grows during the starts). The first tick runs them
         // all and each task queues itself again: the slots of the entries that already ran are reused, so the tick
-        // needs no second array (two arrays swapped at each tick allocated 1.6 MB here).
-        const int Burst = 100_000;
+        // needs no second array (two arrays swapped at each tick allocated 1.6 MB here). The scenario runs twice, on
+        // two loops, and the second is measured: the first brings every method of the path to its optimized code.
+        long bytes = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            bytes = BurstThenTwoTicks(100_000);
+        }
+
+        Assert.That(bytes, Is.LessThanOrEqualTo(MeasuringAllowanceBytes));
+    }
+
+    private static long BurstThenTwoTicks(int burst)
+    {
         var t = new TestLoop();
-        t.Loop.Start(LoopYieldingNextTick());   // warms the JIT up for the step path below
-        t.Tick(WarmUpTicks);
-        var iterators = new IEnumerator<IAwaitable>[Burst];
-        for (int i = 0; i < Burst; i++)
+        var iterators = new IEnumerator<IAwaitable>[burst];
+        for (int i = 0; i < burst; i++)
         {
             iterators[i] = LoopYieldingNextTick();
         }
 
-        for (int i = 0; i < Burst; i++)
+        for (int i = 0; i < burst; i++)
         {
             t.Loop.Start(iterators[i]);
         }
 
         long bytes = Measure(() => t.Tick(2));
-
-        Assert.That(bytes, Is.LessThanOrEqualTo(MeasuringAllowanceBytes));
-        Assert.That(t.Loop.PendingTaskCount, Is.EqualTo(Burst + 1));
+        Assert.That(t.Loop.PendingTaskCount, Is.EqualTo(burst));
+        t.Loop.Close();
+        return bytes;
     }
 
     private static long Measure(Action action)

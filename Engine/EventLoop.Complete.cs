@@ -103,6 +103,36 @@ public sealed partial class EventLoop
             target == FutureState.Succeeded ? returned : null);
     }
 
+    /// <summary>
+    /// <see cref="EndTask"/> for the common end, a success of a task with one unnamed frame (no frame stack, so no
+    /// scope, clock or name; not fresh, since it stepped): what EndTask does for it, without its general cases.
+    /// </summary>
+    private void EndPlain(Future task, IEnumerator<IAwaitable> frame)
+    {
+        Debug.Assert((task._state & (StateBits.Fresh | StateBits.Typed | StateBits.Scoped)) == 0 && task._frame is not FrameStack,
+            "a plain end is a stepped task with one frame and no result type");
+        task._state |= StateBits.Disposing;
+        Exception? disposeError = null;
+        try
+        {
+            frame.Dispose();
+        }
+        catch (Exception ex)
+        {
+            disposeError = ex;   // a finally that threw while the iterator was disposed: the task's outcome (R35)
+        }
+
+        task._frame = frame.GetType();   // what Names.Keep keeps of a single frame, for the task's name
+        task._state &= ~StateBits.Disposing;
+        if (disposeError is not null)
+        {
+            CompleteTask(task, FutureState.Faulted, disposeError);
+            return;
+        }
+
+        CompleteTask(task, FutureState.Succeeded, null);
+    }
+
     private static void DisposeFrame(IEnumerator<IAwaitable> frame, ref Exception? first, ref List<Exception>? more)
     {
         try

@@ -227,6 +227,12 @@ public sealed partial class EventLoop
 
             if (!more)
             {
+                if (stack is null && (task._state & StateBits.Typed) == 0)
+                {
+                    EndPlain(task, it);   // the common end: one unnamed frame, no result expected
+                    return;
+                }
+
                 if (stack is null || stack.Count == 1)
                 {
                     if ((task._state & StateBits.Typed) != 0)

@@ -191,6 +191,9 @@ public sealed partial class EventLoop
     /// waited on the failed one; it is reported at most once, however many of those tasks went unobserved.</para>
     /// <para>If the handler itself throws, both exceptions go to <see cref="Trace"/> and standard error; nothing
     /// escapes <see cref="Tick()"/>.</para>
+    /// <para>The handler runs on the loop's thread, with one exception: in debug mode, the report that .NET code began
+    /// to wait on a task of a loop that has not ticked for 2 seconds comes on the waiting thread (or a thread-pool
+    /// thread that looks again a little later), since the loop is not running to deliver it.</para>
     /// </remarks>
     public Action<Exception>? UnhandledExceptionHandler { get; set; }
 
