@@ -12,7 +12,18 @@ internal sealed class TestLoop
         Clock = new ManualClock(TimeSpan.FromSeconds(startSeconds));
         Loop = new EventLoop(Clock, name);
         Loop.UnhandledExceptionHandler = Unhandled.Add;
+        if (SameTickWakeUps)
+        {
+            Loop.SameTickWakeUps = true;
+        }
     }
+
+    /// <summary>
+    /// When set (on the test's thread), every <see cref="TestLoop"/> made turns same-tick wake-ups on (R1b): the rule
+    /// tests of R2-R6 run again that way (SameTickRuleTests).
+    /// </summary>
+    [ThreadStatic]
+    internal static bool SameTickWakeUps;
 
     public ManualClock Clock { get; }
 
