@@ -46,8 +46,6 @@ internal static class IteratorGuard
     /// <summary>What a claimed iterator holds as its current value until its first step. Never yielded, never awaited.</summary>
     internal static readonly IAwaitable Mark = new ClaimMark();
 
-    internal static bool HasStarted(IEnumerator<IAwaitable> iterator) => ShapeOf(iterator.GetType()).HasStarted(iterator);
-
     /// <summary>The compiled reader of <paramref name="type"/>'s <c>&lt;&gt;1__state</c> field, or null when it has none
     /// (also used by <see cref="YieldLocator"/> to find where a frame is parked).</summary>
     internal static Func<object, int>? StateAccessor(Type type) => ShapeOf(type).State;
