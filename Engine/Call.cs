@@ -38,8 +38,12 @@ public abstract class Call : IAwaitable
 }
 
 /// <summary>An inline call whose caller ignores any result, from <see cref="Pool{T}"/>.</summary>
-internal sealed class UntypedCall : Call
+internal sealed class UntypedCall : Call, Checkpoints.IPooledWait
 {
+    bool Checkpoints.IPooledWait.IsRented => _stamp.IsRented;
+
+    Future? Checkpoints.IPooledWait.Renter => _stamp.Renter;
+
     internal static UntypedCall Rent(IEnumerator<IAwaitable> coroutine)
     {
         UntypedCall call = Pool<UntypedCall>.Rent();

@@ -18,11 +18,18 @@ public sealed partial class EventLoop
     private List<GameClock>? _firedClocks;
     private List<GameClock>? _dirtyClocks;
 
+    // The root game clocks, so that a checkpoint rewinds a clock's scale and pause even when no coroutine refers to it
+    // (child clocks are reached from their parents).
+    private List<GameClock>? _rootClocks;
+
+    internal void AddRootClock(GameClock clock) => (_rootClocks ??= new List<GameClock>()).Add(clock);
+
     // Offloads and awaited .NET tasks still running: they will wake the loop, so an auto-jumping clock must not skip
     // time under them.
     private int _externalWork;
 
     // What measures the budget of the current budgeted tick (null: a Stopwatch).
+    [Checkpoints.NotRewound]
     private IClock? _budgetTimer;
 
     /// <summary>

@@ -8,7 +8,9 @@ namespace YieldLoop;
 public sealed partial class EventLoop
 {
     // Null unless a diagnostic watches steps: the tick then runs RunEntriesMonitored instead of the hot loop.
+    [Checkpoints.NotRewound]
     private LoopMonitor? _monitor;
+    [Checkpoints.NotRewound]
     private LoopDiagnostics? _diagnostics;
 
     /// <summary>Gets the loop's diagnostics: debug mode and the blocking-step watchdog, snapshots, deadlock reports,

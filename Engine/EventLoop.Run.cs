@@ -11,6 +11,7 @@ public sealed partial class EventLoop
     // True while RunForever, RunUntilIdle or RunUntilComplete drives the loop: it ticks as soon as work arrives, so
     // debug mode's stale-loop check (LoopDiagnostics.NoteInteropWait, any thread) does not count its sleep as a
     // loop nobody ticks. Written on the loop thread once per run, not per tick.
+    [Checkpoints.NotRewound]
     private volatile bool _inRun;
 
     /// <summary>Gets whether a run method drives the loop now (any thread; a racy read for debug-mode checks).</summary>

@@ -34,17 +34,23 @@ public sealed partial class EventLoop
 {
     private const int DefaultSameTickStepLimit = 10_000;
 
+    [Checkpoints.NotRewound]
     private bool _sameTickWakeUps;
 
+    [Checkpoints.NotRewound]
     private int _sameTickStepLimit = DefaultSameTickStepLimit;
 
     // True while a plain tick with same-tick wake-ups runs its slice or a wave: coroutine wake-ups go to _wave.
+    [Checkpoints.NotRewound]
     private bool _wavesOpen;
 
+    [Checkpoints.NotRewound]
     private ReadyEntry[] _wave = Array.Empty<ReadyEntry>();
 
+    [Checkpoints.NotRewound]
     private ReadyEntry[] _waveSpare = Array.Empty<ReadyEntry>();
 
+    [Checkpoints.NotRewound]
     private int _waveCount;
 
     /// <summary>

@@ -12,6 +12,7 @@ public sealed partial class EventLoop
     // Interop watchers (awaiters, AsTask, CancelWhen, offloads) parked on a future of this loop. Close tells each one
     // whose future stayed pending (a plain future nobody completed), so an awaiting async method or Task ends with
     // ObjectDisposedException instead of hanging forever. Loop thread only; null until first used (no cost when unused).
+    [Checkpoints.NotRewound]
     private HashSet<InteropWatcher>? _interopWatchers;
 
     /// <summary>

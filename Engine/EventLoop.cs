@@ -35,10 +35,13 @@ public sealed partial class EventLoop
     [ThreadStatic]
     private static EventLoop? t_current;
 
+    [Checkpoints.NotRewound]
     private readonly IClock _clock;
 
+    [Checkpoints.NotRewound]
     private readonly bool _manualClock;
 
+    [Checkpoints.NotRewound]
     private readonly int _threadId;
 
     private readonly TimerWheel _timers = new();
@@ -50,7 +53,9 @@ public sealed partial class EventLoop
     private readonly HashSet<object> _unstarted = new(ReferenceComparer.Instance);
 
     // The accessors of the iterator type this loop read last (IteratorGuard.ShapeOf, without its thread-static cache).
+    [Checkpoints.NotRewound]
     private Type? _lastIteratorType;
+    [Checkpoints.NotRewound]
     private IteratorShape? _lastIteratorShape;
 
     private int _unstartedPeak;
@@ -59,21 +64,28 @@ public sealed partial class EventLoop
     private readonly List<Future> _watch = new();
 
     // Watchers to notify of completions, drained in order by the outermost Wake (see Wake).
+    [Checkpoints.NotRewound]
     private readonly Queue<Notification> _notifications = new();
 
+    [Checkpoints.NotRewound]
     private bool _notifying;
 
     // Hand-overs from other threads (R51). The lock orders Post against Close so nothing posted is lost; the
     // count lets the tick skip the lock when the inbox is empty, and is read with _sleeping Dekker-style (both
     // sides write with a full fence, then read the other's flag) so a post never misses a sleeping loop.
+    [Checkpoints.NotRewound]
     private readonly object _inboxLock = new();
 
+    [Checkpoints.NotRewound]
     private readonly Queue<CallbackHandle> _inbox = new();
 
+    [Checkpoints.NotRewound]
     private readonly ManualResetEventSlim _wake = new(false);
 
+    [Checkpoints.NotRewound]
     private int _inboxCount;
 
+    [Checkpoints.NotRewound]
     private int _sleeping;
 
     // The ready queue: one ring of entries (its length a power of two), FIFO. A tick takes the entries queued when it
@@ -102,20 +114,26 @@ public sealed partial class EventLoop
 
     // While the tick runs its ready entries: the array being run and the entry being run. Together they say which task
     // is on the call stack (R33), without a store per resume (a reference store would cost a GC write barrier).
+    [Checkpoints.NotRewound]
     private ReadyEntry[]? _runArray;
 
+    [Checkpoints.NotRewound]
     private int _runIndex;
 
     private long _now;             // loop time in ticks: the current (or last) tick's; never decreases nor passes EndOfTime
 
     private long _tickCount;
 
+    [Checkpoints.NotRewound]
     private bool _inTick;          // true while Tick (or Close) may run user code: no re-entrant Tick (R5)
 
+    [Checkpoints.NotRewound]
     private bool _closing;
 
+    [Checkpoints.NotRewound]
     private volatile bool _closed;
 
+    [Checkpoints.NotRewound]
     private volatile bool _stopRequested;
 
     /// <summary>Creates a loop on the current thread.</summary>
@@ -134,6 +152,7 @@ public sealed partial class EventLoop
     public static EventLoop? Current => t_current;
 
     /// <summary>Gets the loop's name.</summary>
+    [field: Checkpoints.NotRewound]
     public string Name { get; }
 
     /// <summary>Gets the clock the loop reads.</summary>
@@ -195,6 +214,7 @@ public sealed partial class EventLoop
     /// to wait on a task of a loop that has not ticked for 2 seconds comes on the waiting thread (or a thread-pool
     /// thread that looks again a little later), since the loop is not running to deliver it.</para>
     /// </remarks>
+    [field: Checkpoints.NotRewound]
     public Action<Exception>? UnhandledExceptionHandler { get; set; }
 
     internal long NowTicks => _inTick ? _now : Math.Max(_now, ReadClock());

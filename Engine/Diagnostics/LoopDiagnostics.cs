@@ -13,6 +13,7 @@ namespace YieldLoop;
 /// diagnostic that watches steps (debug mode, a timeline, step metrics) is on (docs/design.md, "Diagnostics").</para>
 /// <para>Loop-only: use it on the loop's thread, outside steps or inside them (but see each member).</para>
 /// </remarks>
+[Checkpoints.NotRewound]
 public sealed partial class LoopDiagnostics
 {
     private readonly EventLoop _loop;

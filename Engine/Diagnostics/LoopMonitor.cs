@@ -9,6 +9,7 @@ namespace YieldLoop.Internal;
 /// </summary>
 /// <remarks>All calls come on the loop thread, between steps. A monitor must not start or complete work and must not
 /// throw; one that calls a user handler catches what the handler throws and reports it.</remarks>
+[Checkpoints.NotRewound]
 internal abstract class LoopMonitor
 {
     /// <summary>A task was started (it is queued for its first step).</summary>

@@ -23,6 +23,7 @@ namespace YieldLoop;
 /// <see cref="WriteChromeTrace(Stream)"/> may run on any thread.</para>
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
+[Checkpoints.NotRewound]
 public sealed class TimelineRecorder
 {
     private readonly LoopDiagnostics _owner;

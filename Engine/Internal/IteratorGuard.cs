@@ -142,6 +142,7 @@ internal static class IteratorGuard
 }
 
 /// <summary>How the loop reads and claims one iterator type (see <see cref="IteratorGuard"/>).</summary>
+[Checkpoints.NotRewound]
 internal sealed class IteratorShape
 {
     /// <summary>A type without the compiler's fields (a hand-written iterator): the loop cannot read or mark it.</summary>

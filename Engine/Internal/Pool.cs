@@ -51,18 +51,74 @@ internal static class Pool<T>
     /// same object twice in the list would be handed to two holders at once.</remarks>
     internal static void Return(T item)
     {
-        FreeList list = t_list ??= new FreeList();
+        FreeList list = t_list ??= PoolRegistry.Add(new FreeList());
         if (list.Count < Capacity)
         {
             list.Items[list.Count++] = item;
         }
     }
 
-    private sealed class FreeList
+    private sealed class FreeList : PoolRegistry.List
     {
         internal readonly T?[] Items = new T?[Capacity];
 
         internal int Count;
+
+        internal override void DropRented()
+        {
+            int kept = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                T item = Items[i]!;
+                if (item is Checkpoints.IPooledWait { IsRented: true })
+                {
+                    continue;
+                }
+
+                Items[kept++] = item;
+            }
+
+            System.Array.Clear(Items, kept, Count - kept);
+            Count = kept;
+        }
+    }
+}
+
+/// <summary>
+/// This thread's free lists, one per pooled type, for <see cref="EventLoop.Restore"/>: a restore puts back in use the
+/// pooled waits a checkpoint held, and one that was given back since must leave its free list (else the pool would hand
+/// it to a second holder).
+/// </summary>
+internal static class PoolRegistry
+{
+    [ThreadStatic]
+    private static System.Collections.Generic.List<List>? t_lists;
+
+    internal static TList Add<TList>(TList list)
+        where TList : List
+    {
+        (t_lists ??= new System.Collections.Generic.List<List>()).Add(list);
+        return list;
+    }
+
+    /// <summary>Removes from this thread's free lists every object that is rented (in use) again.</summary>
+    internal static void DropRented()
+    {
+        System.Collections.Generic.List<List>? lists = t_lists;
+        if (lists is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i < lists.Count; i++)
+        {
+            lists[i].DropRented();
+        }
+    }
+
+    internal abstract class List
+    {
+        internal abstract void DropRented();
     }
 }
 

@@ -14,8 +14,12 @@ internal sealed class NextTickAwaitable : IAwaitable
 }
 
 /// <summary>A one-shot sleep (see <see cref="Co.Sleep(Duration)"/>), from <see cref="Pool{T}"/>.</summary>
-internal sealed class SleepRequest : IAwaitable
+internal sealed class SleepRequest : IAwaitable, Checkpoints.IPooledWait
 {
+    bool Checkpoints.IPooledWait.IsRented => _stamp.IsRented;
+
+    Future? Checkpoints.IPooledWait.Renter => _stamp.Renter;
+
     internal long _ticks;
     internal GameClock? _clock;   // an explicit clock (GameClock.Sleep), or null for the task's own
     internal bool _realtime;      // Co.SleepRealtime: loop time whatever the task is bound to
@@ -59,8 +63,12 @@ internal sealed class SleepRequest : IAwaitable
 }
 
 /// <summary>The one-shot end-with-result of <see cref="Co.Return{T}(T)"/>, from <see cref="Pool{T}"/>.</summary>
-internal abstract class ReturnRequest : IAwaitable
+internal abstract class ReturnRequest : IAwaitable, Checkpoints.IPooledWait
 {
+    bool Checkpoints.IPooledWait.IsRented => _stamp.IsRented;
+
+    Future? Checkpoints.IPooledWait.Renter => _stamp.Renter;
+
     internal PoolStamp _stamp;   // rented or free, and by whom: a stale yield is refused (EventLoop.Return)
 
     bool IAwaitable.IsCompleted => false;
@@ -126,8 +134,12 @@ internal sealed class ReturnRequest<T> : ReturnRequest
 }
 
 /// <summary>The one-shot "wait without failing" of <see cref="Co.Settle"/>, from <see cref="Pool{T}"/>.</summary>
-internal sealed class SettleRequest : IAwaitable
+internal sealed class SettleRequest : IAwaitable, Checkpoints.IPooledWait
 {
+    bool Checkpoints.IPooledWait.IsRented => _stamp.IsRented;
+
+    Future? Checkpoints.IPooledWait.Renter => _stamp.Renter;
+
     internal Future? _future;
     internal PoolStamp _stamp;   // rented or free, and by whom: a stale yield is refused (RunFrames)
 

@@ -20,6 +20,7 @@ namespace YieldLoop.Internal;
 /// symbol lookup.</para>
 /// </remarks>
 [Serializable]
+[Checkpoints.NotRewound]
 internal sealed class StartSite
 {
     private static readonly ConditionalWeakTable<Future, StartSite> s_sites = new();

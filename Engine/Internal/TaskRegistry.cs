@@ -56,6 +56,9 @@ internal sealed class TaskRegistry
         }
     }
 
+    /// <summary>The live task or callback at <paramref name="index"/> (0 to Count - 1).</summary>
+    internal Future At(int index) => _items[index].Task!;
+
     internal List<Future> Snapshot()
     {
         var list = new List<Future>(Count);

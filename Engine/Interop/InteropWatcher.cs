@@ -33,6 +33,9 @@ internal abstract class InteropWatcher : Watcher
     /// </summary>
     internal virtual bool WakesLoop => false;
 
+    /// <summary>The future it watches while that is pending, else null.</summary>
+    internal Future? Watched => _watched;
+
     /// <summary>Starts watching <paramref name="future"/> (of this watcher's loop); any thread.</summary>
     internal void Attach(Future future)
     {

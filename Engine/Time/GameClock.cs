@@ -84,6 +84,10 @@ public sealed class GameClock
         Name = name;
         _anchorReal = loop.NowTicks;
         _rate = parent is null ? 1.0 : parent._rate;
+        if (parent is null)
+        {
+            loop.AddRootClock(this);
+        }
     }
 
     /// <summary>Gets the clock's name.</summary>

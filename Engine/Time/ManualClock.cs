@@ -105,6 +105,10 @@ public sealed class ManualClock : IClock
         AddSaturating(span.Ticks);
     }
 
+    /// <summary>Sets the clock back (or forward) to <paramref name="ticks"/>: only <see cref="EventLoop.Restore"/> moves
+    /// time back, to the time of the checkpoint it restores.</summary>
+    internal void RewindTo(long ticks) => Volatile.Write(ref _ticks, TimeMath.ClampToEnd(ticks));
+
     /// <summary>Sets the clock to <paramref name="now"/>, which must not be earlier than the current time; a time past
     /// the end of time sets the end of time.</summary>
     /// <param name="now">The new time.</param>
