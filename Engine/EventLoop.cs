@@ -220,7 +220,11 @@ public sealed partial class EventLoop
     internal long NowTicks => _inTick ? _now : Math.Max(_now, ReadClock());
 
     /// <summary>The clock's reading, saturated at the end of time (R10): a custom clock may read later.</summary>
-    private long ReadClock() => TimeMath.ClampToEnd(_clock.Now.Ticks);
+    private long ReadClock() => TimeMath.ClampToEnd(_clock.Now.Ticks + _clockOffset);
+
+    // Zero, except after Load on a loop whose clock is not a ManualClock: the saved loop time minus the clock's reading
+    // at the load, so the loaded timeline goes on from where it was saved (every deadline keeps its distance from now).
+    private long _clockOffset;
 
     internal bool IsLoopThread => Environment.CurrentManagedThreadId == _threadId;
 
