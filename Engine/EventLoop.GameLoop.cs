@@ -19,10 +19,15 @@ public sealed partial class EventLoop
     private List<GameClock>? _dirtyClocks;
 
     // The root game clocks, so that a checkpoint rewinds a clock's scale and pause even when no coroutine refers to it
-    // (child clocks are reached from their parents).
-    private List<GameClock>? _rootClocks;
+    // (child clocks are reached from their parents). Weak, as a clock's list of children: a clock nobody holds is gone.
+    private List<WeakReference<GameClock>>? _rootClocks;
 
-    internal void AddRootClock(GameClock clock) => (_rootClocks ??= new List<GameClock>()).Add(clock);
+    internal void AddRootClock(GameClock clock)
+    {
+        List<WeakReference<GameClock>> roots = _rootClocks ??= new List<WeakReference<GameClock>>();
+        roots.RemoveAll(static r => !r.TryGetTarget(out _));
+        roots.Add(new WeakReference<GameClock>(clock));
+    }
 
     // Offloads and awaited .NET tasks still running: they will wake the loop, so an auto-jumping clock must not skip
     // time under them.

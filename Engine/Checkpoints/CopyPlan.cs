@@ -74,15 +74,15 @@ internal sealed class CopyPlan
     /// <summary>For a weak reference: reads its target, or null.</summary>
     internal Func<object, object?>? WeakTarget { get; private set; }
 
-    private static Func<object, object?> CompileWeakTarget(Type weakType)
-    {
-        MethodInfo tryGet = weakType.GetMethod("TryGetTarget")!;
-        return weak =>
-        {
-            object?[] args = { null };
-            return (bool)tryGet.Invoke(weak, args)! ? args[0] : null;
-        };
-    }
+#pragma warning disable CA2263 // the generic overload is missing on netstandard2.1
+    private static Func<object, object?> CompileWeakTarget(Type weakType) =>
+        (Func<object, object?>)typeof(CopyPlan).GetMethod(nameof(TargetOf), BindingFlags.Static | BindingFlags.NonPublic)!
+            .MakeGenericMethod(weakType.GetGenericArguments()[0])
+            .CreateDelegate(typeof(Func<object, object?>));
+#pragma warning restore CA2263
+
+    private static object? TargetOf<T>(object weak)
+        where T : class => ((WeakReference<T>)weak).TryGetTarget(out T? target) ? target : null;
 
     /// <summary>For an array: whether its elements are references to visit one by one.</summary>
     internal bool ReferenceElements { get; private set; }
