@@ -128,7 +128,7 @@ internal sealed class CopyPlan
             return new CopyPlan(type, PlanKind.Delegate);
         }
 
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(WeakReference<>) && IsLoopish(type.GetGenericArguments()[0]))
+        if (IsWeakToLoopish(type))
         {
             // A game clock's children: the child is the loop's while someone holds it.
             return new CopyPlan(type, PlanKind.Weak) { Fields = System.Array.Empty<FieldInfo>(), WeakTarget = CompileWeakTarget(type) };
@@ -254,6 +254,9 @@ internal sealed class CopyPlan
         !s_cannotCompile && RuntimeFeature.IsDynamicCodeCompiled;
 #endif
 
+    private static bool IsWeakToLoopish(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(WeakReference<>) && IsLoopish(type.GetGenericArguments()[0]);
+
     /// <summary>Whether a field of this declared type can hold something a checkpoint must walk.</summary>
     internal static bool MayHoldLoopState(Type declared)
     {
@@ -270,7 +273,7 @@ internal sealed class CopyPlan
         // A sealed game type (not rewindable) can hold nothing of the loop's; anything else might (a base class, an
         // interface or object may hold an iterator or a future).
         return !(declared.IsSealed && !declared.IsArray && !IsLoopish(declared) && !typeof(IRewindable).IsAssignableFrom(declared)
-                 && !typeof(Delegate).IsAssignableFrom(declared));
+                 && !typeof(Delegate).IsAssignableFrom(declared) && !IsWeakToLoopish(declared));
     }
 
     private static bool HoldsReferences(Type valueType)
