@@ -8,7 +8,7 @@ using System.Runtime.InteropServices;
 namespace YieldLoop.Benchmarks.Ratios;
 
 /// <summary>
-/// The quick side-by-side mode of issue 3: <c>ratios [--json PATH]</c>. Runs W1..W10, each engine figure beside its
+/// The quick side-by-side mode of issue 3: <c>ratios [--json PATH]</c>. Runs W1..W11, each engine figure beside its
 /// baseline in this process, prints a table (workload, figure, baseline, ratio, target, met?) and writes the keys
 /// as JSON when asked. Finishes in well under 3 minutes on 2 cores (the elapsed time is printed); W9 and W10 add about
 /// a minute each.
@@ -52,7 +52,7 @@ internal static class RatiosMode
     }
 
     internal const string Usage =
-        "usage: ratios [--json PATH] [--no-peers] [--verbose] [--only next_tick,sleep,ping_pong,nested_call,parked,scale,lifecycle,autojump,nito,asyncio]";
+        "usage: ratios [--json PATH] [--no-peers] [--verbose] [--only next_tick,sleep,ping_pong,nested_call,parked,scale,lifecycle,autojump,checkpoint,nito,asyncio]";
 
     private static int RunAll(string? jsonPath, bool skipPeers, string? only)
     {
@@ -88,6 +88,11 @@ internal static class RatiosMode
         if (Selected("autojump"))
         {
             Step("W10 autojump", () => { AutoJumpWorkload.Run(report); return 0; });
+        }
+
+        if (Selected("checkpoint"))
+        {
+            Step("W11 checkpoint", () => { CheckpointWorkload.Run(report); return 0; });
         }
 
         if (skipPeers || !Selected("nito") || double.IsNaN(nextTick))
