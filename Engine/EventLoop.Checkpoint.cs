@@ -219,9 +219,9 @@ public sealed partial class EventLoop
     private void CheckPooledWaits(CheckpointWalk walk)
     {
         CheckpointWalk.Entry[] entries = walk.Entries;
-        for (int i = 0; i < walk.Count; i++)
+        foreach (int i in walk.PooledEntries)
         {
-            if (entries[i].Plan.Pooled && entries[i].Copied && entries[i].Live is IPooledWait wait && wait.IsRented
+            if (entries[i].Live is IPooledWait wait && wait.IsRented
                 && wait.Renter is { } renter && !ReferenceEquals(renter._loop, this))
             {
                 throw new InvalidOperationException(
@@ -233,14 +233,9 @@ public sealed partial class EventLoop
     // Pooled waits the restore put back in use leave this thread's free lists (they may have been given back since).
     private static void TakePooledWaitsBack(CheckpointWalk walk)
     {
-        CheckpointWalk.Entry[] entries = walk.Entries;
-        for (int i = 0; i < walk.Count; i++)
+        if (walk.PooledEntries.Count != 0)
         {
-            if (entries[i].Plan.Pooled && entries[i].Copied)
-            {
-                PoolRegistry.DropRented();
-                return;
-            }
+            PoolRegistry.DropRented();
         }
     }
 

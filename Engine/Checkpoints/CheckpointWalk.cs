@@ -35,6 +35,17 @@ internal sealed class CheckpointWalk
     private Type? _lastType;
     private CopyPlan? _lastPlan;
 
+    // The replay log: the entry index each Visit of the last capture found, in order (-1 for an object that is not the
+    // loop's). A capture of the same state meets the same references in the same order (the walk is deterministic), so
+    // checking the logged entry first turns most identity lookups into a sequential read; a mismatch falls back to the
+    // map. Entries moved by a sweep only cost misses: the check compares the object itself.
+    private int[] _log = new int[64];
+    private int _logCount;
+    private int _logCursor;
+
+    // Entries of pooled waits that the last capture copied, for the restore's checks.
+    private readonly List<int> _pooled = new();
+
     /// <summary>Gets how many objects the last capture holds.</summary>
     internal int Count => _count;
 
@@ -64,6 +75,7 @@ internal sealed class CheckpointWalk
         Refusal = null;
         _epoch++;
         _workCount = 0;
+        _logCursor = 0;
         if (_index.TryGetValue(loop, out int root))
         {
             _entries[root].Epoch = _epoch;
@@ -86,8 +98,20 @@ internal sealed class CheckpointWalk
             Process(_work[--_workCount]);
         }
 
+        _logCount = _logCursor;
         Sweep();
+        _pooled.Clear();
+        for (int i = 0; i < _count; i++)
+        {
+            if (_entries[i].Plan.Pooled && _entries[i].Copied)
+            {
+                _pooled.Add(i);
+            }
+        }
     }
+
+    /// <summary>Gets the entries of the pooled waits the last capture copied.</summary>
+    internal List<int> PooledEntries => _pooled;
 
     /// <summary>Visits a reference found in a field: queues the object for copying when it is the loop's.</summary>
     /// <remarks>Called by the compiled copiers (<see cref="CopyPlan"/>); kept small so the common case (an object already
@@ -99,8 +123,17 @@ internal sealed class CheckpointWalk
             return;
         }
 
-        if (_index.TryGetValue(obj, out int i))
+        int at = _logCursor++;
+        if (at == _log.Length)
         {
+            Array.Resize(ref _log, at * 2);
+        }
+
+        int i;
+        if (at < _logCount && (uint)(i = _log[at]) < (uint)_count && ReferenceEquals(_entries[i].Live, obj)
+            || _index.TryGetValue(obj, out i))
+        {
+            _log[at] = i;
             ref Entry entry = ref _entries[i];
             if (entry.Epoch != _epoch)
             {
@@ -110,6 +143,8 @@ internal sealed class CheckpointWalk
 
             return;
         }
+
+        _log[at] = -1;
 
         Type type = obj.GetType();
         CopyPlan plan;
@@ -146,6 +181,7 @@ internal sealed class CheckpointWalk
                 Visit(plan.WeakTarget!(obj));
                 return;
             default:
+                _log[at] = _count;
                 Reach(obj, plan);
                 return;
         }
@@ -311,6 +347,8 @@ internal sealed class CheckpointWalk
         _index.Clear();
         Array.Clear(_entries, 0, _count);
         _count = 0;
+        _logCount = 0;
+        _pooled.Clear();
         _loop = null;
     }
 }
