@@ -14,8 +14,10 @@ namespace YieldLoop.Demos.Rollback;
 /// <para>One <see cref="LoopCheckpoint"/> per frame of the window, in a ring of <see cref="RingSize"/>, each reused
 /// (<c>loop.Checkpoint(ring[frame % RingSize])</c>): after the first lap a checkpoint allocates only for coroutines
 /// born since. Each is taken at the start of its frame, before the frame's inputs are applied, so it is the state that
-/// frame's (corrected) inputs are replayed on. The fighters and the arena are tracked by every checkpoint: they
-/// implement <see cref="IRewindable"/>, so the same capture holds the game's state too.</para>
+/// frame's (corrected) inputs are replayed on. The fighters and the arena implement <see cref="IRewindable"/>, so
+/// the same capture holds the game's state too; every checkpoint tracks them (<see cref="LoopCheckpoint.Track"/>),
+/// because a checkpoint reaches a game object only through the coroutines that refer to it, and once the match is over
+/// none does.</para>
 /// <para>An input is at most <see cref="InputScript.MaxDelay"/> frames late, so a rollback goes back at most that many
 /// frames, and the ring holds the checkpoint it needs: the current frame's and the eight before it.</para>
 /// </remarks>
