@@ -16,6 +16,7 @@ internal static class DemoCatalog
         new Tui.TuiDemo(),
         new Game.GameDemo(),
         new Trace.TraceDemo(),
+        new Rollback.RollbackDemo(),
     };
 
     /// <summary>Gets the demo that runs when none is named.</summary>

@@ -105,6 +105,7 @@ public class DemoHostTests
         ["tui"] = @"(?m)^tui: loaded 100%, 4 coroutines, \d+ ticks, \d+\.\d\d s\r?$",
         ["game"] = @"(?m)^game: 240 frames, ",
         ["trace"] = @"(?m)^  .*painting\.trace\.json\r?$",
+        ["rollback"] = @"(?m)^match: yes\r?$",
     };
 
     private string _traceDirectory = string.Empty;
