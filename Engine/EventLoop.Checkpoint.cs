@@ -245,9 +245,16 @@ public sealed partial class EventLoop
     // and cancelling it later touches nothing.
     private void DiscardNewWork(CheckpointWalk walk)
     {
+        // A task in the same registry slot as at the checkpoint was captured: only the others need a lookup.
+        Array? captured = walk.CopyOf(_registry.Items) as Array;
         for (int i = 0; i < _registry.Count; i++)
         {
             Future node = _registry.At(i);
+            if (captured is not null && ReferenceEquals(TaskRegistry.AtIn(captured, i), node) && (node._state & StateBits.InWheel) != 0)
+            {
+                continue;   // captured, and in the wheel: it waits on no future
+            }
+
             if ((node._state & StateBits.InWheel) == 0 && node._link is Future waited && !walk.Holds(waited))
             {
                 Abandon(waited);

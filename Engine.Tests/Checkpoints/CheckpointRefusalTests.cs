@@ -54,7 +54,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void A_wait_on_a_custom_awaitable_is_refused_naming_the_task()
+    public void Checkpoint_OfAWaitOnACustomAwaitable_IsRefusedNamingTheTask()
     {
         _loop.Start(Await(new HomeMadeAwaitable()), "door");
         _loop.Tick();
@@ -64,7 +64,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void A_wait_on_a_loop_phase_is_refused_naming_the_task()
+    public void Checkpoint_OfAWaitOnALoopPhase_IsRefusedNamingTheTask()
     {
         var phase = new LoopPhase(_loop, "physics");
         _loop.Start(Await(phase), "body");
@@ -74,7 +74,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void Offloaded_work_in_flight_is_refused_naming_who_awaits_it()
+    public void Checkpoint_WithWorkInFlight_IsRefusedNamingWhoAwaitsIt()
     {
         var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _loop.Start(AwaitTask(gate.Task), "loader");
@@ -85,7 +85,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void Hand_overs_not_yet_applied_are_refused()
+    public void Checkpoint_WithHandOversNotYetApplied_IsRefused()
     {
         _loop.Start(Sleeper());
         _loop.Tick();
@@ -97,7 +97,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void A_wait_on_a_future_of_another_loop_is_refused()
+    public void Checkpoint_ReachingAFutureOfAnotherLoop_IsRefused()
     {
         var otherClock = new ManualClock();
         var other = new EventLoop(otherClock, "other");
@@ -118,7 +118,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void Checkpoint_and_restore_during_a_tick_are_refused()
+    public void CheckpointAndRestore_DuringATick_AreRefused()
     {
         LoopCheckpoint checkpoint = _loop.Checkpoint();
         Exception? inside = null;
@@ -139,7 +139,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void Restore_needs_a_manual_clock()
+    public void Restore_NeedsAManualClock()
     {
         var loop = new EventLoop(new RealClock(), "real");
         try
@@ -155,7 +155,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void A_checkpoint_of_another_loop_or_an_empty_one_is_refused()
+    public void Restore_OfAnotherLoopsOrAnEmptyCheckpoint_IsRefused()
     {
         var other = new EventLoop(new ManualClock(), "other");
         try
@@ -173,7 +173,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void Restore_is_refused_while_work_started_after_the_checkpoint_is_in_flight()
+    public void Restore_IsRefusedWhileWorkStartedAfterTheCheckpointIsInFlight()
     {
         LoopCheckpoint checkpoint = _loop.Checkpoint();
         var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -185,7 +185,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void A_refused_checkpoint_leaves_the_loop_running()
+    public void Checkpoint_ThatIsRefused_LeavesTheLoopRunning()
     {
         var phase = new LoopPhase(_loop, "physics");
         LoopTask waiter = _loop.Start(Await(phase), "body");
@@ -201,7 +201,7 @@ public sealed class CheckpointRefusalTests
     // Every field of the loop object is either rewound or marked [NotRewound]: a new field is a decision. The rewound
     // ones are listed here; adding a field fails this test until it is added to one list or the other.
     [Test]
-    public void Every_field_of_the_loop_is_a_decision()
+    public void EveryFieldOfTheLoop_IsEitherRewoundOrMarkedNotRewound()
     {
         var rewound = new List<string>();
         foreach (FieldInfo f in CopyPlan.Loop.Fields)

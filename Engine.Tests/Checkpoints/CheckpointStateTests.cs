@@ -55,7 +55,7 @@ public sealed class CheckpointStateTests
     }
 
     [Test]
-    public void Nested_calls_replay_after_a_restore_and_pooled_calls_are_not_handed_out_twice()
+    public void NestedCalls_ReplayAfterARestore_AndPooledCallsAreNotHandedOutTwice()
     {
         _loop.Start(Caller("a"));
         Frames(3);
@@ -75,7 +75,7 @@ public sealed class CheckpointStateTests
     }
 
     [Test]
-    public void A_game_clock_scale_and_pause_are_rewound_even_when_no_coroutine_uses_the_clock()
+    public void GameClock_ScaleAndPauseAreRewound_EvenWhenNoCoroutineUsesTheClock()
     {
         var clock = new GameClock(_loop, "world");
         Frames(1);
@@ -92,7 +92,7 @@ public sealed class CheckpointStateTests
     }
 
     [Test]
-    public void Sleeps_on_a_game_clock_replay()
+    public void SleepsOnAGameClock_Replay()
     {
         var clock = new GameClock(_loop, "world");
         IEnumerator<IAwaitable> Walker()
@@ -136,7 +136,7 @@ public sealed class CheckpointStateTests
     }
 
     [Test]
-    public void A_rewindable_game_object_a_coroutine_refers_to_rolls_back_with_the_loop()
+    public void RewindableGameObject_ACoroutineRefersTo_RollsBackWithTheLoop()
     {
         var health = new Health();
         IEnumerator<IAwaitable> Poison()
@@ -162,7 +162,7 @@ public sealed class CheckpointStateTests
     }
 
     [Test]
-    public void A_tracked_future_source_that_no_coroutine_waits_on_is_rewound()
+    public void TrackedFutureSource_ThatNoCoroutineWaitsOn_IsRewound()
     {
         var source = new FutureSource<int>(_loop);
         var checkpoint = new LoopCheckpoint();
@@ -176,7 +176,7 @@ public sealed class CheckpointStateTests
     }
 
     [Test]
-    public void A_task_cancelled_after_the_checkpoint_is_pending_again_and_its_finally_runs_in_each_timeline()
+    public void TaskCancelledAfterTheCheckpoint_IsPendingAgain_AndItsFinallyRunsOncePerTimeline()
     {
         s_finallies = 0;
         var counter = new int[1];   // an array the closure holds is the coroutine's state: rewound
@@ -219,7 +219,7 @@ public sealed class CheckpointStateTests
     private static int s_finallies;
 
     [Test]
-    public void Callbacks_scheduled_after_the_checkpoint_never_run_and_earlier_ones_run_again()
+    public void Callbacks_ScheduledAfterTheCheckpointNeverRun_AndEarlierOnesRunAgain()
     {
         _loop.CallLater(TimeSpan.FromMilliseconds(50), () => _trace.Add($"early @{_loop.TickCount}"));
         Frames(1);
@@ -234,7 +234,7 @@ public sealed class CheckpointStateTests
     }
 
     [Test]
-    public void Same_tick_wake_ups_replay_too()
+    public void SameTickWakeUps_ReplayToo()
     {
         _loop.SameTickWakeUps = true;
         var source = new FutureSource<int>(_loop);

@@ -46,7 +46,7 @@ public sealed class CheckpointTests
     private List<string> TraceAfter(int start) => _trace.GetRange(start, _trace.Count - start);
 
     [Test]
-    public void Restore_replays_the_same_steps_in_the_same_order()
+    public void Restore_ReplaysTheSameStepsInTheSameOrder()
     {
         _loop.Start(Counter("a", 10, 15));
         _loop.Start(Counter("b", 10, 25));
@@ -73,7 +73,7 @@ public sealed class CheckpointTests
     }
 
     [Test]
-    public void Restore_sets_time_and_tick_count_back()
+    public void Restore_SetsTimeAndTickCountBack()
     {
         _loop.Start(Counter("a", 100, 10));
         Frame();
@@ -92,7 +92,7 @@ public sealed class CheckpointTests
     }
 
     [Test]
-    public void The_same_task_objects_come_back_with_their_state()
+    public void Restore_BringsBackTheSameTaskObjectsWithTheirState()
     {
         LoopTask<int> task = _loop.Start<int>(Returns(5));
         Frame();
@@ -128,7 +128,7 @@ public sealed class CheckpointTests
     }
 
     [Test]
-    public void Tasks_born_after_the_checkpoint_are_discarded_without_their_finally()
+    public void TasksBornAfterTheCheckpoint_AreDiscardedWithoutTheirFinally()
     {
         bool finallyRan = false;
         IEnumerator<IAwaitable> Late()
@@ -160,7 +160,7 @@ public sealed class CheckpointTests
     }
 
     [Test]
-    public void Finally_runs_once_per_timeline()
+    public void Finally_RunsOncePerTimeline()
     {
         // A field of the fixture (a game object: not rewound); a local captured by the coroutine would live in a
         // closure, which is the coroutine's state and rolls back with it.
@@ -197,7 +197,7 @@ public sealed class CheckpointTests
     }
 
     [Test]
-    public void A_checkpoint_can_be_restored_many_times_and_reused()
+    public void Checkpoint_CanBeRestoredManyTimesAndReused()
     {
         _loop.Start(Counter("a", 1000, 10));
         _loop.Start(Counter("b", 1000, 30));
@@ -229,7 +229,7 @@ public sealed class CheckpointTests
     }
 
     [Test]
-    public void Futures_and_their_waiters_come_back()
+    public void FuturesAndTheirWaiters_ComeBack()
     {
         var source = new FutureSource<int>(_loop);
         IEnumerator<IAwaitable> Waiter()

@@ -71,7 +71,7 @@ public sealed class SaveLoadTests
     }
 
     [Test]
-    public void A_loaded_loop_goes_on_as_the_saved_one_would_have()
+    public void Load_GoesOnAsTheSavedLoopWouldHave()
     {
         (Scene reference, ManualClock refClock, EventLoop refLoop) = NewWorld("reference");
         StartCutscenes(reference, refLoop);
@@ -99,7 +99,7 @@ public sealed class SaveLoadTests
     }
 
     [Test]
-    public void Roots_come_back_as_their_loaded_counterparts()
+    public void Load_ReturnsTheRootsAsTheirLoadedCounterparts()
     {
         (Scene scene, ManualClock clock, EventLoop loop) = NewWorld("first");
         LoopTask hero = loop.Start(scene.Cutscene("hero", 3), "hero");
@@ -125,7 +125,7 @@ public sealed class SaveLoadTests
     }
 
     [Test]
-    public void A_game_object_without_a_resolver_is_refused_naming_the_coroutine_and_field()
+    public void Save_OfAGameObjectWithoutAResolver_IsRefusedNamingTheCoroutineAndField()
     {
         (Scene scene, _, EventLoop loop) = NewWorld("first");
         loop.Start(scene.Cutscene("hero", 3), "hero");
@@ -136,7 +136,7 @@ public sealed class SaveLoadTests
     }
 
     [Test]
-    public void Load_into_a_loop_that_has_work_is_refused()
+    public void Load_IntoALoopThatHasWork_IsRefused()
     {
         (Scene scene, _, EventLoop loop) = NewWorld("first");
         loop.Start(scene.Cutscene("hero", 3), "hero");
@@ -149,7 +149,7 @@ public sealed class SaveLoadTests
     }
 
     [Test]
-    public void A_save_whose_coroutine_body_changed_is_refused_with_its_name()
+    public void Load_OfASaveWhoseCoroutineBodyChanged_IsRefusedWithItsName()
     {
         byte[] bytes = SaveOfCutscene(out string fingerprint);
         byte[] changed = Replace(bytes, fingerprint, string.Concat(fingerprint.AsSpan(0, 15), fingerprint[15] == '0' ? "1" : "0"));
@@ -161,7 +161,7 @@ public sealed class SaveLoadTests
     }
 
     [Test]
-    public void A_save_whose_coroutine_fields_changed_is_refused_with_what_changed()
+    public void Load_OfASaveWhoseCoroutineFieldsChanged_IsRefusedWithWhatChanged()
     {
         byte[] bytes = SaveOfCutscene(out _);
         byte[] renamed = Replace(bytes, "<spoken>", "<spokeN>");
@@ -172,7 +172,7 @@ public sealed class SaveLoadTests
     }
 
     [Test]
-    public void A_stream_that_is_not_a_save_is_refused()
+    public void Load_OfAStreamThatIsNotASave_IsRefused()
     {
         (_, _, EventLoop loop) = NewWorld("second");
         var ex = Assert.Throws<InvalidDataException>(() => loop.Load(new MemoryStream(Encoding.UTF8.GetBytes("hello, world"))));

@@ -65,6 +65,9 @@ internal sealed class CheckpointWalk
     /// <summary>Gets the entries of the last capture (the first <see cref="Count"/>).</summary>
     internal Entry[] Entries => _entries;
 
+    /// <summary>The copy the last capture made of <paramref name="obj"/>, or null when it did not reach it.</summary>
+    internal object? CopyOf(object obj) => _index.TryGetValue(obj, out int i) && _entries[i].Epoch == _epoch && _entries[i].Copied ? _entries[i].Spare : null;
+
     /// <summary>Whether the last capture reached <paramref name="obj"/>.</summary>
     internal bool Holds(object obj) => _index.TryGetValue(obj, out int i) && _entries[i].Epoch == _epoch;
 

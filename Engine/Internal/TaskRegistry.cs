@@ -59,6 +59,12 @@ internal sealed class TaskRegistry
     /// <summary>The live task or callback at <paramref name="index"/> (0 to Count - 1).</summary>
     internal Future At(int index) => _items[index].Task!;
 
+    /// <summary>The slot array itself (for a checkpoint's restore, which compares it with its copy).</summary>
+    internal Array Items => _items;
+
+    /// <summary>The task at <paramref name="index"/> of a copy of <see cref="Items"/>.</summary>
+    internal static Future? AtIn(Array copy, int index) => index < copy.Length ? ((Slot[])copy)[index].Task : null;
+
     internal List<Future> Snapshot()
     {
         var list = new List<Future>(Count);
