@@ -20,11 +20,11 @@ public sealed class CheckpointPropertyTests
 
     [Test]
     [Category("Stress")]
-    public void Restored_runs_replay_the_straight_run_for_random_programs_R70([Range(0, Batches - 1)] int batch) =>
+    public void RestoredRuns_ReplayTheStraightRun_For10000RandomPrograms_R70([Range(0, Batches - 1)] int batch) =>
         CheckSeeds(batch * ProgramsPerBatch, ProgramsPerBatch);
 
     [Test]
-    public void Restored_runs_replay_the_straight_run_for_a_few_random_programs_R70() =>
+    public void RestoredRuns_ReplayTheStraightRun_For200RandomPrograms_R70() =>
         CheckSeeds(1_000_000, 200);
 
     private static void CheckSeeds(int first, int count)
@@ -47,7 +47,7 @@ public sealed class CheckpointPropertyTests
     }
 
     [Test]
-    public void The_property_can_fail_when_the_game_state_is_not_rolled_back()
+    public void Property_Fails_WhenTheGameStateIsNotRolledBack()
     {
         // The harness itself: without rolling the trace back at the restore, the replayed lines come on top of the
         // abandoned ones and the comparison must see it.
@@ -177,7 +177,7 @@ public sealed class CheckpointPropertyTests
 
                 // A checkpoint taken after this one belongs to the timeline just abandoned: restoring it would jump
                 // forward into that timeline, which the engine does not support (see
-                // CheckpointFocusedTests.Restoring_a_checkpoint_of_an_abandoned_later_timeline_...).
+                // CheckpointReplayTests.RestoringACheckpointOfAnAbandonedLaterTimeline_BringsBackTheTasksThatHadFinished).
                 for (int other = 0; other < taken.Length; other++)
                 {
                     if (order[other] > order[slot])

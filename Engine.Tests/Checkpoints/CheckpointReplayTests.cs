@@ -59,7 +59,7 @@ public sealed class CheckpointReplayTests
 
     [Test]
     [Ignore("engine bug: an exception created before a checkpoint and reported after it is not reported again after Restore (the reported mark lives in exception.Data)")]
-    public void A_failure_created_before_the_checkpoint_is_reported_again_in_the_restored_timeline_R23()
+    public void FailureCreatedBeforeTheCheckpoint_IsReportedAgainInTheRestoredTimeline_R23()
     {
         var source = new FutureSource<int>(_loop);
         IEnumerator<IAwaitable> Waiter()
@@ -80,7 +80,7 @@ public sealed class CheckpointReplayTests
 
     [Test]
     [Ignore("engine bug: the coroutine trace of an exception created before a checkpoint keeps the frames of the abandoned timeline after Restore and gets them again")]
-    public void The_coroutine_trace_of_an_exception_created_before_the_checkpoint_is_the_same_in_each_timeline_R22()
+    public void CoroutineTraceOfAnExceptionCreatedBeforeTheCheckpoint_IsTheSameInEachTimeline_R22()
     {
         var source = new FutureSource<int>(_loop);
         var failure = new InvalidOperationException("boom");
@@ -109,7 +109,7 @@ public sealed class CheckpointReplayTests
 
     [Test]
     [Ignore("engine bug: restoring a checkpoint taken in a timeline that an earlier Restore abandoned silently cancels the tasks that had finished before it, instead of working or being refused")]
-    public void Restoring_a_checkpoint_of_an_abandoned_later_timeline_brings_back_the_tasks_that_had_finished()
+    public void RestoringACheckpointOfAnAbandonedLaterTimeline_BringsBackTheTasksThatHadFinished()
     {
         IEnumerator<IAwaitable> Short()
         {
@@ -140,7 +140,7 @@ public sealed class CheckpointReplayTests
     }
 
     [Test]
-    public void A_game_clock_paused_and_rescaled_after_the_checkpoint_comes_back_running_at_its_old_scale_R13()
+    public void GameClockPausedAndRescaledAfterTheCheckpoint_ComesBackRunningAtItsOldScale_R13()
     {
         var clock = new GameClock(_loop, "world");
         clock.Scale = 0.5;
@@ -182,7 +182,7 @@ public sealed class CheckpointReplayTests
     }
 
     [Test]
-    public void A_callback_scheduled_before_the_checkpoint_runs_again_after_each_restore()
+    public void CallbackScheduledBeforeTheCheckpoint_RunsAgainAfterEachRestore()
     {
         _loop.CallLater(TimeSpan.FromMilliseconds(25), () => Log("later"));
         _loop.CallSoon(() => Log("soon"));
@@ -197,7 +197,7 @@ public sealed class CheckpointReplayTests
     }
 
     [Test]
-    public void A_race_replays_its_winner_and_its_losers_finally_blocks_after_a_restore_R42()
+    public void Race_ReplaysItsWinnerAndItsLosersFinallyBlocksAfterARestore_R42()
     {
         IEnumerator<IAwaitable> Runner(string name, int ticks)
         {
@@ -233,7 +233,7 @@ public sealed class CheckpointReplayTests
     }
 
     [Test]
-    public void A_task_group_whose_child_fails_after_the_checkpoint_fails_the_same_way_in_each_timeline_R44()
+    public void TaskGroupWhoseChildFailsAfterTheCheckpoint_FailsTheSameWayInEachTimeline_R44()
     {
         IEnumerator<IAwaitable> Child(string name, int ticks, bool fail)
         {
@@ -273,7 +273,7 @@ public sealed class CheckpointReplayTests
     }
 
     [Test]
-    public void A_task_cancelled_after_the_checkpoint_runs_its_finally_once_per_timeline_R30()
+    public void TaskCancelledAfterTheCheckpoint_RunsItsFinallyOncePerTimeline_R30()
     {
         IEnumerator<IAwaitable> Victim()
         {
@@ -310,7 +310,7 @@ public sealed class CheckpointReplayTests
     }
 
     [Test]
-    public void Checkpoints_taken_every_frame_into_one_object_replay_from_the_last_one()
+    public void CheckpointsTakenEveryFrameIntoOneObject_ReplayFromTheLastOne()
     {
         ProgramRun run = new(RandomPrograms.Generate(42));
         run.Build(_loop, _clock);

@@ -263,7 +263,7 @@ internal static class RandomPrograms
                         // Not how 1 (SetException): a failure created before a checkpoint and reported to the
                         // UnhandledExceptionHandler after it is not reported again in the restored timeline, since
                         // the "reported" mark lives in the exception's Data, which no checkpoint rewinds (engine bug,
-                        // CheckpointFocusedTests.A_failure_created_before_the_checkpoint_is_reported_again_...).
+                        // CheckpointReplayTests.FailureCreatedBeforeTheCheckpoint_IsReportedAgainInTheRestoredTimeline_R23).
                         // Put it back (1 + r.Next(2)) when that is fixed.
                         return new Op(kind, r.Next(_sources), r.Next(4) == 0 ? 2 : 0);
                     case OpKind.Call when nest:
