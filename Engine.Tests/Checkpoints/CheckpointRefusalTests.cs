@@ -54,7 +54,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void Checkpoint_OfAWaitOnACustomAwaitable_IsRefusedNamingTheTask()
+    public void Checkpoint_OfAWaitOnACustomAwaitable_IsRefusedNamingTheTask_R71()
     {
         _loop.Start(Await(new HomeMadeAwaitable()), "door");
         _loop.Tick();
@@ -64,7 +64,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void Checkpoint_OfAWaitOnALoopPhase_IsRefusedNamingTheTask()
+    public void Checkpoint_OfAWaitOnALoopPhase_IsRefusedNamingTheTask_R71()
     {
         var phase = new LoopPhase(_loop, "physics");
         _loop.Start(Await(phase), "body");
@@ -74,7 +74,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void Checkpoint_WithWorkInFlight_IsRefusedNamingWhoAwaitsIt()
+    public void Checkpoint_WithWorkInFlight_IsRefusedNamingWhoAwaitsIt_R71()
     {
         var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _loop.Start(AwaitTask(gate.Task), "loader");
@@ -85,7 +85,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void Checkpoint_WithHandOversNotYetApplied_IsRefused()
+    public void Checkpoint_WithHandOversNotYetApplied_IsRefused_R71()
     {
         _loop.Start(Sleeper());
         _loop.Tick();
@@ -185,7 +185,7 @@ public sealed class CheckpointRefusalTests
     }
 
     [Test]
-    public void Checkpoint_ThatIsRefused_LeavesTheLoopRunning()
+    public void Checkpoint_ThatIsRefused_LeavesTheLoopRunning_R71()
     {
         var phase = new LoopPhase(_loop, "physics");
         LoopTask waiter = _loop.Start(Await(phase), "body");

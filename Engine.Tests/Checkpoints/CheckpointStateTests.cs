@@ -136,7 +136,7 @@ public sealed class CheckpointStateTests
     }
 
     [Test]
-    public void RewindableGameObject_ACoroutineRefersTo_RollsBackWithTheLoop()
+    public void RewindableGameObject_ACoroutineRefersTo_RollsBackWithTheLoop_R72()
     {
         var health = new Health();
         IEnumerator<IAwaitable> Poison()
@@ -176,7 +176,7 @@ public sealed class CheckpointStateTests
     }
 
     [Test]
-    public void TaskCancelledAfterTheCheckpoint_IsPendingAgain_AndItsFinallyRunsOncePerTimeline()
+    public void TaskCancelledAfterTheCheckpoint_IsPendingAgain_AndItsFinallyRunsOncePerTimeline_R70_R30()
     {
         s_finallies = 0;
         var counter = new int[1];   // an array the closure holds is the coroutine's state: rewound

@@ -46,7 +46,7 @@ public sealed class CheckpointTests
     private List<string> TraceAfter(int start) => _trace.GetRange(start, _trace.Count - start);
 
     [Test]
-    public void Restore_ReplaysTheSameStepsInTheSameOrder()
+    public void Restore_ReplaysTheSameStepsInTheSameOrder_R70()
     {
         _loop.Start(Counter("a", 10, 15));
         _loop.Start(Counter("b", 10, 25));
@@ -73,7 +73,7 @@ public sealed class CheckpointTests
     }
 
     [Test]
-    public void Restore_SetsTimeAndTickCountBack()
+    public void Restore_SetsTimeAndTickCountBack_R70_R10()
     {
         _loop.Start(Counter("a", 100, 10));
         Frame();
@@ -128,7 +128,7 @@ public sealed class CheckpointTests
     }
 
     [Test]
-    public void TasksBornAfterTheCheckpoint_AreDiscardedWithoutTheirFinally()
+    public void TasksBornAfterTheCheckpoint_AreDiscardedWithoutTheirFinally_R70()
     {
         bool finallyRan = false;
         IEnumerator<IAwaitable> Late()
@@ -160,7 +160,7 @@ public sealed class CheckpointTests
     }
 
     [Test]
-    public void Finally_RunsOncePerTimeline()
+    public void Finally_RunsOncePerTimeline_R70_R30()
     {
         // A field of the fixture (a game object: not rewound); a local captured by the coroutine would live in a
         // closure, which is the coroutine's state and rolls back with it.

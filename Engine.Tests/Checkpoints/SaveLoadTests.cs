@@ -125,7 +125,7 @@ public sealed class SaveLoadTests
     }
 
     [Test]
-    public void Save_OfAGameObjectWithoutAResolver_IsRefusedNamingTheCoroutineAndField()
+    public void Save_OfAGameObjectWithoutAResolver_IsRefusedNamingTheCoroutineAndField_R71_R72()
     {
         (Scene scene, _, EventLoop loop) = NewWorld("first");
         loop.Start(scene.Cutscene("hero", 3), "hero");
@@ -149,7 +149,7 @@ public sealed class SaveLoadTests
     }
 
     [Test]
-    public void Load_OfASaveWhoseCoroutineBodyChanged_IsRefusedWithItsName()
+    public void Load_OfASaveWhoseCoroutineBodyChanged_IsRefusedWithItsName_R71()
     {
         byte[] bytes = SaveOfCutscene(out string fingerprint);
         byte[] changed = Replace(bytes, fingerprint, string.Concat(fingerprint.AsSpan(0, 15), fingerprint[15] == '0' ? "1" : "0"));
@@ -161,7 +161,7 @@ public sealed class SaveLoadTests
     }
 
     [Test]
-    public void Load_OfASaveWhoseCoroutineFieldsChanged_IsRefusedWithWhatChanged()
+    public void Load_OfASaveWhoseCoroutineFieldsChanged_IsRefusedWithWhatChanged_R71()
     {
         byte[] bytes = SaveOfCutscene(out _);
         byte[] renamed = Replace(bytes, "<spoken>", "<spokeN>");
