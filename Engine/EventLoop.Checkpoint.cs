@@ -13,6 +13,14 @@ namespace YieldLoop;
 // work of the timeline it abandons.
 public sealed partial class EventLoop
 {
+    // The current branch of the loop's history and the number of captures so far (see Timeline): not rewound, they are
+    // what tells a checkpoint of an abandoned branch from one of the current history.
+    [NotRewound]
+    private Timeline _timeline = new(null, 0);
+
+    [NotRewound]
+    private long _captures;
+
     /// <summary>
     /// Captures the loop's whole scheduling state into a new <see cref="LoopCheckpoint"/>, for <see cref="Restore"/>.
     /// </summary>
@@ -67,7 +75,7 @@ public sealed partial class EventLoop
             throw new InvalidOperationException($"Loop '{Name}' cannot take a checkpoint: {refusal}");
         }
 
-        into.Taken(this, _tickCount, _now, _clock.Now.Ticks, _registry.Count);
+        into.Taken(this, _tickCount, _now, _clock.Now.Ticks, _registry.Count, _timeline, ++_captures);
         return into;
     }
 
@@ -121,12 +129,19 @@ public sealed partial class EventLoop
                 $"Loop '{Name}' cannot restore a checkpoint: {DescribeExternal() ?? "hand-overs from other threads are waiting to be applied"}. Its result would arrive in a timeline where nobody waits for it; wait for it to finish (or cancel it and tick) before restoring.");
         }
 
+        if (!_timeline.Contains(checkpoint.Lineage!, checkpoint.Sequence))
+        {
+            throw new InvalidOperationException(
+                $"Loop '{Name}' cannot restore {checkpoint}: it was taken in a timeline that an earlier Restore abandoned, and restoring it would bring back a state the loop no longer has. After a restore, take the later checkpoints again (as a rollback does while it plays the frames again).");
+        }
+
         CheckpointWalk walk = checkpoint.Walk;
         CheckPooledWaits(walk);
         DiscardNewWork(walk);
         walk.Restore();
         TakePooledWaitsBack(walk);
         manual.RewindTo(checkpoint.ClockTicks);
+        _timeline = new Timeline(checkpoint.Lineage, checkpoint.Sequence);
         _notifications.Clear();
         _notifying = false;
         _wavesOpen = false;

@@ -46,6 +46,11 @@ public sealed class LoopCheckpoint
 
     internal long ClockTicks { get; private set; }
 
+    /// <summary>The timeline the checkpoint was taken in, and its place in the loop's sequence of captures.</summary>
+    internal Timeline? Lineage { get; private set; }
+
+    internal long Sequence { get; private set; }
+
     internal List<object>? Tracked => _tracked;
 
     /// <summary>
@@ -65,8 +70,10 @@ public sealed class LoopCheckpoint
         (_tracked ??= new List<object>()).Add(value);
     }
 
-    internal void Taken(EventLoop loop, long tickCount, long now, long clockTicks, int pending)
+    internal void Taken(EventLoop loop, long tickCount, long now, long clockTicks, int pending, Timeline lineage, long sequence)
     {
+        Lineage = lineage;
+        Sequence = sequence;
         Loop = loop;
         TickCount = tickCount;
         Time = new TimeSpan(now);
@@ -76,6 +83,7 @@ public sealed class LoopCheckpoint
 
     internal void Forget()
     {
+        Lineage = null;
         Walk.Clear();
         Loop = null;
     }
@@ -85,4 +93,43 @@ public sealed class LoopCheckpoint
     public override string ToString() => Loop is null
         ? "LoopCheckpoint (empty)"
         : $"LoopCheckpoint of '{Loop.Name}' at tick {TickCount}, {Time} ({PendingTaskCount} pending, {ObjectCount} objects)";
+}
+
+/// <summary>
+/// A branch of a loop's history: restoring a checkpoint starts a new one, branching from the checkpoint's timeline at
+/// the checkpoint. A checkpoint can be restored while it lies on the current timeline's ancestry (taken in the current
+/// timeline, or in an ancestor before the branch point); one taken in an abandoned branch would bring back a state that
+/// no longer matches the objects it did not capture (tasks that had finished, for instance), so it is refused.
+/// </summary>
+internal sealed class Timeline
+{
+    internal Timeline(Timeline? parent, long branch)
+    {
+        Parent = parent;
+        Branch = branch;
+    }
+
+    /// <summary>The timeline this one branched from, or null for the loop's first.</summary>
+    internal Timeline? Parent { get; }
+
+    /// <summary>The sequence number of the checkpoint this timeline was restored from.</summary>
+    internal long Branch { get; }
+
+    /// <summary>Whether a checkpoint taken in <paramref name="lineage"/> with <paramref name="sequence"/> is part of
+    /// this timeline's history.</summary>
+    internal bool Contains(Timeline lineage, long sequence)
+    {
+        long limit = long.MaxValue;
+        for (Timeline? t = this; t is not null; t = t.Parent)
+        {
+            if (ReferenceEquals(t, lineage))
+            {
+                return sequence <= limit;
+            }
+
+            limit = Math.Min(limit, t.Branch);
+        }
+
+        return false;
+    }
 }

@@ -290,6 +290,13 @@ internal sealed class CheckpointWalk
                 entry.Copied = true;
                 ((IRewindable)live).Capture(ref entry.State);
                 return;
+            case PlanKind.Exception:
+                entry.Copied = true;
+                var marks = (ExceptionMarks)(entry.State ??= new ExceptionMarks());
+                marks.Capture((Exception)live);
+                Visit(marks.Trace);
+                Visit(marks.Suppressed);
+                return;
         }
     }
 
@@ -340,6 +347,9 @@ internal sealed class CheckpointWalk
                 case PlanKind.Rewindable:
                     ((IRewindable)entry.Live).Rewind(entry.State);
                     break;
+                case PlanKind.Exception:
+                    ((ExceptionMarks)entry.State!).Restore((Exception)entry.Live);
+                    break;
             }
         }
     }
@@ -353,5 +363,52 @@ internal sealed class CheckpointWalk
         _logCount = 0;
         _pooled.Clear();
         _loop = null;
+    }
+}
+
+/// <summary>
+/// What the engine keeps in an exception's <c>Data</c>: whether the loop reported it, its coroutine trace and the
+/// failures suppressed behind it. A fault before a checkpoint that is reported after it must be reported again in the
+/// restored timeline, and its trace must not gain the abandoned timeline's frames.
+/// </summary>
+internal sealed class ExceptionMarks
+{
+    internal bool Reported;
+    internal CoroutineTraceRecord? Trace;
+    internal System.Collections.Generic.List<Exception>? Suppressed;
+
+    internal void Capture(Exception exception)
+    {
+        System.Collections.IDictionary data = exception.Data;
+        Reported = data.Contains(CoroutineTraceRecord.ReportedKey);
+        Trace = data.Contains(CoroutineTraceRecord.Key) ? data[CoroutineTraceRecord.Key] as CoroutineTraceRecord : null;
+        Suppressed = data.Contains(CoroutineTraceRecord.SuppressedKey) ? data[CoroutineTraceRecord.SuppressedKey] as System.Collections.Generic.List<Exception> : null;
+    }
+
+    internal void Restore(Exception exception)
+    {
+        try
+        {
+            System.Collections.IDictionary data = exception.Data;
+            Set(data, CoroutineTraceRecord.ReportedKey, Reported ? true : null);
+            Set(data, CoroutineTraceRecord.Key, Trace);
+            Set(data, CoroutineTraceRecord.SuppressedKey, Suppressed);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            // A read-only Data dictionary: the engine could not write its marks there in the first place.
+        }
+    }
+
+    private static void Set(System.Collections.IDictionary data, string key, object? value)
+    {
+        if (value is null)
+        {
+            data.Remove(key);
+        }
+        else
+        {
+            data[key] = value;
+        }
     }
 }

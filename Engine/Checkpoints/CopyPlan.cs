@@ -28,6 +28,10 @@ internal enum PlanKind
 
     /// <summary>A weak reference to one of the loop's objects: its target is walked while alive.</summary>
     Weak,
+
+    /// <summary>An exception: what the engine keeps in its <c>Data</c> (reported mark, coroutine trace, suppressed
+    /// failures) is rewound; the rest of the exception is the game's.</summary>
+    Exception,
 }
 
 /// <summary>
@@ -126,6 +130,11 @@ internal sealed class CopyPlan
         if (typeof(Delegate).IsAssignableFrom(type))
         {
             return new CopyPlan(type, PlanKind.Delegate);
+        }
+
+        if (typeof(Exception).IsAssignableFrom(type))
+        {
+            return new CopyPlan(type, PlanKind.Exception);
         }
 
         if (IsWeakToLoopish(type))
@@ -265,7 +274,7 @@ internal sealed class CopyPlan
             return HoldsReferences(declared);
         }
 
-        if (declared == typeof(string) || declared == typeof(Type) || typeof(Exception).IsAssignableFrom(declared))
+        if (declared == typeof(string) || declared == typeof(Type))
         {
             return false;
         }

@@ -18,7 +18,6 @@ namespace YieldLoop.Internal;
 /// outwards. Read it with <see cref="CoroutineExceptionExtensions.GetCoroutineTrace"/>.
 /// </remarks>
 [Serializable]
-[Checkpoints.NotRewound]
 internal sealed class CoroutineTraceRecord
 {
     internal const string Key = "YieldLoop.CoroutineTrace";
