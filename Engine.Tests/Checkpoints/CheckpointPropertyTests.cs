@@ -27,12 +27,143 @@ public sealed class CheckpointPropertyTests
     public void RestoredRuns_ReplayTheStraightRun_For200RandomPrograms_R70() =>
         CheckSeeds(1_000_000, 200);
 
-    private static void CheckSeeds(int first, int count)
+    [Test]
+    [Category("Stress")]
+    public void LoadedRuns_GoOnAsTheStraightRun_For10000RandomPrograms_R70([Range(0, Batches - 1)] int batch) =>
+        CheckSeeds(batch * ProgramsPerBatch, ProgramsPerBatch, CheckSaveLoad);
+
+    [Test]
+    public void LoadedRuns_GoOnAsTheStraightRun_For200RandomPrograms_R70() =>
+        CheckSeeds(2_000_000, 200, CheckSaveLoad);
+
+    // The program's game objects (the run itself, its spec's ops) stay in memory between the save and the load, so the
+    // resolver names each by a number; a game would name its entities.
+    private sealed class RunResolver : SaveResolver
+    {
+        private readonly Dictionary<object, string> _ids = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<string, object> _objects = new();
+
+        public List<string> Kinds { get; } = new();
+
+        public override string? GetId(object value)
+        {
+            if (!_ids.TryGetValue(value, out string? id))
+            {
+                id = "#" + _ids.Count.ToString(CultureInfo.InvariantCulture);
+                _ids.Add(value, id);
+                _objects.Add(id, value);
+                Kinds.Add(value.GetType().Name);
+            }
+
+            return id;
+        }
+
+        public override object Resolve(string id, Type type) => _objects[id];
+    }
+
+    /// <summary>Runs program <paramref name="seed"/> straight, then saves it at a random tick, loads the save into a new
+    /// loop and goes on there; null when both end the same, line for line.</summary>
+    internal static string? CheckSaveLoad(int seed)
+    {
+        ProgramSpec spec = RandomPrograms.Generate(seed);
+        List<string> expected;
+        List<string> expectedFinal;
+        {
+            var clock = new ManualClock();
+            var loop = new EventLoop(clock, "straight");
+            var run = new ProgramRun(spec);
+            run.Build(loop, clock);
+            for (int i = 0; i < spec.Frames; i++)
+            {
+                run.Frame();
+            }
+
+            expected = new List<string>(run.Trace.Lines);
+            expectedFinal = run.FinalStates();
+            loop.Close();
+        }
+
+        var r = new Random(seed ^ 0x5A5A5A);
+        int k = r.Next(0, spec.Frames);
+        var clock1 = new ManualClock();
+        var loop1 = new EventLoop(clock1, "saved");
+        var saved = new ProgramRun(spec);
+        saved.Build(loop1, clock1);
+        for (int i = 0; i < k; i++)
+        {
+            saved.Frame();
+        }
+
+        var file = new System.IO.MemoryStream();
+        var resolver = new RunResolver();
+        try
+        {
+            loop1.Save(file, resolver, saved.SaveRoots());
+        }
+        catch (InvalidOperationException ex)
+        {
+            loop1.Close();
+            return $"seed {seed}: Save at tick {k} failed: {ex.Message}\n{spec}";
+        }
+
+        var clock2 = new ManualClock();
+        var loop2 = new EventLoop(clock2, "loaded");
+        file.Position = 0;
+        try
+        {
+            saved.AttachLoaded(loop2, clock2, loop2.Load(file, resolver));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.IO.InvalidDataException)
+        {
+            return $"seed {seed}: Load of the save at tick {k} failed: {ex}\n{spec}";
+        }
+
+        for (int i = k; i < spec.Frames; i++)
+        {
+            saved.Frame();
+        }
+
+        foreach (string kind in resolver.Kinds)
+        {
+            if (kind != nameof(ProgramRun) && kind != nameof(Op))
+            {
+                return $"seed {seed}: the save asked the resolver to name a {kind}, which is not a game object of the program";
+            }
+        }
+
+        var got = new List<string>(saved.Trace.Lines);
+        List<string> final = saved.FinalStates();
+        loop2.Close();
+        loop1.Close();   // its tasks' finally blocks log into the run's trace, which was copied above
+        for (int i = 0; i < Math.Max(expected.Count, got.Count); i++)
+        {
+            string e = i < expected.Count ? expected[i] : "(nothing)";
+            string g = i < got.Count ? got[i] : "(nothing)";
+            if (e != g)
+            {
+                return $"seed {seed}: saved at tick {k}; first difference at line {i}: expected '{e}', got '{g}'\n{spec}";
+            }
+        }
+
+        for (int i = 0; i < expectedFinal.Count; i++)
+        {
+            if (expectedFinal[i] != final[i])
+            {
+                return $"seed {seed}: saved at tick {k}; final state differs: expected '{expectedFinal[i]}', got '{final[i]}'\n{spec}";
+            }
+        }
+
+        return null;
+    }
+
+    private static void CheckSeeds(int first, int count) => CheckSeeds(first, count, seed => Check(seed));
+
+    private static void CheckSeeds(int first, int count, Func<int, string?> check)
     {
         var failures = new List<string>();
         for (int seed = first; seed < first + count; seed++)
         {
-            string? failure = Check(seed);
+            string? failure = check(seed);
             if (failure is not null)
             {
                 failures.Add(failure);

@@ -99,6 +99,43 @@ internal sealed class ProgramRun
         Clock = clock;
     }
 
+    /// <summary>The loop objects the run holds, for <see cref="EventLoop.Save"/>'s roots: tasks, clocks, sources.</summary>
+    public List<object> SaveRoots()
+    {
+        var roots = new List<object>();
+        foreach ((string _, Future task) in _tasks)
+        {
+            roots.Add(task);
+        }
+
+        roots.AddRange(_clocks);
+        roots.AddRange(_sources);
+        return roots;
+    }
+
+    /// <summary>Goes on in <paramref name="loop"/>, into which a save of this run was loaded: the run's handles become
+    /// the loaded ones (<paramref name="roots"/>, in <see cref="SaveRoots"/>'s order).</summary>
+    public void AttachLoaded(EventLoop loop, ManualClock clock, IReadOnlyList<object?> roots)
+    {
+        Attach(loop, clock);
+        loop.UnhandledExceptionHandler = ex => Log("loop", "unhandled " + ex.GetType().Name + " x" + ex.GetFailures().Count);
+        int k = 0;
+        for (int i = 0; i < _tasks.Count; i++)
+        {
+            _tasks[i] = (_tasks[i].Name, (Future)roots[k++]!);
+        }
+
+        for (int i = 0; i < _clocks.Length; i++)
+        {
+            _clocks[i] = (GameClock)roots[k++]!;
+        }
+
+        for (int i = 0; i < _sources.Length; i++)
+        {
+            _sources[i] = (FutureSource<int>)roots[k++]!;
+        }
+    }
+
     /// <summary>One frame: the clock moves by the program's frame time for this tick, the loop ticks, a line is traced.</summary>
     public void Frame()
     {

@@ -224,15 +224,15 @@ internal static class RandomPrograms
 
         private Op[] Child(int depth, bool noThrow) => Ops(depth + 1, _r.Next(1, 4), noThrow);
 
-        // No Throw under a combinator: a child failure there is reported (or attached to another failure) in a later
-        // tick than the one it was thrown in, and a checkpoint between the two replays the report wrongly (engine bug,
-        // see the CompleteSource case below). Put it back when that is fixed.
+        // Branches may throw: a child failure is reported (or attached to another failure) in a later tick than the one
+        // it was thrown in, and a checkpoint between the two must replay the report (the exception's engine marks are
+        // rewound).
         private Op[][] Branches(int depth)
         {
             var branches = new Op[_r.Next(1, 4)][];
             for (int i = 0; i < branches.Length; i++)
             {
-                branches[i] = Child(depth, noThrow: true);
+                branches[i] = Child(depth, noThrow: false);
             }
 
             return branches;
@@ -260,12 +260,8 @@ internal static class RandomPrograms
                     case OpKind.AwaitSource when _sources > 0:
                         return new Op(kind, r.Next(_sources), r.Next(2));
                     case OpKind.CompleteSource when _sources > 0:
-                        // Not how 1 (SetException): a failure created before a checkpoint and reported to the
-                        // UnhandledExceptionHandler after it is not reported again in the restored timeline, since
-                        // the "reported" mark lives in the exception's Data, which no checkpoint rewinds (engine bug,
-                        // CheckpointReplayTests.FailureCreatedBeforeTheCheckpoint_IsReportedAgainInTheRestoredTimeline_R23).
-                        // Put it back (1 + r.Next(2)) when that is fixed.
-                        return new Op(kind, r.Next(_sources), r.Next(4) == 0 ? 2 : 0);
+                        // How: 0 result, 1 exception (reported after a checkpoint must be reported again), 2 cancel.
+                        return new Op(kind, r.Next(_sources), r.Next(3));
                     case OpKind.Call when nest:
                         return new Op(kind, r.Next(2), r.Next(100), body: Child(depth, noThrow));
                     case OpKind.Guarded when nest:

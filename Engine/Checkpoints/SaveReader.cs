@@ -239,6 +239,9 @@ internal sealed class SaveReader
                 case Kind.Stack:
                     _objects[i] = Activator.CreateInstance(type)!;
                     break;
+                case Kind.Exception:
+                    _objects[i] = NewException(type, _in.ReadString());
+                    break;
                 default:
 #if NETSTANDARD2_1
                     _objects[i] = System.Runtime.Serialization.FormatterServices.GetUninitializedObject(type);
@@ -282,6 +285,12 @@ internal sealed class SaveReader
                     f.SetValue(obj, ReadValue(f.FieldType));
                 }
 
+                return;
+            case Kind.Exception:
+                var marks = new ExceptionMarks { Reported = _in.ReadBoolean() };
+                marks.Trace = ReadValue(typeof(object)) as CoroutineTraceRecord;
+                marks.Suppressed = ReadValue(typeof(object)) as List<Exception>;
+                marks.Restore((Exception)obj);
                 return;
             case Kind.Array:
                 var array = (Array)obj;
@@ -370,21 +379,22 @@ internal sealed class SaveReader
             case Tag.Singleton:
                 string singleton = _in.ReadString();
                 return Singletons.Find(singleton) ?? throw new InvalidDataException($"This save refers to engine object '{singleton}', which this version of YieldLoop does not have.");
-            case Tag.Exception:
-                Type? exceptionType = TypeNames.Resolve(_in.ReadString());
-                string message = _in.ReadString();
-                try
+            case Tag.Method:
+                Type? owner = TypeNames.Resolve(_in.ReadString());
+                string method = _in.ReadString();
+                string parameters = _in.ReadString();
+                if (owner is not null)
                 {
-                    if (exceptionType is not null && Activator.CreateInstance(exceptionType, message) is Exception rebuilt)
+                    foreach (MethodBase m in owner.GetMethods(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
                     {
-                        return rebuilt;
+                        if (m.Name == method && string.Join(",", Array.ConvertAll(m.GetParameters(), p => TypeNames.Of(p.ParameterType))) == parameters)
+                        {
+                            return m;
+                        }
                     }
                 }
-                catch (MissingMethodException)
-                {
-                }
 
-                return new InvalidOperationException(message);
+                return null;   // a trace line's method that this build no longer has: the trace prints without it
             case Tag.Weak:
                 Type weakType = _types[_in.ReadInt32()];
                 object? target = ReadValue(typeof(object));
@@ -394,6 +404,24 @@ internal sealed class SaveReader
             default:
                 throw new InvalidDataException($"The save is damaged (unknown value tag {(int)tag}).");
         }
+    }
+
+    // The saved exception type with the saved message where it has such a constructor; else an
+    // InvalidOperationException that carries the message (a save never runs arbitrary constructors with other arguments).
+    private static Exception NewException(Type type, string message)
+    {
+        try
+        {
+            if (type.GetConstructor(new[] { typeof(string) }) is not null && Activator.CreateInstance(type, message) is Exception rebuilt)
+            {
+                return rebuilt;
+            }
+        }
+        catch (TargetInvocationException)
+        {
+        }
+
+        return new InvalidOperationException($"{type.FullName}: {message}");
     }
 
     private Delegate ReadDelegate()

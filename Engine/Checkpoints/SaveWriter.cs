@@ -42,6 +42,7 @@ internal sealed class SaveWriter
         Singleton = 7,
         Exception = 8,
         Weak = 9,
+        Method = 10,
     }
 
     internal enum ObjectKind : byte
@@ -55,6 +56,7 @@ internal sealed class SaveWriter
         Dictionary = 6,
         Struct = 7,     // a type table entry only: a struct written inline
         Other = 8,      // a type table entry only, by name (a weak reference's type)
+        Exception = 9,  // header: the message; contents: the engine's marks (reported, coroutine trace, suppressed)
     }
 
     private readonly EventLoop _loop;
@@ -141,6 +143,11 @@ internal sealed class SaveWriter
         if (type.IsArray)
         {
             return ObjectKind.Array;
+        }
+
+        if (typeof(Exception).IsAssignableFrom(type))
+        {
+            return ObjectKind.Exception;
         }
 
         if (type.IsValueType)
@@ -267,6 +274,9 @@ internal sealed class SaveWriter
             case ObjectKind.Array:
                 _out.Write(((Array)obj).Length);
                 break;
+            case ObjectKind.Exception:
+                _out.Write(((Exception)obj).Message);
+                break;
             case ObjectKind.HashSet:
             case ObjectKind.Dictionary:
                 object comparer = type.GetProperty("Comparer")!.GetValue(obj)!;
@@ -293,6 +303,14 @@ internal sealed class SaveWriter
                     WriteValue(f.FieldType, f.GetValue(obj));
                 }
 
+                return;
+            case ObjectKind.Exception:
+                var marks = new ExceptionMarks();
+                marks.Capture((Exception)obj);
+                _out.Write(marks.Reported);
+                _field = "Data";
+                WriteValue(typeof(object), marks.Trace);
+                WriteValue(typeof(object), marks.Suppressed);
                 return;
             case ObjectKind.Array:
                 Type element = type.GetElementType()!;
@@ -399,10 +417,17 @@ internal sealed class SaveWriter
             case Delegate d:
                 WriteDelegate(d);
                 return;
+            case MethodBase m when m.DeclaringType is not null:
+                // Where a coroutine threw (its trace): written by name, like a type.
+                _out.Write((byte)Tag.Method);
+                _out.Write(TypeNames.Of(m.DeclaringType));
+                _out.Write(m.Name);
+                _out.Write(string.Join(",", Array.ConvertAll(m.GetParameters(), p => TypeNames.Of(p.ParameterType))));
+                return;
             case Exception ex:
-                _out.Write((byte)Tag.Exception);
-                _out.Write(TypeNames.Of(type));
-                _out.Write(ex.Message);
+                // A table object (one exception reached twice stays one), with the engine's marks from its Data.
+                _out.Write((byte)Tag.Object);
+                _out.Write(Add(ex));
                 return;
         }
 
