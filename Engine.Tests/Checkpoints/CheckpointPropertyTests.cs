@@ -66,22 +66,7 @@ public sealed class CheckpointPropertyTests
     internal static string? CheckSaveLoad(int seed)
     {
         ProgramSpec spec = RandomPrograms.Generate(seed);
-        List<string> expected;
-        List<string> expectedFinal;
-        {
-            var clock = new ManualClock();
-            var loop = new EventLoop(clock, "straight");
-            var run = new ProgramRun(spec);
-            run.Build(loop, clock);
-            for (int i = 0; i < spec.Frames; i++)
-            {
-                run.Frame();
-            }
-
-            expected = new List<string>(run.Trace.Lines);
-            expectedFinal = run.FinalStates();
-            loop.Close();
-        }
+        (List<string> expected, List<string> expectedFinal) = RunStraight(spec);
 
         var r = new Random(seed ^ 0x5A5A5A);
         int k = r.Next(0, spec.Frames);
@@ -186,26 +171,29 @@ public sealed class CheckpointPropertyTests
         Assert.That(failure, Does.Contain("seed 1").And.Contain("first difference"));
     }
 
+    /// <summary>The program run straight through on a fresh loop: its trace and its final states.</summary>
+    private static (List<string> Trace, List<string> Final) RunStraight(ProgramSpec spec)
+    {
+        var clock = new ManualClock();
+        var loop = new EventLoop(clock, "straight");
+        var run = new ProgramRun(spec);
+        run.Build(loop, clock);
+        for (int i = 0; i < spec.Frames; i++)
+        {
+            run.Frame();
+        }
+
+        var trace = new List<string>(run.Trace.Lines);
+        List<string> final = run.FinalStates();
+        loop.Close();
+        return (trace, final);
+    }
+
     /// <summary>Runs program <paramref name="seed"/> straight, then with checkpoints; null when they agree.</summary>
     internal static string? Check(int seed, bool rewindTrace = true)
     {
         ProgramSpec spec = RandomPrograms.Generate(seed);
-        List<string> expected;
-        List<string> expectedFinal;
-        {
-            var clock = new ManualClock();
-            var loop = new EventLoop(clock, "straight");
-            var run = new ProgramRun(spec);
-            run.Build(loop, clock);
-            for (int i = 0; i < spec.Frames; i++)
-            {
-                run.Frame();
-            }
-
-            expected = new List<string>(run.Trace.Lines);
-            expectedFinal = run.FinalStates();
-            loop.Close();
-        }
+        (List<string> expected, List<string> expectedFinal) = RunStraight(spec);
 
         var schedule = new StringBuilder();
         var clock2 = new ManualClock();
