@@ -27,4 +27,22 @@ public abstract class SaveResolver
     /// <param name="type">The type of the object that had the id when the save was written.</param>
     /// <returns>The object; it must be assignable to the field that referred to the saved one.</returns>
     public abstract object Resolve(string id, Type type);
+
+    /// <summary>
+    /// Writes <paramref name="value"/> by value, when it is a game type this resolver serializes itself (a piece of
+    /// dialogue, a path, a loot table), rather than naming it; asked before <see cref="GetId"/>. The default writes
+    /// nothing and returns false.
+    /// </summary>
+    /// <param name="value">A game object a coroutine refers to.</param>
+    /// <param name="writer">Where to write it; <see cref="ReadValue"/> must read back exactly what was written.</param>
+    /// <returns>True when it wrote the value; false to name it with <see cref="GetId"/> instead.</returns>
+    public virtual bool TryWriteValue(object value, System.IO.BinaryWriter writer) => false;
+
+    /// <summary>Reads a value that <see cref="TryWriteValue"/> wrote.</summary>
+    /// <param name="type">The type of the value when it was written.</param>
+    /// <param name="reader">Where to read it.</param>
+    /// <returns>The value (a new object: values written this way are copies, not shared references).</returns>
+    /// <exception cref="NotSupportedException">The default: this resolver writes no values.</exception>
+    public virtual object ReadValue(Type type, System.IO.BinaryReader reader) =>
+        throw new NotSupportedException($"This save holds a {type.FullName} written by value by a SaveResolver; load it with a resolver that overrides ReadValue.");
 }

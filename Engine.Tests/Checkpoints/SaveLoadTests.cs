@@ -180,6 +180,87 @@ public sealed class SaveLoadTests
         loop.Close();
     }
 
+    // A piece of game data that the game serializes itself, by value.
+    private sealed class Line
+    {
+        public Line(string speaker, string text)
+        {
+            Speaker = speaker;
+            Text = text;
+        }
+
+        public string Speaker { get; }
+
+        public string Text { get; }
+    }
+
+    private sealed class Transcript
+    {
+        public List<string> Said { get; } = new();
+    }
+
+    private sealed class DialogueResolver : SaveResolver
+    {
+        private readonly Transcript _transcript;
+
+        public DialogueResolver(Transcript transcript) => _transcript = transcript;
+
+        public int Written { get; private set; }
+
+        public override string? GetId(object value) => ReferenceEquals(value, _transcript) ? "transcript" : null;
+
+        public override object Resolve(string id, Type type) => id == "transcript" ? _transcript : throw new KeyNotFoundException(id);
+
+        public override bool TryWriteValue(object value, BinaryWriter writer)
+        {
+            if (value is not Line line)
+            {
+                return false;
+            }
+
+            writer.Write(line.Speaker);
+            writer.Write(line.Text);
+            Written++;
+            return true;
+        }
+
+        public override object ReadValue(Type type, BinaryReader reader) => new Line(reader.ReadString(), reader.ReadString());
+    }
+
+    private static IEnumerator<IAwaitable> Speak(Line[] lines, Transcript transcript)
+    {
+        foreach (Line line in lines)
+        {
+            transcript.Said.Add($"{line.Speaker}: {line.Text}");
+            yield return Co.Sleep(TimeSpan.FromMilliseconds(30));
+        }
+    }
+
+    [Test]
+    public void Save_WritesGameDataByValue_WhenTheResolverSerializesIt_R72()
+    {
+        var clock = new ManualClock();
+        var loop = new EventLoop(clock, "first");
+        var transcript = new Transcript();
+        var lines = new[] { new Line("hero", "Who goes there?"), new Line("guard", "Nobody."), new Line("hero", "Then pass.") };
+        loop.Start(Speak(lines, transcript), "speak");
+        Frames(clock, loop, 2);
+        var save = new MemoryStream();
+        var resolver = new DialogueResolver(transcript);
+        loop.Save(save, resolver);
+        Assert.That(resolver.Written, Is.GreaterThanOrEqualTo(3), "the lines the coroutine holds, by value");
+        loop.Close();
+
+        var clock2 = new ManualClock();
+        var loop2 = new EventLoop(clock2, "second");
+        save.Position = 0;
+        loop2.Load(save, new DialogueResolver(transcript));
+        Frames(clock2, loop2, 10);
+        Assert.That(loop2.PendingTaskCount, Is.Zero);
+        Assert.That(transcript.Said, Is.EqualTo(new[] { "hero: Who goes there?", "guard: Nobody.", "hero: Then pass." }));
+        loop2.Close();
+    }
+
     private static byte[] SaveOfCutscene(out string fingerprint)
     {
         (Scene scene, ManualClock clock, EventLoop loop) = NewWorld("first");

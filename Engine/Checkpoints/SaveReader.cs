@@ -371,6 +371,19 @@ internal sealed class SaveReader
 
                 return _resolver.Resolve(id, TypeNames.Resolve(typeName) ?? typeof(object))
                     ?? throw new InvalidOperationException($"The SaveResolver returned null for game object '{id}' ({typeName.Split(',')[0]}).");
+            case Tag.UserValue:
+                string valueType = _in.ReadString();
+                byte[] bytes = _in.ReadBytes(_in.ReadInt32());
+                if (_resolver is null)
+                {
+                    throw new InvalidOperationException($"This save holds a {valueType.Split(',')[0]} written by a SaveResolver: pass that resolver to Load.");
+                }
+
+                using (var reader = new BinaryReader(new MemoryStream(bytes, writable: false)))
+                {
+                    return _resolver.ReadValue(TypeNames.Resolve(valueType) ?? typeof(object), reader);
+                }
+
             case Tag.Type:
                 string name = _in.ReadString();
                 return TypeNames.Resolve(name) ?? throw new InvalidDataException($"This save refers to type '{name}', which this build does not have.");

@@ -43,6 +43,7 @@ internal sealed class SaveWriter
         Exception = 8,
         Weak = 9,
         Method = 10,
+        UserValue = 11,
     }
 
     internal enum ObjectKind : byte
@@ -67,6 +68,7 @@ internal sealed class SaveWriter
     private readonly Dictionary<Type, int> _typeIndex = new();
     private BinaryWriter _out = new(Stream.Null);
     private object? _owner;
+    private MemoryStream? _scratch;
     private string _field = "";
 
     internal SaveWriter(EventLoop loop, SaveResolver? resolver)
@@ -478,13 +480,31 @@ internal sealed class SaveWriter
             return;
         }
 
-        // A game object: the resolver names it.
+        // A game object: the resolver writes it by value (into a buffer, so that the save knows its length), or names it.
+        if (_resolver is not null)
+        {
+            MemoryStream buffer = _scratch ??= new MemoryStream();
+            buffer.SetLength(0);
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                if (_resolver.TryWriteValue(value, writer))
+                {
+                    writer.Flush();
+                    _out.Write((byte)Tag.UserValue);
+                    _out.Write(TypeNames.Of(type));
+                    _out.Write((int)buffer.Length);
+                    _out.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+                    return;
+                }
+            }
+        }
+
         string? id = _resolver?.GetId(value);
         if (id is null)
         {
             throw Refuse(_resolver is null
                 ? $"refers to a {Names.Full(type)}, a game object the save cannot write. Pass a SaveResolver to Save that gives it an id (and to Load, that gives the object back), or keep the object out of the coroutine's fields."
-                : $"refers to a {Names.Full(type)} for which the SaveResolver returned no id. Give it an id in GetId, or keep the object out of the coroutine's fields.");
+                : $"refers to a {Names.Full(type)} for which the SaveResolver returned no id. Give it an id in GetId (or write it by value in TryWriteValue), or keep the object out of the coroutine's fields.");
         }
 
         _out.Write((byte)Tag.GameObject);
