@@ -28,7 +28,8 @@ internal static class DemoHost
         Run(args, output, error, menu: null, DemoCatalog.All);
 
     /// <summary>Runs the demo named in <paramref name="args"/>; with none named, the gallery.</summary>
-    /// <param name="args">The command-line arguments: nothing, a demo name, or <c>--help</c> / <c>-h</c>.</param>
+    /// <param name="args">The command-line arguments: nothing, a demo name (with its options, for a demo that takes
+    /// some), or <c>--help</c> / <c>-h</c>.</param>
     /// <param name="output">Where demos and the help text print.</param>
     /// <param name="error">Where a wrong command line is reported, with the list of demos.</param>
     /// <param name="menu">The terminal to show the gallery's menu on when no demo is named, or null where there is
@@ -71,6 +72,17 @@ internal static class DemoHost
             return 0;
         }
 
+        if (args.Count > 1 && Find(demos, args[0]) is IDemoWithOptions withOptions)
+        {
+            var options = new List<string>(args.Count - 1);
+            for (int i = 1; i < args.Count; i++)
+            {
+                options.Add(args[i]);
+            }
+
+            return withOptions.Run(output, error, options);
+        }
+
         IDemo? demo = args.Count == 1 ? Find(demos, args[0]) : null;
         if (demo is null)
         {
@@ -102,7 +114,7 @@ internal static class DemoHost
     {
         output.WriteLine("YieldLoop demos");
         output.WriteLine();
-        output.WriteLine("Usage: dotnet run --project Demos -- [demo]");
+        output.WriteLine("Usage: dotnet run --project Demos -- [demo] [options]");
         output.WriteLine("With no demo named, a terminal shows a menu of them all; with input or output");
         output.WriteLine($"redirected, '{demos[0].Name}' runs and the others are listed.");
         output.WriteLine();
@@ -116,6 +128,10 @@ internal static class DemoHost
         foreach (IDemo demo in demos)
         {
             output.WriteLine($"  {demo.Name.PadRight(width)}  {demo.Description}");
+            if (demo is IDemoWithOptions withOptions)
+            {
+                output.WriteLine($"  {new string(' ', width)}  options: {withOptions.OptionsUsage}");
+            }
         }
     }
 }

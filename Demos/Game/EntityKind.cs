@@ -8,4 +8,7 @@ internal enum EntityKind
 
     /// <summary>The comet: it lives on the world clock, so slow motion of the enemies does not reach it.</summary>
     Comet,
+
+    /// <summary>The herald of the cutscene: it walks its path on the world clock, a cell at a time.</summary>
+    Herald,
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Threading;
 
 namespace YieldLoop.Demos.Game;
@@ -14,6 +15,9 @@ namespace YieldLoop.Demos.Game;
 /// lifetimes, the HUD); draw; then, in real time, sleep the rest of the frame.</para>
 /// <para>On a <see cref="ManualClock"/> the host moves the clock by exactly <see cref="FrameTime"/> at the start of
 /// every frame and never sleeps: the session runs as fast as the machine goes and plays the same every time.</para>
+/// <para>Save games: with <see cref="SaveAtFrame"/> the host writes a save (<see cref="GameSave"/>) after that frame
+/// and stops; with <see cref="LoadFrom"/> it plays on from a save instead of starting a new world. The keys of the
+/// frames before the save were applied already, so the input skips them.</para>
 /// </remarks>
 internal sealed class GameHost
 {
@@ -50,31 +54,65 @@ internal sealed class GameHost
         _seed = seed;
     }
 
+    /// <summary>Gets or sets the frame after which the host writes a save to <see cref="SaveTo"/> and stops; 0 for none.</summary>
+    public int SaveAtFrame { get; init; }
+
+    /// <summary>Gets or sets where the save of <see cref="SaveAtFrame"/> goes.</summary>
+    public Stream? SaveTo { get; init; }
+
+    /// <summary>Gets or sets a save to play on from, or null to start a new world. Give the host a new
+    /// <see cref="ManualClock"/>: the load sets it to the saved time.</summary>
+    public Stream? LoadFrom { get; init; }
+
     /// <summary>Plays one session until Q, the time limit, or a coroutine failure; then closes the loop.</summary>
     /// <returns>What the session did.</returns>
     public GameResult Run()
     {
-        var loop = new EventLoop(_clock, "game");
+        EventLoop loop;
+        LoopPhase fixedUpdate;
+        FixedTimestep fixedStep;
+        World world;
+        TimeSpan start;
+        GameStats stats;
+        int frame;
+        if (LoadFrom is null)
+        {
+            loop = new EventLoop(_clock, "game");
+            fixedUpdate = new LoopPhase(loop, "FixedUpdate");
+            fixedStep = new FixedTimestep(FixedStep, MaxStepsPerFrame);
+
+            // Half a step in the accumulator from the start: frames come every step, give or take the jitter of a
+            // sleep, so the accumulator stays near half a step and a steady frame runs exactly one step. Started at
+            // zero, it would sit on a step boundary, and the jitter would make frames of 0 and 2 steps.
+            fixedStep.Advance(FixedStep / 2);
+            world = new World(loop, fixedUpdate, FixedStep, _seed);
+            start = _clock.Now;
+            stats = new GameStats(world, FixedStep, start);
+            frame = 0;
+        }
+        else
+        {
+            LoadedGame loaded = GameSave.Read(LoadFrom, _clock);
+            (loop, world, fixedStep, stats, frame, start) = (loaded.Loop, loaded.World, loaded.FixedStep, loaded.Stats, loaded.Frame, loaded.Start);
+            fixedUpdate = world.FixedUpdate;
+            for (int skipped = 1; skipped <= frame; skipped++)
+            {
+                while (_input.TryRead(skipped, out _))
+                {
+                    // applied before the save
+                }
+            }
+        }
+
         var failures = new List<Exception>();
         loop.UnhandledExceptionHandler = failures.Add;   // a coroutine that throws ends the game after its frame
-        var fixedUpdate = new LoopPhase(loop, "FixedUpdate");
-        var fixedStep = new FixedTimestep(FixedStep, MaxStepsPerFrame);
-
-        // Half a step in the accumulator from the start: frames come every step, give or take the jitter of a sleep,
-        // so the accumulator stays near half a step and a steady frame runs exactly one step. Started at zero, it
-        // would sit on a step boundary, and the jitter would make frames of 0 and 2 steps.
-        fixedStep.Advance(FixedStep / 2);
         ManualClock? simulated = _clock as ManualClock;
-
-        var world = new World(loop, fixedUpdate, FixedStep, _seed);
-        TimeSpan start = _clock.Now;
-        TimeSpan last = start;
-        TimeSpan nextFrame = start;
-        var stats = new GameStats(world, FixedStep, start);
-        int frame = 0;
+        TimeSpan last = _clock.Now;
+        TimeSpan nextFrame = last;
+        bool saved = false;
         bool quit = false;
         bool timeUp = false;
-        while (!quit && !timeUp && failures.Count == 0)
+        while (!quit && !timeUp && !saved && failures.Count == 0)
         {
             frame++;
             simulated?.Advance(FrameTime);
@@ -95,8 +133,14 @@ internal sealed class GameHost
 
             // 2. Fixed update: the bodies move, once per step the frame's time is worth.
             int steps = fixedStep.Advance(delta);
+            if (frame == SaveAtFrame && SaveTo is not null)
+            {
+                world.LiftBodies();   // a save follows this frame, and cannot hold tasks parked on the phase
+            }
+
             for (int i = 0; i < steps; i++)
             {
+                world.StepRestartingBodies();   // after a load, until the bodies park on the phase again
                 fixedUpdate.Run();
             }
 
@@ -107,7 +151,15 @@ internal sealed class GameHost
             // 4. Draw.
             _screen.Show(frame, now - start, Renderer.Render(world, steps));
 
-            // 5. Real time only: sleep until the next frame is due, so the game runs at 30 fps, not flat out. Frames
+            // 5. Save, between two frames (the loop between two ticks), and stop: a second run loads it.
+            if (frame == SaveAtFrame && SaveTo is not null)
+            {
+                GameSave.Write(SaveTo, loop, world, fixedStep, stats, frame, start);
+                saved = true;
+                continue;
+            }
+
+            // 6. Real time only: sleep until the next frame is due, so the game runs at 30 fps, not flat out. Frames
             //    are due on a fixed grid (a sleep that overshoots makes the next one shorter); a host that fell more
             //    than a frame behind starts a new grid rather than rushing frames to catch up.
             if (simulated is null)
@@ -125,9 +177,18 @@ internal sealed class GameHost
             }
         }
 
-        stats.Add(world, _clock.Now);   // up to the end, the last frame's steps included
+        if (!saved)
+        {
+            stats.Add(world, _clock.Now);   // up to the end, the last frame's steps included
+        }
+
         var result = new GameResult(frame, fixedStep.TotalSteps, fixedStep.DroppedSteps, _clock.Now - start, quit,
-            world.Spawned, world.Died, world.EnemyCount, stats, failures);
+            world.Spawned, world.Died, world.EnemyCount, stats, failures)
+        {
+            Saved = saved,
+            FinalWorld = new List<string>(world.Describe()),
+            Cutscene = world.DescribeCutscene(),
+        };
         world.Dispose();
         loop.Close();   // cancels what is left; the enemies' finally blocks take them off the field
         return result;

@@ -24,4 +24,14 @@ internal sealed record GameResult(
     int Died,
     int Left,
     GameStats Stats,
-    IReadOnlyList<Exception> Failures);
+    IReadOnlyList<Exception> Failures)
+{
+    /// <summary>Gets whether the session stopped after writing a save (see <see cref="GameHost.SaveAtFrame"/>).</summary>
+    public bool Saved { get; init; }
+
+    /// <summary>Gets the world at the end, described in lines (see <see cref="World.Describe"/>).</summary>
+    public IReadOnlyList<string> FinalWorld { get; init; } = Array.Empty<string>();
+
+    /// <summary>Gets where the cutscene was at the end (see <see cref="World.DescribeCutscene"/>).</summary>
+    public string Cutscene { get; init; } = string.Empty;
+}

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using static System.FormattableString;
 
 namespace YieldLoop.Demos.Game;
@@ -79,6 +80,37 @@ internal sealed class GameStats
         return totals.CometSteps == 0 ? double.NaN : totals.CometDistance / (totals.CometSteps * _stepSeconds);
     }
 
+    /// <summary>Writes the measurements so far, for a save game; <see cref="Read"/> reads them back.</summary>
+    /// <param name="writer">Where to write.</param>
+    public void Write(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write((int)_mode);
+        _last.Write(writer);
+        foreach (Totals totals in _totals)
+        {
+            totals.Write(writer);
+        }
+    }
+
+    /// <summary>Reads measurements that <see cref="Write"/> wrote, for the game a save goes on with.</summary>
+    /// <param name="reader">Where to read.</param>
+    /// <param name="world">The loaded world.</param>
+    /// <param name="fixedStep">How much real time a fixed step stands for.</param>
+    /// <returns>The measurements, as they were when saved.</returns>
+    public static GameStats Read(BinaryReader reader, World world, TimeSpan fixedStep)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var stats = new GameStats(world, fixedStep, TimeSpan.Zero) { _mode = (GameMode)reader.ReadInt32() };
+        stats._last = Sample.Read(reader);
+        foreach (Totals totals in stats._totals)
+        {
+            totals.Read(reader);
+        }
+
+        return stats;
+    }
+
     /// <summary>Describes the measurements: a table by mode, then what it shows about pause and slow motion.</summary>
     /// <returns>Lines of at most 80 characters.</returns>
     public IEnumerable<string> Describe()
@@ -124,6 +156,22 @@ internal sealed class GameStats
         public static Sample Of(World world, TimeSpan now) => new(
             now, world.WorldClock.Now, world.EnemiesClock.Now, world.UiClock.Now,
             world.EnemyDistance, world.EnemySteps, world.CometDistance, world.CometSteps);
+
+        public static Sample Read(BinaryReader reader) => new(
+            new TimeSpan(reader.ReadInt64()), new TimeSpan(reader.ReadInt64()), new TimeSpan(reader.ReadInt64()),
+            new TimeSpan(reader.ReadInt64()), reader.ReadDouble(), reader.ReadInt64(), reader.ReadDouble(), reader.ReadInt64());
+
+        public void Write(BinaryWriter writer)
+        {
+            writer.Write(Real.Ticks);
+            writer.Write(WorldTime.Ticks);
+            writer.Write(EnemiesTime.Ticks);
+            writer.Write(UiTime.Ticks);
+            writer.Write(EnemyDistance);
+            writer.Write(EnemySteps);
+            writer.Write(CometDistance);
+            writer.Write(CometSteps);
+        }
     }
 
     /// <summary>What happened in one mode, summed over its intervals.</summary>
@@ -155,6 +203,30 @@ internal sealed class GameStats
             EnemySteps += now.EnemySteps - before.EnemySteps;
             CometDistance += now.CometDistance - before.CometDistance;
             CometSteps += now.CometSteps - before.CometSteps;
+        }
+
+        public void Write(BinaryWriter writer)
+        {
+            writer.Write(Real);
+            writer.Write(World);
+            writer.Write(Enemies);
+            writer.Write(Ui);
+            writer.Write(EnemyDistance);
+            writer.Write(EnemySteps);
+            writer.Write(CometDistance);
+            writer.Write(CometSteps);
+        }
+
+        public void Read(BinaryReader reader)
+        {
+            Real = reader.ReadDouble();
+            World = reader.ReadDouble();
+            Enemies = reader.ReadDouble();
+            Ui = reader.ReadDouble();
+            EnemyDistance = reader.ReadDouble();
+            EnemySteps = reader.ReadInt64();
+            CometDistance = reader.ReadDouble();
+            CometSteps = reader.ReadInt64();
         }
     }
 }

@@ -6,7 +6,7 @@ namespace YieldLoop.Demos.Game;
 
 /// <summary>
 /// Draws a frame of the game as text: the bordered playfield, a status line, the legend of the symbols, the keys, the
-/// HUD message.
+/// HUD message, and the cutscene's caption.
 /// </summary>
 /// <remarks>The whole frame is built in one string, so a screen writes it at once and nothing flickers.</remarks>
 internal static class Renderer
@@ -16,6 +16,9 @@ internal static class Renderer
     /// <summary>The line under the status line that says what the symbols on the playfield are.</summary>
     public const string Legend = " a-z enemies (enemies clock)   * comet (world clock)   PAUSED banner (ui clock)";
     private const string Banner = "  P A U S E D  ";
+
+    // The cutscene's fade fills the empty cells with these, darker at each level (level 0: empty).
+    private const string Shades = " .:+#";
 
     /// <summary>Draws <paramref name="world"/> as it is now.</summary>
     /// <param name="world">The world.</param>
@@ -29,7 +32,7 @@ internal static class Renderer
         {
             for (int x = 0; x < World.Width; x++)
             {
-                grid[y, x] = ' ';
+                grid[y, x] = Shades[Math.Clamp(world.Fade, 0, Shades.Length - 1)];
             }
         }
 
@@ -40,6 +43,10 @@ internal static class Renderer
         }
 
         Plot(grid, world.Comet);
+        if (world.Herald is { } herald)
+        {
+            Plot(grid, herald);
+        }
         if (world.WorldClock.IsPaused && world.IsBannerLit)
         {
             int left = (World.Width - Banner.Length) / 2;
@@ -68,6 +75,7 @@ internal static class Renderer
         frame.Append(Legend).Append('\n');
         frame.Append(Keys).Append('\n');
         frame.Append(world.Message is null ? string.Empty : " > " + world.Message).Append('\n');
+        frame.Append(world.Caption is null ? string.Empty : " \"" + world.Caption + "\"").Append('\n');
         return frame.ToString();
     }
 
