@@ -186,7 +186,7 @@ public sealed partial class EventLoop
                 case CustomWaker waker:
                     return $"{task.Describe()} waits on a custom awaitable ({waker.AwaitableType}), whose completion comes from code the loop does not own and cannot rewind. Wait on a Future (a FutureSource completed by your code) instead.";
                 case LoopPhase phase:
-                    return $"{task.Describe()} waits on the loop phase '{phase.Name}', which runs inside a tick. Yield Co.NextTick (or sleep) in the state you checkpoint.";
+                    return $"{task.Describe()} waits on the loop phase '{phase.Name}', which your host runs (phase.Run()) on a schedule of its own that the loop does not own: a restored or loaded wait could not tell which run of the phase it belongs to. Take the checkpoint at a point where no task waits on a phase (for example, end phase waits before the frame you save and start them again after), or wait with Co.NextTick or a sleep in the state you checkpoint.";
             }
         }
 
