@@ -18,6 +18,7 @@ namespace YieldLoop;
 /// an instance that already holds the same coroutines copies into the copies it made before and allocates nothing for
 /// them. A checkpoint can be restored any number of times.</para>
 /// </remarks>
+[Checkpoints.NotRewound]
 public sealed class LoopCheckpoint
 {
     private List<object>? _tracked;

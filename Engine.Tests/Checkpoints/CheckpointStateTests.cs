@@ -261,4 +261,30 @@ public sealed class CheckpointStateTests
         Assert.That(_trace, Is.EqualTo(new[] { "one @2", "two @2" }));
         Assert.That(end.Future.Result, Is.EqualTo(7));
     }
+
+    [Test]
+    public void ACoroutineThatHoldsCheckpoints_IsCapturedWithoutCopyingTheCheckpointsThemselves()
+    {
+        var ring = new[] { new LoopCheckpoint(), new LoopCheckpoint() };
+        IEnumerator<IAwaitable> Keeper()
+        {
+            while (true)
+            {
+                _trace.Add($"keeper sees {ring.Length} @{_loop.TickCount}");
+                yield return Co.Sleep(TimeSpan.FromMilliseconds(10));
+            }
+        }
+
+        _loop.Start(Keeper());
+        Frames(1);
+        _loop.Checkpoint(ring[0]);
+        int objects = ring[0].ObjectCount;
+        Frames(1);
+        _loop.Checkpoint(ring[1]);
+        Assert.That(ring[1].ObjectCount, Is.EqualTo(objects), "a checkpoint is the game's: not copied into another");
+        _loop.Restore(ring[0]);
+        Assert.That(ring[1].Loop, Is.SameAs(_loop), "restoring one checkpoint does not empty another");
+        Frames(1);
+        Assert.That(_trace[^1], Is.EqualTo("keeper sees 2 @2"));
+    }
 }

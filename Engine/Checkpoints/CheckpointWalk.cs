@@ -22,6 +22,7 @@ namespace YieldLoop.Checkpoints;
 /// <para><b>Cost.</b> Per object: one identity lookup, one compiled copy and the visits of its reference fields. No
 /// recursion (a worklist), so a chain of 100,000 timers in one wheel slot walks like any other.</para>
 /// </remarks>
+[NotRewound]
 internal sealed class CheckpointWalk
 {
     private readonly Dictionary<object, int> _index = new(ReferenceComparer.Instance);

@@ -49,6 +49,7 @@ internal enum PlanKind
 /// the readonly ones too (the copy puts back the value the constructor wrote). Where the runtime cannot compile code
 /// (IL2CPP, the .NET AOT compilers) the plan falls back to reflection: correct, slower.</para>
 /// </remarks>
+[NotRewound]
 internal sealed class CopyPlan
 {
     private static readonly ConcurrentDictionary<Type, CopyPlan> s_plans = new();

@@ -9,6 +9,7 @@ namespace YieldLoop.Checkpoints;
 /// identity comparer costs an interface call and a separate entries array per lookup; this is the lookup a capture
 /// makes for every reference it meets.
 /// </summary>
+[NotRewound]
 internal sealed class IdentityIndex
 {
     private struct Slot
