@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using NUnit.Framework;
+using YieldLoop.Benchmarks.Workloads;
 
 namespace YieldLoop.Tests.Checkpoints;
 
@@ -28,41 +29,20 @@ public sealed class CheckpointAllocationTests
     [Test]
     public void CheckpointAndRestore_IntoAReusedCheckpoint_AllocateNothingPerCoroutine()
     {
-        var t = new TestLoop();
-        var sources = new List<FutureSource>();
-        for (int i = 0; i < Parked; i++)
-        {
-            switch (i % 20)
-            {
-                case < 14:
-                    t.Loop.Start(Sleeper(1_000 + (i % 997)));
-                    break;
-                case < 17:
-                    var source = new FutureSource(t.Loop);
-                    sources.Add(source);
-                    t.Loop.Start(WaitFor(source.Future));
-                    break;
-                case < 19:
-                    t.Loop.Start(Caller(1_000 + (i % 509)));
-                    break;
-                default:
-                    t.Loop.Start(WithLocals(i, 1_000 + (i % 251)));
-                    break;
-            }
-        }
-
-        t.Tick();
-        var checkpoint = new LoopCheckpoint();
-        t.Loop.Checkpoint(checkpoint);   // the warm-up capture makes the spares
-        t.Loop.Restore(checkpoint);
+        // The scene the W11 benchmarks measure (Benchmarks/Workloads/CheckpointScene.cs, compiled into this assembly
+        // too): its constructor parks every coroutine and takes the warm-up capture that makes the spares.
+        var scene = new CheckpointScene(Parked);
+        var unhandled = new List<Exception>();
+        scene.Loop.UnhandledExceptionHandler = unhandled.Add;
+        LoopCheckpoint checkpoint = scene.Reused;
+        scene.Loop.Restore(checkpoint);
         int objects = checkpoint.ObjectCount;
 
         long bytes = Measure(() =>
         {
             for (int i = 0; i < Rounds; i++)
             {
-                t.Loop.Checkpoint(checkpoint);
-                t.Loop.Restore(checkpoint);
+                scene.CheckpointAndRestore();
             }
         });
 
@@ -71,11 +51,10 @@ public sealed class CheckpointAllocationTests
             Assert.That(bytes, Is.LessThanOrEqualTo(MeasuringAllowanceBytes));
             Assert.That(checkpoint.ObjectCount, Is.EqualTo(objects), "the same objects captured every time");
             Assert.That(objects, Is.GreaterThan(Parked * 2), "the checkpoint holds every task and its iterator");
-            Assert.That(t.Loop.PendingTaskCount, Is.EqualTo(Parked));
-            Assert.That(t.Unhandled, Is.Empty);
+            Assert.That(scene.Loop.PendingTaskCount, Is.EqualTo(Parked));
+            Assert.That(unhandled, Is.Empty);
         });
-        GC.KeepAlive(sources);
-        t.Loop.Close();
+        scene.Loop.Close();
     }
 
     private static long Measure(Action action)
@@ -83,47 +62,5 @@ public sealed class CheckpointAllocationTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         action();
         return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
-    private static IEnumerator<IAwaitable> Sleeper(double seconds)
-    {
-        while (true)
-        {
-            yield return Co.Sleep(seconds);
-        }
-    }
-
-    private static IEnumerator<IAwaitable> WaitFor(Future future)
-    {
-        yield return future;
-    }
-
-    private static IEnumerator<IAwaitable> Caller(double seconds)
-    {
-        while (true)
-        {
-            yield return Co.Call(Child(seconds));
-        }
-    }
-
-    private static IEnumerator<IAwaitable> Child(double seconds)
-    {
-        yield return Co.Sleep(seconds);
-    }
-
-    private static IEnumerator<IAwaitable> WithLocals(int id, double seconds)
-    {
-        int steps = 0;
-        string name = "unit-" + id;
-        int[] history = new int[4];
-        var position = (X: id * 0.5f, Y: -id * 0.25f);
-        while (true)
-        {
-            history[steps & 3] = steps;
-            steps++;
-            position.X += 1;
-            yield return Co.Sleep(seconds);
-            GC.KeepAlive(name);
-        }
     }
 }

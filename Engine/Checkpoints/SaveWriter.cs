@@ -17,7 +17,7 @@ namespace YieldLoop.Checkpoints;
 /// object headers (per object: type, array length or collection comparer); then every object's contents in order. The
 /// loop itself is object 0. Values are written by the declared type of their field: primitives, enums and structs
 /// inline; references tagged (null, table object, string, boxed value, game object id, type, delegate, engine
-/// singleton, exception, weak reference).</para>
+/// singleton, weak reference, method, a value the resolver wrote).</para>
 /// <para><b>Collections</b> of System.Collections.Generic are written as what they hold, not as their internal arrays,
 /// so a hash set keyed by identity is rebuilt by adding its elements again. <b>Pooled waits</b> a coroutine still refers
 /// to after its wait ended are written as null: the wait in progress is the task's deadline in the timer wheel, written
@@ -40,7 +40,7 @@ internal sealed class SaveWriter
         Type = 5,
         Delegate = 6,
         Singleton = 7,
-        Exception = 8,
+        // 8 is not used (exceptions are table objects: ObjectKind.Exception).
         Weak = 9,
         Method = 10,
         UserValue = 11,
